@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "treering",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "treering", targets: ["treering"]),
+        .executable(name: "treering-bench", targets: ["treering-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+    ],
+    targets: [
+        // Pure Swift: frames, stacks, call trees, parsers, writers, validation.
+        .target(name: "TreeringCore"),
+        // SQLite through GRDB: migrations, records, saving and loading profiles.
+        .target(
+            name: "TreeringStore",
+            dependencies: [
+                "TreeringCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The Hummingbird application: routes, limits, templates, static files.
+        .target(
+            name: "TreeringServer",
+            dependencies: [
+                "TreeringCore",
+                "TreeringStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "treering",
+            dependencies: [
+                "TreeringCore",
+                "TreeringStore",
+                "TreeringServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "treering-bench",
+            dependencies: [
+                "TreeringCore",
+                "TreeringStore",
+                "TreeringServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TreeringCoreTests", dependencies: ["TreeringCore"]),
+        .testTarget(name: "TreeringStoreTests", dependencies: ["TreeringStore", "TreeringCore"]),
+        .testTarget(
+            name: "TreeringServerTests",
+            dependencies: [
+                "TreeringServer",
+                "TreeringStore",
+                "TreeringCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

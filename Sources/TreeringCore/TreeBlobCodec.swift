@@ -1,0 +1,51 @@
+/// The stored form of a call tree: nodes parents-first, each as three
+/// varints (distance back to its parent, frame id, self count). Totals are
+/// derived on load. Chosen over a list of stacks because shared prefixes are
+/// stored once: see the README for the measurement.
+public enum TreeBlobCodec {
+    static let magic: UInt8 = 0x54  // "T"
+    static let version: UInt8 = 1
+
+    /// Encodes `tree`, writing each frame id through `frameMap` when given.
+    public static func encode(_ tree: CallTree, frameMap: [Int32]? = nil) -> [UInt8] {
+        var out: [UInt8] = [magic, version]
+        out.reserveCapacity(tree.nodeCount * 5 + 8)
+        Varint.append(UInt64(tree.nodeCount), to: &out)
+        Varint.append(UInt64(tree.selfCounts[0]), to: &out)
+        for i in 1..<max(tree.nodeCount, 1) {
+            let frame = frameMap.map { $0[Int(tree.frames[i])] } ?? tree.frames[i]
+            Varint.append(UInt64(i - Int(tree.parents[i])), to: &out)
+            Varint.append(UInt64(UInt32(bitPattern: frame)), to: &out)
+            Varint.append(UInt64(tree.selfCounts[i]), to: &out)
+        }
+        return out
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(CallTreeError) -> CallTree {
+        let parsed: ([Int32], [Int32], [Int64])? = bytes.withUnsafeBufferPointer { buf in
+            guard buf.count >= 2, buf[0] == magic, buf[1] == version else { return nil }
+            var pos = 2
+            guard let n = Varint.read(buf, &pos), n >= 1, n <= UInt64(buf.count),
+                let rootSelf = Varint.read(buf, &pos)
+            else { return nil }
+            let count = Int(n)
+            var parents = [Int32](repeating: -1, count: count)
+            var frames = [Int32](repeating: -1, count: count)
+            var selfs = [Int64](repeating: 0, count: count)
+            selfs[0] = Int64(clamping: rootSelf)
+            for i in 1..<count {
+                guard let back = Varint.read(buf, &pos), back >= 1, back <= UInt64(i),
+                    let frame = Varint.read(buf, &pos), frame <= UInt64(Int32.max),
+                    let selfCount = Varint.read(buf, &pos), selfCount <= UInt64(Int64.max)
+                else { return nil }
+                parents[i] = Int32(i - Int(back))
+                frames[i] = Int32(frame)
+                selfs[i] = Int64(selfCount)
+            }
+            guard pos == buf.count else { return nil }
+            return (parents, frames, selfs)
+        }
+        guard let (parents, frames, selfs) = parsed else { throw .malformed("stored tree blob is damaged") }
+        return try CallTree(parents: parents, frames: frames, selfCounts: selfs)
+    }
+}

@@ -1,0 +1,17 @@
+import TreeringCore
+import TreeringStore
+
+/// Everything `buildApplication` needs, so that the command line and the
+/// tests build the application the same way.
+public protocol AppArguments: Sendable {
+    var hostname: String { get }
+    var port: Int { get }
+    /// The SQLite file; created when missing.
+    var databasePath: String { get }
+    var durability: AppDatabase.Durability { get }
+    var limits: IngestLimits { get }
+    /// Folder of static files served at `/`.
+    var publicDirectory: String { get }
+    /// Folder of the Mustache page templates.
+    var templatesDirectory: String { get }
+}

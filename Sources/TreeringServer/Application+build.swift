@@ -1,0 +1,35 @@
+import Hummingbird
+import Logging
+import Mustache
+import TreeringStore
+
+/// Builds the server the same way for production and for tests.
+public func buildApplication(_ arguments: some AppArguments, logger: Logger? = nil) async throws -> some ApplicationProtocol {
+    var logger = logger ?? Logger(label: "treering")
+    if logger.logLevel > .info { logger.logLevel = .info }
+    let database = try AppDatabase(path: arguments.databasePath, durability: arguments.durability)
+    let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
+    let router = buildRouter(database: database, templates: templates, arguments: arguments, logger: logger)
+    logger.info("database \(arguments.databasePath)")
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "treering"),
+        logger: logger)
+}
+
+func buildRouter(
+    database: AppDatabase, templates: MustacheLibrary, arguments: some AppArguments, logger: Logger
+) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.addMiddleware {
+        LogRequestsMiddleware(.debug)
+        SecurityHeadersMiddleware()
+        FileMiddleware(arguments.publicDirectory, searchForIndexHtml: false, logger: logger)
+    }
+    router.get("healthz") { _, _ in HTTPResponse.Status.ok }
+    router.addRoutes(IngestController(database: database, limits: arguments.limits).endpoints, atPath: "api/v1")
+    router.addRoutes(ProfilesController(database: database).endpoints, atPath: "api/v1")
+    let serverURL = "http://\(arguments.hostname):\(arguments.port)"
+    router.addRoutes(PagesController(database: database, templates: templates, serverURL: serverURL).endpoints)
+    return router
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import TreeringCore
+import TreeringStore
+
+/// `POST /api/v1/ingest`: checks an upload, stores it, and answers 201 only
+/// after the transaction has committed.
+struct IngestController<Context: RequestContext> {
+    let database: AppDatabase
+    let limits: IngestLimits
+
+    var endpoints: RouteCollection<Context> {
+        RouteCollection(context: Context.self).post("ingest", use: ingest)
+    }
+
+    struct Answer: ResponseEncodable {
+        var id: String
+        var url: String
+        var shareURL: String
+        var samples: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case id, url, samples
+            case shareURL = "share_url"
+        }
+    }
+
+    @Sendable func ingest(request: Request, context: Context) async throws -> EditedResponse<Answer> {
+        let parser = try parser(for: request)
+        let body = try await BodyReader(limits: limits).read(request)
+        let profile: Profile
+        do {
+            profile = try parser.parse(body)
+        } catch {
+            context.logger.info("refused upload", metadata: ["error": "\(error.message)"])
+            throw APIError(error)
+        }
+        let saved = try await database.saveProfile(profile)
+        context.logger.debug("stored profile", metadata: ["id": "\(saved.id)", "app": "\(profile.metadata.app)"])
+        return EditedResponse(
+            status: .created, headers: [.location: "/api/v1/profiles/\(saved.id)"],
+            response: Answer(
+                id: String(saved.id), url: "/profiles/\(saved.id)", shareURL: "/p/\(saved.shareToken)",
+                samples: saved.samples))
+    }
+
+    /// The parser for the request's format, chosen by `?format=` or Content-Type.
+    func parser(for request: Request) throws -> any ProfileParser {
+        let format = request.uri.queryParameters.get("format")
+        let contentType = request.headers[.contentType]?.split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        switch (format, contentType) {
+        case ("treering", _), ("treering/1", _), (nil, "application/json"), (nil, nil):
+            return TreeringJSONParser(limits: limits.profile)
+        case (let f?, _):
+            throw APIError(.unsupportedMediaType, code: "unsupported_format", message: "format: \"\(f)\" is not a known upload format (known: treering)")
+        case (nil, let t?):
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Content-Type: \"\(t)\" is not supported (use application/json)")
+        }
+    }
+}

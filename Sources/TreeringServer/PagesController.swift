@@ -1,0 +1,72 @@
+import Hummingbird
+import Mustache
+import TreeringStore
+
+/// The dashboard's pages, rendered from `Templates/`. The call tree itself is
+/// fetched by the page's scripts from the JSON API.
+struct PagesController<Context: RequestContext> {
+    let database: AppDatabase
+    let templates: MustacheLibrary
+    let serverURL: String
+
+    var endpoints: RouteCollection<Context> {
+        RouteCollection(context: Context.self)
+            .get("/", use: index)
+            .get("profiles/:id", use: profile)
+            .get("p/:token", use: shared)
+    }
+
+    func render(_ context: Any, _ template: String) throws -> RawResponse {
+        guard let html = templates.render(context, withTemplate: template) else {
+            throw APIError(.internalServerError, code: "template_missing", message: "template \(template) is missing")
+        }
+        return .html(html)
+    }
+
+    @Sendable func index(request: Request, context: Context) async throws -> RawResponse {
+        let appFilter = request.uri.queryParameters.get("app")
+        let apps = try await database.listApps()
+        let profiles = try await database.listProfiles(app: appFilter, limit: 100)
+        let page = IndexPage(
+            apps: apps.map {
+                .init(
+                    name: $0.name, profiles: $0.profiles, samples: $0.samples,
+                    last_seen: Formatting.iso8601($0.lastSeen), url: "/?app=\(percentEncoded($0.name))")
+            },
+            profiles: profiles.map { p in
+                .init(
+                    id: String(p.id), url: "/profiles/\(p.id)", app: p.metadata.app, host: p.metadata.host,
+                    start: Formatting.iso8601(p.metadata.start), end: Formatting.iso8601(p.metadata.end),
+                    duration: Formatting.duration(p.metadata.end - p.metadata.start), samples: p.samples,
+                    tags: p.metadata.tags.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: $0.value) })
+            },
+            empty: apps.isEmpty, server_url: serverURL, app_filter: appFilter)
+        return try render(page, "index")
+    }
+
+    @Sendable func profile(request: Request, context: Context) async throws -> RawResponse {
+        guard let id = context.parameters.get("id", as: Int64.self), let p = try await database.profile(id: id) else {
+            throw APIError.notFound("profile \(context.parameters.get("id") ?? "")")
+        }
+        return try render(
+            ProfilePage(
+                title: p.metadata.app, id: String(p.id), tree_url: "/api/v1/profiles/\(p.id)/tree",
+                meta_url: "/api/v1/profiles/\(p.id)", share_path: "/p/\(p.shareToken)"),
+            "profile")
+    }
+
+    @Sendable func shared(request: Request, context: Context) async throws -> RawResponse {
+        guard let token = context.parameters.get("token"), ShareToken.isWellFormed(token),
+            let p = try await database.profile(shareToken: token)
+        else { throw APIError.notFound("shared profile") }
+        return try render(
+            ProfilePage(
+                title: p.metadata.app, id: String(p.id), tree_url: "/api/v1/p/\(token)/tree",
+                meta_url: "/api/v1/p/\(token)", share_path: "/p/\(token)"),
+            "profile")
+    }
+
+    func percentEncoded(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s
+    }
+}

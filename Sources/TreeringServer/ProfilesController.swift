@@ -1,0 +1,95 @@
+import Hummingbird
+import TreeringCore
+import TreeringStore
+
+/// The profiles API: list, metadata, call tree (compact JSON) and folded stacks,
+/// by id or by share token.
+struct ProfilesController<Context: RequestContext> {
+    let database: AppDatabase
+
+    var endpoints: RouteCollection<Context> {
+        RouteCollection(context: Context.self)
+            .get("profiles", use: list)
+            .get("profiles/:id", use: metadata)
+            .get("profiles/:id/tree", use: tree)
+            .get("profiles/:id/folded", use: folded)
+            .get("p/:token", use: metadata)
+            .get("p/:token/tree", use: tree)
+            .get("p/:token/folded", use: folded)
+    }
+
+    struct Page: ResponseEncodable {
+        var profiles: [ProfileJSON]
+        /// Pass as `before` for the next page; absent on the last page.
+        var nextBefore: String?
+
+        enum CodingKeys: String, CodingKey {
+            case profiles
+            case nextBefore = "next_before"
+        }
+    }
+
+    @Sendable func list(request: Request, context: Context) async throws -> Page {
+        let query = request.uri.queryParameters
+        let limit = try query.get("limit").map { text -> Int in
+            guard let n = Int(text), (1...1000).contains(n) else {
+                throw APIError(.badRequest, code: "invalid_parameter", message: "limit: must be an integer from 1 to 1000")
+            }
+            return n
+        } ?? 50
+        let before = try query.get("before").map { text -> Int64 in
+            guard let n = Int64(text) else {
+                throw APIError(.badRequest, code: "invalid_parameter", message: "before: must be a profile id")
+            }
+            return n
+        }
+        let profiles = try await database.listProfiles(app: query.get("app"), limit: limit, before: before)
+        return Page(
+            profiles: profiles.map(ProfileJSON.init),
+            nextBefore: profiles.count == limit ? profiles.last.map { String($0.id) } : nil)
+    }
+
+    /// The profile named by the route's `:id` or `:token`.
+    func summary(_ context: Context) async throws -> ProfileSummary {
+        if let token = context.parameters.get("token") {
+            guard ShareToken.isWellFormed(token), let p = try await database.profile(shareToken: token) else {
+                throw APIError.notFound("shared profile")
+            }
+            return p
+        }
+        guard let id = context.parameters.get("id", as: Int64.self), let p = try await database.profile(id: id) else {
+            throw APIError.notFound("profile \(context.parameters.get("id") ?? "")")
+        }
+        return p
+    }
+
+    @Sendable func metadata(request: Request, context: Context) async throws -> RawResponse {
+        let p = try await summary(context)
+        return try RawResponse.json(Array(jsonEncoder.encode(ProfileJSON(p))))
+    }
+
+    @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {
+        let p = try await summary(context)
+        guard let loaded = try await database.profileTree(id: p.id, byThread: byThread(request)) else {
+            throw APIError.notFound("profile \(p.id)")
+        }
+        return .json(TreeJSONWriter().write(loaded.tree, frame: loaded.frame, intervalMs: loaded.intervalMs, id: String(p.id)))
+    }
+
+    @Sendable func folded(request: Request, context: Context) async throws -> RawResponse {
+        let p = try await summary(context)
+        guard let loaded = try await database.profileTree(id: p.id, byThread: byThread(request)) else {
+            throw APIError.notFound("profile \(p.id)")
+        }
+        return .text(loaded.folded)
+    }
+
+    func byThread(_ request: Request) throws -> Bool {
+        switch request.uri.queryParameters.get("by") {
+        case nil, "": return false
+        case "thread": return true
+        case let other?:
+            throw APIError(.badRequest, code: "invalid_parameter", message: "by: \"\(other)\" is not supported (use by=thread)")
+        }
+    }
+}

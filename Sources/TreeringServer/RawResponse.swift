@@ -1,0 +1,26 @@
+import Hummingbird
+import NIOCore
+
+/// Bytes already written by a core writer, sent with their content type.
+struct RawResponse: ResponseGenerator {
+    var contentType: String
+    var bytes: [UInt8]
+
+    static func json(_ bytes: [UInt8]) -> RawResponse {
+        RawResponse(contentType: "application/json; charset=utf-8", bytes: bytes)
+    }
+
+    static func text(_ text: String) -> RawResponse {
+        RawResponse(contentType: "text/plain; charset=utf-8", bytes: Array(text.utf8))
+    }
+
+    static func html(_ text: String) -> RawResponse {
+        RawResponse(contentType: "text/html; charset=utf-8", bytes: Array(text.utf8))
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: contentType],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

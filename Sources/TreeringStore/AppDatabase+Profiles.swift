@@ -1,0 +1,220 @@
+import Foundation
+import GRDB
+import TreeringCore
+
+extension AppDatabase {
+    /// Stores one upload: its frames interned for the app, one call tree per
+    /// series. Returns only after the transaction has committed.
+    public func saveProfile(_ profile: Profile, now: Double = Date().timeIntervalSince1970) async throws -> ProfileSummary {
+        // The CPU work happens before the write transaction, which stays short.
+        let trees = profile.treesByLabels()
+        let seriesLabels = trees.map {
+            SeriesLabels.canonicalJSON(SeriesLabels.labels(metadata: profile.metadata, sample: $0.labels))
+        }
+        let meta = profile.metadata
+        let summary = ProfileSummary(
+            id: 0, shareToken: ShareToken.make(), metadata: meta, threads: profile.threads,
+            samples: profile.samples.totalCount, stacks: trees.reduce(0) { $0 + $1.tree.stackCount },
+            createdAt: now)
+        let tagsJSON = SeriesLabels.canonicalJSON(meta.tags)
+        let threadsJSON = String(decoding: try JSONEncoder().encode(summary.threads), as: UTF8.self)
+        let cache = frameCache
+
+        let (saved, appID, newFrames) = try await writer.write { db -> (ProfileSummary, Int64, [(Frame, Int32)]) in
+            let appID = try Self.appID(db, name: meta.app)
+            let (frameMap, newFrames) = try Self.internFrames(db, appID: appID, frames: profile.frames.frames, cache: cache)
+            try db.execute(
+                sql: """
+                    INSERT INTO profile (app_id, share_token, host, pid, runtime, agent, start, "end", interval_ms,
+                                         tags, threads, samples, stacks, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    appID, summary.shareToken, meta.host, meta.pid, meta.runtime, meta.agent, meta.start, meta.end,
+                    meta.intervalMs, tagsJSON, threadsJSON, summary.samples, summary.stacks, now,
+                ])
+            let profileID = db.lastInsertedRowID
+            for (i, entry) in trees.enumerated() {
+                let seriesID = try Self.seriesID(db, appID: appID, labels: seriesLabels[i])
+                try db.execute(
+                    sql: "INSERT INTO profile_tree (profile_id, series_id, samples, tree) VALUES (?, ?, ?, ?)",
+                    arguments: [profileID, seriesID, entry.tree.totalCount, Data(TreeBlobCodec.encode(entry.tree, frameMap: frameMap))])
+            }
+            var saved = summary
+            saved.id = profileID
+            return (saved, appID, newFrames)
+        }
+        cache.remember(app: appID, newFrames)
+        return saved
+    }
+
+    static func appID(_ db: Database, name: String) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [name]) { return id }
+        try db.execute(sql: "INSERT INTO app (name) VALUES (?)", arguments: [name])
+        return db.lastInsertedRowID
+    }
+
+    static func seriesID(_ db: Database, appID: Int64, labels: String) throws -> Int64 {
+        if let id = try Int64.fetchOne(
+            db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [appID, labels])
+        {
+            return id
+        }
+        try db.execute(sql: "INSERT INTO series (app_id, labels) VALUES (?, ?)", arguments: [appID, labels])
+        return db.lastInsertedRowID
+    }
+
+    /// Maps the profile's frame ids to the app's stored ids, inserting new
+    /// frames. Returns the map and the frames this transaction looked up or added.
+    static func internFrames(
+        _ db: Database, appID: Int64, frames: [Frame], cache: FrameIDCache
+    ) throws -> ([Int32], [(Frame, Int32)]) {
+        let cached = cache.lookup(app: appID, frames)
+        var map = [Int32](repeating: 0, count: frames.count)
+        var learned: [(Frame, Int32)] = []
+        let select = try db.cachedStatement(
+            sql: "SELECT id FROM frame WHERE app_id = ? AND name = ? AND file = ? AND line = ?")
+        let insert = try db.cachedStatement(sql: "INSERT INTO frame (app_id, name, file, line) VALUES (?, ?, ?, ?)")
+        for (i, frame) in frames.enumerated() {
+            if let id = cached[i] {
+                map[i] = id
+                continue
+            }
+            let args: StatementArguments = [appID, frame.name, frame.file, frame.line]
+            var id = try Int64.fetchOne(select, arguments: args)
+            if id == nil {
+                try insert.execute(arguments: args)
+                id = db.lastInsertedRowID
+            }
+            guard let id, id <= Int64(Int32.max) else { throw StoreError.frameIDSpaceExhausted }
+            map[i] = Int32(id)
+            learned.append((frame, Int32(id)))
+        }
+        return (map, learned)
+    }
+
+    /// Profiles newest first; `before` is the id of the last profile of the previous page.
+    public func listProfiles(app: String? = nil, limit: Int = 50, before: Int64? = nil) async throws -> [ProfileSummary] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.*, a.name AS app FROM profile p JOIN app a ON a.id = p.app_id
+                    WHERE (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR p.id < ?2)
+                    ORDER BY p.id DESC LIMIT ?3
+                    """,
+                arguments: [app, before, limit]
+            ).map(Self.summary)
+        }
+    }
+
+    public func profile(id: Int64) async throws -> ProfileSummary? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT p.*, a.name AS app FROM profile p JOIN app a ON a.id = p.app_id WHERE p.id = ?",
+                arguments: [id]
+            ).map(Self.summary)
+        }
+    }
+
+    public func profile(shareToken: String) async throws -> ProfileSummary? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT p.*, a.name AS app FROM profile p JOIN app a ON a.id = p.app_id WHERE p.share_token = ?",
+                arguments: [shareToken]
+            ).map(Self.summary)
+        }
+    }
+
+    static func summary(_ row: Row) -> ProfileSummary {
+        let tags = SeriesLabels.decode(row["tags"])
+        let threads = (try? JSONDecoder().decode([String].self, from: Data((row["threads"] as String).utf8))) ?? []
+        let meta = ProfileMetadata(
+            app: row["app"], host: row["host"], pid: row["pid"], runtime: row["runtime"], agent: row["agent"],
+            start: row["start"], end: row["end"], intervalMs: row["interval_ms"], tags: tags)
+        return ProfileSummary(
+            id: row["id"], shareToken: row["share_token"], metadata: meta, threads: threads, samples: row["samples"],
+            stacks: row["stacks"], createdAt: row["created_at"])
+    }
+
+    /// The profile's call tree, merged across its series; with `byThread`,
+    /// each thread becomes a root frame of its own.
+    public func profileTree(id: Int64, byThread: Bool = false) async throws -> LoadedTree? {
+        let loaded: (Double, [(String, Data)])? = try await writer.read { db in
+            guard let interval = try Double.fetchOne(db, sql: "SELECT interval_ms FROM profile WHERE id = ?", arguments: [id])
+            else { return nil }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.labels, t.tree FROM profile_tree t JOIN series s ON s.id = t.series_id
+                    WHERE t.profile_id = ? ORDER BY t.series_id
+                    """,
+                arguments: [id])
+            return (interval, rows.map { ($0["labels"], $0["tree"]) })
+        }
+        guard let (interval, rows) = loaded else { return nil }
+        var merged = CallTree()
+        var syntheticFrames: [Int32: Frame] = [:]
+        var threadRoots: [String: Int32] = [:]
+        for (labels, blob) in rows {
+            let tree = try TreeBlobCodec.decode([UInt8](blob))
+            if byThread {
+                let thread = SeriesLabels.decode(labels)["thread"] ?? "<unknown thread>"
+                let frameID: Int32
+                if let known = threadRoots[thread] {
+                    frameID = known
+                } else {
+                    // Negative ids never collide with stored frame ids.
+                    frameID = -2 - Int32(threadRoots.count)
+                    threadRoots[thread] = frameID
+                    syntheticFrames[frameID] = Frame(name: thread)
+                }
+                merged.merge(tree, under: merged.childCreating(of: 0, frame: frameID))
+            } else {
+                merged.merge(tree)
+            }
+        }
+        var frames = try await frames(ids: merged.usedFrames.filter { $0 >= 0 })
+        frames.merge(syntheticFrames) { a, _ in a }
+        return LoadedTree(tree: merged, frames: frames, intervalMs: interval)
+    }
+
+    /// Frame rows by id.
+    public func frames(ids: Set<Int32>) async throws -> [Int32: Frame] {
+        guard !ids.isEmpty else { return [:] }
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        return try await writer.read { db in
+            var result: [Int32: Frame] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, name, file, line FROM frame WHERE id IN (SELECT value FROM json_each(?))",
+                arguments: [list])
+            while let row = try rows.next() {
+                result[Int32(row["id"] as Int64)] = Frame(name: row["name"], file: row["file"], line: row["line"])
+            }
+            return result
+        }
+    }
+
+    /// Apps that have sent profiles, most recently seen first.
+    public func listApps() async throws -> [AppSummary] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.name, COUNT(p.id) AS profiles, COALESCE(SUM(p.samples), 0) AS samples,
+                           MIN(p.start) AS first_seen, MAX(p."end") AS last_seen,
+                           (SELECT json_group_array(DISTINCT h.host) FROM profile h
+                             WHERE h.app_id = a.id AND h.host IS NOT NULL) AS hosts
+                    FROM app a JOIN profile p ON p.app_id = a.id
+                    GROUP BY a.id ORDER BY last_seen DESC
+                    """)
+            return rows.map { row in
+                let hosts = (try? JSONDecoder().decode([String].self, from: Data((row["hosts"] as String? ?? "[]").utf8))) ?? []
+                return AppSummary(
+                    name: row["name"], profiles: row["profiles"], samples: row["samples"],
+                    firstSeen: row["first_seen"], lastSeen: row["last_seen"], hosts: hosts.sorted())
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import TreeringCore
+
+/// Owns the SQLite database: opens it in WAL mode, runs the migrations, and
+/// offers every read and write the server needs, each one transaction.
+public final class AppDatabase: Sendable {
+    public let writer: DatabasePool
+    let frameCache = FrameIDCache()
+
+    /// How hard a commit is pushed to disk. `.normal` survives a crash of the
+    /// process (`kill -9`); `.full` also survives a power cut, at an fsync per upload.
+    public enum Durability: String, Sendable, CaseIterable {
+        case normal, full
+    }
+
+    public init(path: String, durability: Durability = .normal, busyTimeout: TimeInterval = 5) throws {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+        }
+        writer = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE app (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE
+                );
+                -- Frames are interned per app: call trees store these ids.
+                CREATE TABLE frame (
+                    id INTEGER PRIMARY KEY,
+                    app_id INTEGER NOT NULL REFERENCES app(id),
+                    name TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    UNIQUE (app_id, name, file, line)
+                );
+                CREATE TABLE profile (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    app_id INTEGER NOT NULL REFERENCES app(id),
+                    share_token TEXT NOT NULL UNIQUE,
+                    host TEXT,
+                    pid INTEGER,
+                    runtime TEXT,
+                    agent TEXT,
+                    start REAL NOT NULL,
+                    "end" REAL NOT NULL,
+                    interval_ms REAL NOT NULL,
+                    tags TEXT NOT NULL,
+                    threads TEXT NOT NULL,
+                    samples INTEGER NOT NULL,
+                    stacks INTEGER NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX profile_app ON profile(app_id, id);
+                CREATE INDEX profile_app_start ON profile(app_id, start);
+                -- A series is an app plus one set of labels (host, thread, tags).
+                CREATE TABLE series (
+                    id INTEGER PRIMARY KEY,
+                    app_id INTEGER NOT NULL REFERENCES app(id),
+                    labels TEXT NOT NULL,
+                    UNIQUE (app_id, labels)
+                );
+                -- One call tree per profile and series, as a TreeBlobCodec blob.
+                CREATE TABLE profile_tree (
+                    profile_id INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
+                    series_id INTEGER NOT NULL REFERENCES series(id),
+                    samples INTEGER NOT NULL,
+                    tree BLOB NOT NULL,
+                    PRIMARY KEY (profile_id, series_id)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import TreeringCore
+
+/// The labels that name a series: the upload's host and tags, the sample's
+/// thread and tags (a sample's tag wins over the upload's of the same key).
+/// Stored as canonical JSON (sorted keys) so equal label sets are one row.
+enum SeriesLabels {
+    static func labels(metadata: ProfileMetadata, sample: SampleLabels) -> [String: String] {
+        var labels = metadata.tags
+        if let host = metadata.host { labels["host"] = host }
+        for tag in sample.tags { labels[tag.key] = tag.value }
+        if let thread = sample.thread { labels["thread"] = thread }
+        return labels
+    }
+
+    static func canonicalJSON(_ labels: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func decode(_ json: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import TreeringCore
+import TreeringStore
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a stored profile out, to standard output or a file.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case folded, tree
+    }
+
+    @Argument(help: "The profile's id.")
+    var id: Int64
+
+    @Option(help: "folded: one stack a line; tree: the compact tree JSON the API serves.")
+    var format: Format = .folded
+
+    @Flag(help: "Put each thread's name as the root frame of its stacks.")
+    var byThread = false
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "SQLite database file (env TREERING_DB).")
+    var db: String = env("TREERING_DB") ?? "./treering.sqlite"
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: db) else { throw CLIError("no database at \(db)") }
+        let database = try AppDatabase(path: db)
+        guard let loaded = try await database.profileTree(id: id, byThread: byThread) else {
+            throw CLIError("no profile \(id) in \(db)")
+        }
+        let bytes: [UInt8] = switch format {
+        case .folded: Array(loaded.folded.utf8)
+        case .tree: loaded.json
+        }
+        if let output {
+            try Data(bytes).write(to: URL(fileURLWithPath: output))
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+}

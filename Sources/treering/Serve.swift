@@ -1,0 +1,58 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import TreeringServer
+import TreeringStore
+
+struct Serve: AsyncParsableCommand, AppArguments {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server: ingest API, JSON API and dashboard, over one SQLite file.")
+
+    @Option(name: .long, help: "Address to listen on (env TREERING_HOST).")
+    var host: String = env("TREERING_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on (env TREERING_PORT).")
+    var port: Int = env("TREERING_PORT") ?? 8080
+
+    @Option(help: "SQLite database file, created when missing (env TREERING_DB).")
+    var db: String = env("TREERING_DB") ?? "./treering.sqlite"
+
+    @Option(help: "normal: an acknowledged upload survives a crash of the server; full: also a power cut, at an fsync per upload (env TREERING_DURABILITY).")
+    var durability: AppDatabase.Durability = env("TREERING_DURABILITY") ?? .normal
+
+    @Option(help: "Folder of static files (env TREERING_PUBLIC_DIR).")
+    var publicDir: String = env("TREERING_PUBLIC_DIR") ?? "Public"
+
+    @Option(help: "Folder of page templates (env TREERING_TEMPLATES_DIR).")
+    var templatesDir: String = env("TREERING_TEMPLATES_DIR") ?? "Templates"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env TREERING_LOG_LEVEL).")
+    var logLevel: Logger.Level = env("TREERING_LOG_LEVEL") ?? .info
+
+    @OptionGroup var limitOptions: LimitOptions
+
+    var hostname: String { host }
+    var databasePath: String { db }
+    var limits: IngestLimits { limitOptions.limits }
+    var publicDirectory: String { publicDir }
+    var templatesDirectory: String { templatesDir }
+
+    func run() async throws {
+        Treering.bootstrapLogging(level: logLevel)
+        var logger = Logger(label: "treering")
+        logger.logLevel = logLevel
+        let app = try await buildApplication(self, logger: logger)
+        try await app.runService()
+    }
+}
+
+extension AppDatabase.Durability: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension AppDatabase.Durability: LosslessStringConvertible {
+    public init?(_ description: String) { self.init(rawValue: description) }
+    public var description: String { rawValue }
+}
+extension Logger.Level: @retroactive LosslessStringConvertible {
+    public init?(_ description: String) { self.init(rawValue: description) }
+    public var description: String { rawValue }
+}
