@@ -106,7 +106,7 @@ private struct Run {
     mutating func framesArray() throws {
         sawFrames = true
         guard scanner.consume(UInt8(ascii: "[")) else {
-            throw ProfileError.invalid("frames", "expected an array of frames, found \(scanner.describeNext())")
+            throw typeError("frames", "an array of frames")
         }
         var first = true
         while try scanner.nextElement(first: &first) {
@@ -116,7 +116,7 @@ private struct Run {
             }
             let path = "frames[\(i)]"
             guard scanner.consume(UInt8(ascii: "{")) else {
-                throw ProfileError.invalid(path, "expected an object with name, file and line, found \(scanner.describeNext())")
+                throw typeError(path, "an object with name, file and line")
             }
             var name: String?
             var file = ""
@@ -144,7 +144,7 @@ private struct Run {
     mutating func samplesArray() throws {
         sawSamples = true
         guard scanner.consume(UInt8(ascii: "[")) else {
-            throw ProfileError.invalid("samples", "expected an array of samples, found \(scanner.describeNext())")
+            throw typeError("samples", "an array of samples")
         }
         var first = true
         var index = 0
@@ -159,7 +159,7 @@ private struct Run {
 
     mutating func sample(_ index: Int) throws {
         guard scanner.consume(UInt8(ascii: "{")) else {
-            throw ProfileError.invalid("samples[\(index)]", "expected an object with stack and count, found \(scanner.describeNext())")
+            throw typeError("samples[\(index)]", "an object with stack and count")
         }
         var count: Int64?
         var sawStack = false
@@ -208,7 +208,7 @@ private struct Run {
     /// Reads a stack straight into the sample table.
     mutating func stack(_ index: Int) throws {
         guard scanner.consume(UInt8(ascii: "[")) else {
-            throw ProfileError.invalid("samples[\(index)].stack", "expected an array of frame indexes, found \(scanner.describeNext())")
+            throw typeError("samples[\(index)].stack", "an array of frame indexes")
         }
         var first = true
         var depth = 0
@@ -218,7 +218,7 @@ private struct Run {
             }
             let c = scanner.peek()
             guard c == UInt8(ascii: "-") || (c.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false) else {
-                throw ProfileError.invalid("samples[\(index)].stack[\(depth)]", "expected a frame index, found \(scanner.describeNext())")
+                throw typeError("samples[\(index)].stack[\(depth)]", "a frame index")
             }
             let frame: Int64
             do {
@@ -240,9 +240,19 @@ private struct Run {
 
     // MARK: Values
 
+    /// A value of the wrong type; the end of the input or a broken token is
+    /// malformed JSON instead, whatever field it fell in.
+    mutating func typeError(_ path: String, _ expected: String) -> ProfileError {
+        let found = scanner.describeNext()
+        if found == "the end of the input" || found == "an invalid token" {
+            return ProfileError(.malformedJSON, "malformed JSON at byte \(scanner.pos): unexpected \(found == "an invalid token" ? "token" : "end of input") in \(path)")
+        }
+        return ProfileError.invalid(path, "expected \(expected), found \(found)")
+    }
+
     mutating func string(_ path: String) throws -> String {
         guard scanner.peek() == UInt8(ascii: "\"") else {
-            throw ProfileError.invalid(path, "expected a string, found \(scanner.describeNext())")
+            throw typeError(path, "a string")
         }
         let raw = try scanner.rawString()
         guard raw.end - raw.start <= limits.maxStringBytes || scanner.string(raw).utf8.count <= limits.maxStringBytes else {
@@ -259,7 +269,7 @@ private struct Run {
     mutating func number(_ path: String) throws -> Double {
         let c = scanner.peek()
         guard c == UInt8(ascii: "-") || (c.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false) else {
-            throw ProfileError.invalid(path, "expected a number, found \(scanner.describeNext())")
+            throw typeError(path, "a number")
         }
         return try scanner.number()
     }
@@ -267,7 +277,7 @@ private struct Run {
     mutating func integer(_ path: String) throws -> Int64 {
         let c = scanner.peek()
         guard c == UInt8(ascii: "-") || (c.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false) else {
-            throw ProfileError.invalid(path, "expected an integer, found \(scanner.describeNext())")
+            throw typeError(path, "an integer")
         }
         do {
             return try scanner.integer()
@@ -285,7 +295,7 @@ private struct Run {
     mutating func tagObject(_ path: String) throws -> [String: String] {
         if try scanner.consumeNull() { return [:] }
         guard scanner.consume(UInt8(ascii: "{")) else {
-            throw ProfileError.invalid(path, "expected an object of string values, found \(scanner.describeNext())")
+            throw typeError(path, "an object of string values")
         }
         var result: [String: String] = [:]
         var first = true

@@ -13,7 +13,7 @@ struct IngestController<Context: RequestContext> {
         RouteCollection(context: Context.self).post("ingest", use: ingest)
     }
 
-    struct Answer: ResponseEncodable {
+    struct Answer: Encodable {
         var id: String
         var url: String
         var shareURL: String
@@ -25,7 +25,7 @@ struct IngestController<Context: RequestContext> {
         }
     }
 
-    @Sendable func ingest(request: Request, context: Context) async throws -> EditedResponse<Answer> {
+    @Sendable func ingest(request: Request, context: Context) async throws -> RawResponse {
         let parser = try parser(for: request)
         let body = try await BodyReader(limits: limits).read(request)
         let profile: Profile
@@ -37,11 +37,13 @@ struct IngestController<Context: RequestContext> {
         }
         let saved = try await database.saveProfile(profile)
         context.logger.debug("stored profile", metadata: ["id": "\(saved.id)", "app": "\(profile.metadata.app)"])
-        return EditedResponse(
-            status: .created, headers: [.location: "/api/v1/profiles/\(saved.id)"],
-            response: Answer(
+        var answer = try RawResponse.encoding(
+            Answer(
                 id: String(saved.id), url: "/profiles/\(saved.id)", shareURL: "/p/\(saved.shareToken)",
-                samples: saved.samples))
+                samples: saved.samples),
+            status: .created)
+        answer.headers[.location] = "/api/v1/profiles/\(saved.id)"
+        return answer
     }
 
     /// The parser for the request's format, chosen by `?format=` or Content-Type.

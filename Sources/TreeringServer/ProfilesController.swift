@@ -18,7 +18,7 @@ struct ProfilesController<Context: RequestContext> {
             .get("p/:token/folded", use: folded)
     }
 
-    struct Page: ResponseEncodable {
+    struct Page: Encodable {
         var profiles: [ProfileJSON]
         /// Pass as `before` for the next page; absent on the last page.
         var nextBefore: String?
@@ -29,7 +29,7 @@ struct ProfilesController<Context: RequestContext> {
         }
     }
 
-    @Sendable func list(request: Request, context: Context) async throws -> Page {
+    @Sendable func list(request: Request, context: Context) async throws -> RawResponse {
         let query = request.uri.queryParameters
         let limit = try query.get("limit").map { text -> Int in
             guard let n = Int(text), (1...1000).contains(n) else {
@@ -44,9 +44,10 @@ struct ProfilesController<Context: RequestContext> {
             return n
         }
         let profiles = try await database.listProfiles(app: query.get("app"), limit: limit, before: before)
-        return Page(
-            profiles: profiles.map(ProfileJSON.init),
-            nextBefore: profiles.count == limit ? profiles.last.map { String($0.id) } : nil)
+        return try .encoding(
+            Page(
+                profiles: profiles.map(ProfileJSON.init),
+                nextBefore: profiles.count == limit ? profiles.last.map { String($0.id) } : nil))
     }
 
     /// The profile named by the route's `:id` or `:token`.
@@ -65,7 +66,7 @@ struct ProfilesController<Context: RequestContext> {
 
     @Sendable func metadata(request: Request, context: Context) async throws -> RawResponse {
         let p = try await summary(context)
-        return try RawResponse.json(Array(jsonEncoder.encode(ProfileJSON(p))))
+        return try .encoding(ProfileJSON(p))
     }
 
     @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {

@@ -5,6 +5,13 @@ import NIOCore
 struct RawResponse: ResponseGenerator {
     var contentType: String
     var bytes: [UInt8]
+    var status: HTTPResponse.Status = .ok
+    var headers: HTTPFields = [:]
+
+    /// An `Encodable` value as JSON, with stable key order.
+    static func encoding(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> RawResponse {
+        RawResponse(contentType: "application/json; charset=utf-8", bytes: Array(try jsonEncoder.encode(value)), status: status)
+    }
 
     static func json(_ bytes: [UInt8]) -> RawResponse {
         RawResponse(contentType: "application/json; charset=utf-8", bytes: bytes)
@@ -19,8 +26,10 @@ struct RawResponse: ResponseGenerator {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(
-            status: .ok, headers: [.contentType: contentType],
+        var fields = headers
+        fields[.contentType] = contentType
+        return Response(
+            status: status, headers: fields,
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

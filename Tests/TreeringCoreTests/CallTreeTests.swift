@@ -1,0 +1,134 @@
+import Testing
+
+@testable import TreeringCore
+
+/// A small seeded generator, so random cases repeat exactly.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random stacks over a small frame vocabulary, so prefixes are shared.
+func randomStacks(seed: UInt64, count: Int, frames: Int32 = 12, maxDepth: Int = 8) -> [([Int32], Int64)] {
+    var rng = SplitMix(state: seed)
+    return (0..<count).map { _ in
+        let depth = Int.random(in: 1...maxDepth, using: &rng)
+        return ((0..<depth).map { _ in Int32.random(in: 0..<frames, using: &rng) }, Int64.random(in: 1...5, using: &rng))
+    }
+}
+
+/// The reference: a dictionary from whole stack to summed count.
+func reference(_ stacks: [([Int32], Int64)]) -> [[Int32]: Int64] {
+    stacks.reduce(into: [:]) { $0[$1.0, default: 0] += $1.1 }
+}
+
+func stacksOf(_ tree: CallTree) -> [[Int32]: Int64] {
+    var out: [[Int32]: Int64] = [:]
+    tree.forEachStack { out[$0] = $1 }
+    return out
+}
+
+@Suite struct CallTreeTests {
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func mergedStacksEqualTheReference(seed: UInt64) {
+        let stacks = randomStacks(seed: seed, count: 2_000)
+        var tree = CallTree()
+        for (s, c) in stacks { tree.add(stack: s, count: c) }
+        #expect(stacksOf(tree) == reference(stacks))
+        #expect(tree.totalCount == stacks.reduce(0) { $0 + $1.1 })
+    }
+
+    @Test(arguments: [7, 8, 9] as [UInt64])
+    func totalsAreSamplesInTheNodeAndBelow(seed: UInt64) {
+        let stacks = randomStacks(seed: seed, count: 500)
+        var tree = CallTree()
+        for (s, c) in stacks { tree.add(stack: s, count: c) }
+        // The total of the node for a prefix = sum of counts of stacks starting with it.
+        for (s, _) in stacks {
+            var node: Int32 = 0
+            for (depth, f) in s.enumerated() {
+                node = tree.child(of: node, frame: f)!
+                let prefix = Array(s[...depth])
+                let expected = stacks.filter { $0.0.starts(with: prefix) }.reduce(0) { $0 + $1.1 }
+                #expect(tree.totals[Int(node)] == expected)
+            }
+        }
+    }
+
+    @Test(arguments: [11, 12, 13] as [UInt64])
+    func mergingTreesEqualsOneTreeOfAllStacks(seed: UInt64) {
+        let a = randomStacks(seed: seed, count: 800)
+        let b = randomStacks(seed: seed + 100, count: 800)
+        var ta = CallTree()
+        var tb = CallTree()
+        for (s, c) in a { ta.add(stack: s, count: c) }
+        for (s, c) in b { tb.add(stack: s, count: c) }
+        ta.merge(tb)
+        #expect(stacksOf(ta) == reference(a + b))
+        #expect(ta.totalCount == (a + b).reduce(0) { $0 + $1.1 })
+    }
+
+    @Test func mergeRewritesFrameIDsThroughTheMap() {
+        var a = CallTree()
+        a.add(stack: [0, 1], count: 3)
+        var b = CallTree()
+        b.add(stack: [0, 1], count: 2)
+        // b's frame 0 is a's frame 1 and the other way round.
+        a.merge(b, frameMap: [1, 0])
+        #expect(stacksOf(a) == [[0, 1]: 3, [1, 0]: 2])
+    }
+
+    @Test func mergeUnderANodeAddsToItsAncestors() {
+        var tree = CallTree()
+        var other = CallTree()
+        other.add(stack: [5, 6], count: 4)
+        let thread = tree.childCreating(of: 0, frame: -2)
+        tree.merge(other, under: thread)
+        #expect(stacksOf(tree) == [[-2, 5, 6]: 4])
+        #expect(tree.totals[Int(thread)] == 4)
+        #expect(tree.totalCount == 4)
+    }
+
+    @Test(arguments: [21, 22] as [UInt64])
+    func storedFormsRoundTrip(seed: UInt64) throws {
+        let stacks = randomStacks(seed: seed, count: 3_000, frames: 40, maxDepth: 20)
+        var tree = CallTree()
+        for (s, c) in stacks { tree.add(stack: s, count: c) }
+        let fromTreeBlob = try TreeBlobCodec.decode(TreeBlobCodec.encode(tree))
+        let fromStackBlob = try StackBlobCodec.decode(StackBlobCodec.encode(tree))
+        #expect(stacksOf(fromTreeBlob) == reference(stacks))
+        #expect(stacksOf(fromStackBlob) == reference(stacks))
+        #expect(fromTreeBlob.totals == tree.totals)
+    }
+
+    @Test func damagedBlobsAreRefused() throws {
+        var tree = CallTree()
+        for (s, c) in randomStacks(seed: 3, count: 50) { tree.add(stack: s, count: c) }
+        let blob = TreeBlobCodec.encode(tree)
+        for n in [0, 1, 2, blob.count / 2, blob.count - 1] {
+            #expect(throws: CallTreeError.self) { try TreeBlobCodec.decode(Array(blob[..<n])) }
+        }
+        #expect(throws: CallTreeError.self) { try TreeBlobCodec.decode(blob + [0]) }
+    }
+
+    @Test func preorderPutsParentsFirstAndBiggerSiblingsFirst() {
+        var tree = CallTree()
+        for (s, c) in randomStacks(seed: 5, count: 300) { tree.add(stack: s, count: c) }
+        let order = tree.preorder()
+        #expect(order.count == tree.nodeCount)
+        var seen = Set<Int32>()
+        for n in order {
+            if n != 0 { #expect(seen.contains(tree.parents[Int(n)])) }
+            seen.insert(n)
+        }
+        for list in tree.childLists() {
+            #expect(zip(list, list.dropFirst()).allSatisfy { tree.totals[Int($0)] >= tree.totals[Int($1)] })
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import TreeringServer
+import TreeringStore
+
+/// The arguments a test builds the real application with: a fresh SQLite
+/// file, the repo's own templates and static files.
+struct TestArguments: AppArguments {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    var hostname = "127.0.0.1"
+    var port = 0
+    var databasePath: String
+    var durability = AppDatabase.Durability.normal
+    var limits = IngestLimits()
+    var publicDirectory = repo.appendingPathComponent("Public").path
+    var templatesDirectory = repo.appendingPathComponent("Templates").path
+
+    init(limits: IngestLimits = IngestLimits()) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-server-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        databasePath = folder.appendingPathComponent("test.sqlite").path
+        self.limits = limits
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import Testing
+import TreeringCore
+
+@testable import TreeringStore
+
+/// A fresh database file in a temporary folder, removed afterwards.
+final class TemporaryDatabase {
+    let folder: URL
+    var path: String { folder.appendingPathComponent("treering.sqlite").path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    func open() throws -> AppDatabase { try AppDatabase(path: path) }
+}
+
+func makeProfile(app: String = "shop", start: Double = 1_000, stacks: [([Frame], Int64, String?, [String: String])]) -> Profile {
+    var frames = FrameTable()
+    var samples = SampleTable()
+    var labels: [SampleLabels] = []
+    for (stack, count, thread, tags) in stacks {
+        let l = SampleLabels(thread: thread, tags: tags)
+        let labelID: Int32
+        if let i = labels.firstIndex(of: l) {
+            labelID = Int32(i)
+        } else {
+            labelID = Int32(labels.count)
+            labels.append(l)
+        }
+        samples.append(stack: stack.map { frames.intern($0) }, count: count, labelID: labelID)
+    }
+    return Profile(
+        metadata: ProfileMetadata(app: app, host: "web-1", start: start, end: start + 10, intervalMs: 10, tags: ["env": "test"]),
+        frames: frames, labels: labels, samples: samples)
+}
+
+let main = Frame(name: "main", file: "app.py", line: 1)
+let handle = Frame(name: "handle", file: "app.py", line: 10)
+let query = Frame(name: "query", file: "db.py", line: 5)
+
+@Suite struct AppDatabaseTests {
+    @Test func savedProfileComesBackAsItsTreeAndSurvivesReopening() async throws {
+        let tmp = try TemporaryDatabase()
+        let saved = try await tmp.open().saveProfile(
+            makeProfile(stacks: [
+                ([main, handle], 5, "T1", ["transaction": "GET /"]),
+                ([main, handle], 2, "T2", ["transaction": "GET /"]),
+                ([main, handle, query], 3, "T1", [:]),
+            ]))
+        #expect(saved.samples == 10)
+        #expect(saved.stacks == 3)  // distinct per series: T1/GET, T2/GET, T1/none
+        #expect(saved.threads == ["T1", "T2"])
+        #expect(ShareToken.isWellFormed(saved.shareToken))
+
+        // A new connection to the same file sees it all.
+        let reopened = try tmp.open()
+        let loaded = try #require(try await reopened.profileTree(id: saved.id))
+        #expect(loaded.folded == """
+            main (app.py:1);handle (app.py:10) 7
+            main (app.py:1);handle (app.py:10);query (db.py:5) 3
+
+            """)
+        let byThread = try #require(try await reopened.profileTree(id: saved.id, byThread: true))
+        #expect(byThread.folded == """
+            T1;main (app.py:1);handle (app.py:10) 5
+            T1;main (app.py:1);handle (app.py:10);query (db.py:5) 3
+            T2;main (app.py:1);handle (app.py:10) 2
+
+            """)
+        #expect(try await reopened.profile(shareToken: saved.shareToken)?.id == saved.id)
+        #expect(try await reopened.profile(id: saved.id)?.metadata.tags == ["env": "test"])
+    }
+
+    @Test func framesAreInternedOncePerApp() async throws {
+        let tmp = try TemporaryDatabase()
+        let db = try tmp.open()
+        _ = try await db.saveProfile(makeProfile(app: "a", stacks: [([main, handle], 1, nil, [:])]))
+        _ = try await db.saveProfile(makeProfile(app: "a", stacks: [([main, query], 1, nil, [:])]))
+        _ = try await db.saveProfile(makeProfile(app: "b", stacks: [([main], 1, nil, [:])]))
+        // A fresh process (no cache) interns against the same rows.
+        _ = try await tmp.open().saveProfile(makeProfile(app: "a", stacks: [([main, handle, query], 1, nil, [:])]))
+        let counts = try await db.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT a.name, COUNT(*) AS n FROM frame f JOIN app a ON a.id = f.app_id GROUP BY a.name ORDER BY a.name")
+                .map { "\($0["name"] as String)=\($0["n"] as Int)" }
+        }
+        #expect(counts == ["a=3", "b=1"])
+    }
+
+    @Test func listIsNewestFirstWithPagesAndAppFilter() async throws {
+        let tmp = try TemporaryDatabase()
+        let db = try tmp.open()
+        var ids: [Int64] = []
+        for i in 0..<5 {
+            ids.append(try await db.saveProfile(makeProfile(app: i % 2 == 0 ? "even" : "odd", start: Double(i), stacks: [([main], 1, nil, [:])])).id)
+        }
+        let first = try await db.listProfiles(limit: 2)
+        #expect(first.map(\.id) == [ids[4], ids[3]])
+        let second = try await db.listProfiles(limit: 2, before: first.last!.id)
+        #expect(second.map(\.id) == [ids[2], ids[1]])
+        #expect(try await db.listProfiles(app: "odd").map(\.id) == [ids[3], ids[1]])
+        let apps = try await db.listApps()
+        #expect(Set(apps.map(\.name)) == ["even", "odd"])
+        #expect(apps.first { $0.name == "even" }?.profiles == 3)
+        #expect(apps.first { $0.name == "even" }?.hosts == ["web-1"])
+    }
+
+    @Test func unknownProfileIsNil() async throws {
+        let tmp = try TemporaryDatabase()
+        let db = try tmp.open()
+        #expect(try await db.profile(id: 42) == nil)
+        #expect(try await db.profileTree(id: 42) == nil)
+    }
+}

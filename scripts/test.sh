@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every suite: Swift (core, store,
+# server), the Python agent, the server binary end to end, and the dashboard
+# in a real headless Chromium. Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+missing=()
+for pkg in chromium chromium-driver libsqlite3-dev zlib1g-dev; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+step "Python packages"
+reqs=()
+for f in Tests/requirements.txt Agents/python/requirements-test.txt Tests/browser/requirements.txt; do
+  [ -f "$f" ] && reqs+=(-r "$f")
+done
+python3 -m pip install --disable-pip-version-check -q "${reqs[@]}"
+
+step "Swift build"
+swift build --build-tests
+
+step "Swift tests"
+swift test
+
+step "Python tests: agent, server binary end to end, dashboard in Chromium"
+export TREERING_BIN="$PWD/.build/debug/treering" SE_OFFLINE=true
+suites=(Tests/integration)
+[ -d Agents/python/tests ] && suites+=(Agents/python/tests)
+[ -d Tests/browser ] && suites+=(Tests/browser)
+python3 -m pytest -q -p no:cacheprovider "${suites[@]}"
