@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import Mustache
@@ -5,8 +6,12 @@ import TreeringStore
 
 /// Builds the server the same way for production and for tests.
 public func buildApplication(_ arguments: some AppArguments, logger: Logger? = nil) async throws -> some ApplicationProtocol {
-    var logger = logger ?? Logger(label: "treering")
-    if logger.logLevel > .info { logger.logLevel = .info }
+    let logger = logger ?? Logger(label: "treering")
+    for (name, folder) in [("templates", arguments.templatesDirectory), ("static files", arguments.publicDirectory)]
+    where !FileManager.default.fileExists(atPath: folder) {
+        // Pages would answer 404/500; say why at start-up rather than per request.
+        logger.warning("the \(name) folder \(folder) does not exist: run from the repository root or pass its path")
+    }
     let database = try AppDatabase(path: arguments.databasePath, durability: arguments.durability)
     let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
     let router = buildRouter(database: database, templates: templates, arguments: arguments, logger: logger)
