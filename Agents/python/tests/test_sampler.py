@@ -1,0 +1,90 @@
+"""The sampler sees what a busy program does, and only that."""
+import threading
+import time
+
+import treering
+from format_check import check
+
+
+def hot_function(deadline):
+    x = 0
+    while time.monotonic() < deadline:
+        x += sum(i * i for i in range(200))
+    return x
+
+
+def caller_of_hot(deadline):
+    return hot_function(deadline)
+
+
+def names_of(doc, sample):
+    return [doc["frames"][i]["name"] for i in sample["stack"]]
+
+
+def test_busy_thread_shows_up_with_its_stack_and_name():
+    with treering.profile(app="unit", interval_ms=5) as p:
+        worker = threading.Thread(target=caller_of_hot, args=(time.monotonic() + 0.6,), name="busy-worker")
+        worker.start()
+        worker.join()
+    doc = p.document
+    assert check(doc) == []
+    busy = [s for s in doc["samples"] if s["thread"] == "busy-worker"]
+    assert sum(s["count"] for s in busy) >= 20
+    hot = [s for s in busy if "hot_function" in names_of(doc, s)]
+    assert sum(s["count"] for s in hot) >= 0.8 * sum(s["count"] for s in busy)
+    stack = names_of(doc, hot[0])
+    assert stack.index("caller_of_hot") < stack.index("hot_function")
+    assert stack[0] in ("_bootstrap", "Thread._bootstrap")
+    # The profiler's own threads are never sampled.
+    assert not any(s["thread"].startswith("treering-") for s in doc["samples"])
+    own = {"Sampler._run", "Sampler.sample_once", "Agent._run", "Uploader.flush"}
+    assert not any(own & set(names_of(doc, s)) for s in doc["samples"])
+    assert int(doc["tags"]["treering.samples"]) >= 20
+    assert float(doc["tags"]["treering.overhead_ms"]) > 0
+
+
+def test_tags_label_the_samples_of_their_thread():
+    def tagged_work():
+        with treering.tagged(transaction="GET /orders/"):
+            hot_function(time.monotonic() + 0.4)
+        hot_function(time.monotonic() + 0.2)
+
+    with treering.profile(app="unit", interval_ms=5) as p:
+        t = threading.Thread(target=tagged_work, name="tagged")
+        t.start()
+        t.join()
+    samples = [s for s in p.document["samples"] if s["thread"] == "tagged"]
+    with_tag = sum(s["count"] for s in samples if s.get("tags") == {"transaction": "GET /orders/"})
+    without = sum(s["count"] for s in samples if "tags" not in s)
+    assert with_tag > without > 0
+
+
+def test_idle_threads_are_left_out_by_default_and_kept_on_request():
+    stop = threading.Event()
+    waiter = threading.Thread(target=stop.wait, name="waiter")
+    waiter.start()
+    try:
+        with treering.profile(app="unit", interval_ms=5) as quiet:
+            hot_function(time.monotonic() + 0.3)
+        with treering.profile(app="unit", interval_ms=5, include_idle=True) as everything:
+            hot_function(time.monotonic() + 0.3)
+    finally:
+        stop.set()
+        waiter.join()
+    assert not any(s["thread"] == "waiter" for s in quiet.document["samples"])
+    assert any(s["thread"] == "waiter" for s in everything.document["samples"])
+
+
+def test_line_granularity_names_executing_lines():
+    with treering.profile(app="unit", interval_ms=5, granularity="line") as p:
+        hot_function(time.monotonic() + 0.3)
+    lines = {f["line"] for f in p.document["frames"] if f["name"] == "hot_function"}
+    first_line = hot_function.__code__.co_firstlineno
+    assert lines and all(line > first_line for line in lines)
+
+
+def test_signal_mode_samples_the_main_thread():
+    with treering.profile(app="unit", interval_ms=5, mode="signal") as p:
+        caller_of_hot(time.monotonic() + 0.5)
+    main = [s for s in p.document["samples"] if s["thread"] == "MainThread"]
+    assert any("hot_function" in names_of(p.document, s) for s in main)

@@ -1,0 +1,49 @@
+"""Treering's Python agent: a statistical profiler cheap enough to leave on.
+
+    import treering
+    treering.start(app="shop-web", server="http://treering:8080")
+    ...
+    treering.stop()
+
+    with treering.profile() as p:
+        work()
+    p.document   # the treering/1 document of the block
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from .agent import Agent, start, stop
+from .config import Config
+from .tagging import clear_tags, set_tags, tagged
+
+__all__ = ["start", "stop", "profile", "Profile", "Agent", "Config", "set_tags", "clear_tags", "tagged"]
+__version__ = "0.1.0"
+
+
+class Profile:
+    """What `profile()` gives: the document once the block has ended."""
+
+    def __init__(self):
+        self.document: dict | None = None
+
+
+@contextmanager
+def profile(app: str = "python-app", interval_ms: float = 10.0, **kwargs):
+    """Profiles the block with its own sampler (independent of `start()`);
+    with `server=` the document is also uploaded."""
+    result = Profile()
+    agent = Agent(Config.resolve(app=app, interval_ms=interval_ms, upload_every_s=1e9, **kwargs))
+    agent.start()
+    try:
+        yield result
+    finally:
+        agent.sampler.stop()
+        if agent._thread is not None:
+            agent._stop.set()
+            agent._thread.join(timeout=2)
+        agent.running = False
+        result.document = agent.collect()
+        if agent.uploader is not None:
+            import time
+            agent.uploader.flush(deadline=time.monotonic() + 5)

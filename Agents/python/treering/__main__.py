@@ -1,0 +1,140 @@
+"""python -m treering run [options] script.py [args...] | -m module [args...]
+python -m treering upload FILE --server URL [--app NAME]"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import runpy
+import sys
+import urllib.error
+import urllib.request
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m treering", description="Treering's Python profiler agent.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run a program under the profiler")
+    run.add_argument("--server", default=os.environ.get("TREERING_SERVER"), help="Treering server URL (env TREERING_SERVER)")
+    run.add_argument("--app", default=os.environ.get("TREERING_APP"), help="app name (env TREERING_APP; default: the script's name)")
+    run.add_argument("--key", default=os.environ.get("TREERING_KEY"), help="ingest key (env TREERING_KEY)")
+    run.add_argument("--interval-ms", type=float, default=None, help="sampling interval (default 10)")
+    run.add_argument("--upload-every-s", type=float, default=None, help="upload period (default 10)")
+    run.add_argument("--mode", choices=["thread", "signal"], default=None)
+    run.add_argument("--lines", action="store_true", help="one node per executing line, not per function")
+    run.add_argument("--idle", action="store_true", help="include threads that are only waiting")
+    run.add_argument("-o", "--output", help="write the treering/1 document to FILE instead of uploading")
+    run.add_argument("-m", dest="module", help="run a module, like python -m")
+    run.add_argument("target", nargs=argparse.REMAINDER, help="script.py [args...] (or args of -m module)")
+
+    up = sub.add_parser("upload", help="send a treering/1 or folded file to a server")
+    up.add_argument("file")
+    up.add_argument("--server", default=os.environ.get("TREERING_SERVER"), required=os.environ.get("TREERING_SERVER") is None)
+    up.add_argument("--key", default=os.environ.get("TREERING_KEY"))
+    up.add_argument("--app", default=os.environ.get("TREERING_APP"), help="app name (folded files)")
+
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _run(parser, args)
+    return _upload(args)
+
+
+def _run(parser, args) -> int:
+    import treering
+    if not args.module and not args.target:
+        parser.error("run: give a script to run, or -m module")
+    if not args.server and not args.output:
+        parser.error("run: give --server URL (or TREERING_SERVER) to upload, or --output FILE")
+    target = args.module or args.target[0]
+    app = args.app or os.path.splitext(os.path.basename(target))[0] or "python-app"
+    kwargs = dict(app=app, server=None if args.output else args.server, key=args.key, interval_ms=args.interval_ms,
+                  upload_every_s=args.upload_every_s, mode=args.mode,
+                  granularity="line" if args.lines else None, include_idle=True if args.idle else None)
+    agent = treering.start(**kwargs)
+    if agent is None:
+        print("treering: could not start the profiler", file=sys.stderr)
+        return 2
+    code = 0
+    try:
+        if args.module:
+            sys.argv = [args.module, *args.target]
+            runpy.run_module(args.module, run_name="__main__", alter_sys=True)
+        else:
+            sys.argv = list(args.target)
+            sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
+            runpy.run_path(target, run_name="__main__")
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        treering.stop()
+        if args.output:
+            documents = agent.documents
+            doc = _merge(documents) if documents else None
+            if doc is None:
+                print("treering: no samples were taken (the program ran too briefly?)", file=sys.stderr)
+            else:
+                with open(args.output, "w") as f:
+                    json.dump(doc, f)
+        elif agent.uploader is not None and agent.uploader.pending:
+            print(f"treering: {len(agent.uploader.pending)} upload(s) could not be sent to {args.server}", file=sys.stderr)
+    return code
+
+
+def _merge(documents: list) -> dict:
+    """Several documents of one run as one (frames re-indexed, counts added)."""
+    if len(documents) == 1:
+        return documents[0]
+    frames, index, counts = [], {}, {}
+    for doc in documents:
+        remap = []
+        for f in doc["frames"]:
+            key = (f["name"], f["file"], f["line"])
+            if key not in index:
+                index[key] = len(frames)
+                frames.append(f)
+            remap.append(index[key])
+        for s in doc["samples"]:
+            key = (tuple(remap[i] for i in s["stack"]), s.get("thread"), tuple(sorted((s.get("tags") or {}).items())))
+            counts[key] = counts.get(key, 0) + s["count"]
+    merged = dict(documents[-1])
+    merged["start"] = documents[0]["start"]
+    merged["frames"] = frames
+    merged["samples"] = [dict({"stack": list(k[0]), "count": c, "thread": k[1]}, **({"tags": dict(k[2])} if k[2] else {}))
+                         for k, c in counts.items()]
+    return merged
+
+
+def _upload(args) -> int:
+    with open(args.file, "rb") as f:
+        raw = f.read()
+    try:
+        json.loads(raw)
+        content_type, query = "application/json", ""
+    except ValueError:
+        if not args.app:
+            print("treering: a folded file needs --app NAME", file=sys.stderr)
+            return 2
+        content_type = "text/plain"
+        query = "?format=folded&app=" + urllib.request.quote(args.app)
+    headers = {"Content-Type": content_type, "Content-Encoding": "gzip"}
+    if args.key:
+        headers["Authorization"] = "Bearer " + args.key
+    request = urllib.request.Request(args.server.rstrip("/") + "/api/v1/ingest" + query, data=gzip.compress(raw),
+                                     headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as r:
+            answer = json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        print(f"treering: the server refused the upload ({e.code}): {e.read().decode(errors='replace')}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"treering: cannot reach {args.server}: {e}", file=sys.stderr)
+        return 1
+    print(f"uploaded profile {answer['id']}: {args.server.rstrip('/')}{answer['url']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""The agent: a sampler plus, when a server is set, an uploader thread that
+every `upload_every_s` swaps the sampler's counts into one document."""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+
+from .config import Config
+from .sampler import Sampler
+from .uploader import Uploader
+
+log = logging.getLogger("treering")
+
+
+class Agent:
+    def __init__(self, config: Config):
+        self.config = config
+        self.sampler = Sampler(config.interval_ms, config.granularity, config.include_idle, config.mode, config.max_depth)
+        self.uploader = Uploader(config.server, config.key, config.upload_timeout_s, config.max_pending_bytes) \
+            if config.server else None
+        self.documents: list[dict] = []   # kept when there is no server (profile() and --output)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.running = False
+
+    def start(self) -> None:
+        self.sampler.start()
+        if self.uploader is not None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="treering-uploader", daemon=True)
+            self._thread.start()
+        self.running = True
+
+    def _run(self) -> None:
+        self.sampler.ignored_idents.add(threading.get_ident())
+        next_upload = time.monotonic() + self.config.upload_every_s
+        while not self._stop.wait(min(1.0, max(0.0, next_upload - time.monotonic()))):
+            try:
+                if time.monotonic() >= next_upload:
+                    next_upload = time.monotonic() + self.config.upload_every_s
+                    self.collect()
+                self.uploader.flush()
+            except Exception:
+                log.debug("upload loop failed", exc_info=True)
+
+    def collect(self) -> dict | None:
+        """Swaps the sampler's counts into a document (queued for upload, or kept)."""
+        counter, overhead_s, taken = self.sampler.swap()
+        if not counter.counts:
+            return None
+        extra = {"treering.overhead_ms": f"{overhead_s * 1000:.3f}", "treering.samples": str(taken)}
+        if self.uploader is not None:
+            dropped = self.uploader.take_dropped()
+            if dropped:
+                extra["treering.dropped"] = str(dropped)
+        doc = counter.document(self.config.app, self.config.interval_ms, self.config.tags, self.config.host,
+                               extra_tags=extra)
+        if self.uploader is not None:
+            self.uploader.enqueue(doc)
+        else:
+            self.documents.append(doc)
+        return doc
+
+    def stop(self, flush_timeout_s: float = 5.0) -> dict | None:
+        """Stops sampling and makes one last bounded-time flush."""
+        if not self.running:
+            return None
+        self.running = False
+        self.sampler.stop()
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join(timeout=2)
+        doc = self.collect()
+        if self.uploader is not None:
+            self.uploader.flush(deadline=time.monotonic() + flush_timeout_s)
+        return doc
+
+    def after_fork_in_child(self) -> None:
+        """The child of a fork has only the forking thread: start fresh threads and counts."""
+        was_running = self.running
+        self.sampler = Sampler(self.config.interval_ms, self.config.granularity, self.config.include_idle,
+                               self.config.mode, self.config.max_depth)
+        if self.uploader is not None:
+            self.uploader = Uploader(self.config.server, self.config.key, self.config.upload_timeout_s,
+                                     self.config.max_pending_bytes)
+        self._stop = threading.Event()
+        self._thread = None
+        self.running = False
+        if was_running:
+            self.start()
+
+
+_agent: Agent | None = None
+_lock = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    if _agent is not None:
+        try:
+            _agent.after_fork_in_child()
+        except Exception:
+            log.debug("restart after fork failed", exc_info=True)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def start(**kwargs) -> Agent | None:
+    """Starts the process-wide agent. Settings come from keyword arguments,
+    then TREERING_* environment variables. Never raises into the app."""
+    global _agent
+    with _lock:
+        if _agent is not None and _agent.running:
+            return _agent
+        try:
+            agent = Agent(Config.resolve(**kwargs))
+            agent.start()
+        except Exception:
+            log.warning("treering: could not start the profiler", exc_info=True)
+            return None
+        _agent = agent
+        atexit.register(_stop_at_exit)
+        return agent
+
+
+def stop() -> dict | None:
+    """Stops the agent and flushes what it has (bounded in time)."""
+    global _agent
+    with _lock:
+        agent, _agent = _agent, None
+    if agent is None:
+        return None
+    try:
+        return agent.stop()
+    except Exception:
+        log.warning("treering: stopping the profiler failed", exc_info=True)
+        return None
+
+
+def _stop_at_exit() -> None:
+    stop()

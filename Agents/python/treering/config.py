@@ -1,0 +1,68 @@
+"""Agent settings: keyword arguments first, then TREERING_* environment
+variables, then defaults, so a deployment can turn the agent on without code."""
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+
+
+def _env(name: str, default=None, cast=str):
+    value = os.environ.get("TREERING_" + name)
+    if value is None or value == "":
+        return default
+    try:
+        return cast(value)
+    except ValueError:
+        return default
+
+
+def _tags_from_env() -> dict:
+    # TREERING_TAGS="env=prod,version=1.2"
+    raw = _env("TAGS", "")
+    tags = {}
+    for part in raw.split(","):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            if k.strip():
+                tags[k.strip()] = v.strip()
+    return tags
+
+
+@dataclass
+class Config:
+    app: str = "python-app"
+    server: str | None = None
+    key: str | None = None
+    interval_ms: float = 10.0
+    upload_every_s: float = 10.0
+    tags: dict = field(default_factory=dict)
+    mode: str = "thread"            # "thread" (default, everywhere) or "signal" (Linux, SIGPROF)
+    granularity: str = "function"   # "function" or "line"
+    include_idle: bool = False
+    max_pending_bytes: int = 4 * 1024 * 1024
+    upload_timeout_s: float = 5.0
+    max_depth: int = 1024
+    host: str = field(default_factory=socket.gethostname)
+
+    @classmethod
+    def resolve(cls, **kwargs) -> "Config":
+        env = dict(
+            app=_env("APP"), server=_env("SERVER"), key=_env("KEY"),
+            interval_ms=_env("INTERVAL_MS", cast=float), upload_every_s=_env("UPLOAD_EVERY_S", cast=float),
+            mode=_env("MODE"), granularity=_env("GRANULARITY"),
+            include_idle=_env("INCLUDE_IDLE", cast=lambda v: v.lower() in ("1", "true", "yes")),
+            max_pending_bytes=_env("MAX_PENDING_BYTES", cast=int),
+        )
+        merged = {k: v for k, v in env.items() if v is not None}
+        env_tags = _tags_from_env()
+        merged.update({k: v for k, v in kwargs.items() if v is not None})
+        cfg = cls(**merged)
+        cfg.tags = {**env_tags, **(kwargs.get("tags") or {})}
+        if cfg.interval_ms <= 0:
+            raise ValueError("interval_ms must be > 0")
+        if cfg.mode not in ("thread", "signal"):
+            raise ValueError("mode must be 'thread' or 'signal'")
+        if cfg.granularity not in ("function", "line"):
+            raise ValueError("granularity must be 'function' or 'line'")
+        return cfg

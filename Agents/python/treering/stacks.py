@@ -1,0 +1,87 @@
+"""Frame interning, stack counting, and the treering/1 document.
+
+The hot path (`StackCounter.add_frame`) does no string work in steady state:
+a code object seen before maps to its frame index through one dict lookup."""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+FORMAT = "treering/1"
+AGENT = "treering-python 0.1.0"
+RUNTIME = f"{sys.implementation.name.replace('cpython', 'CPython')} {sys.version.split()[0]}"
+
+
+class StackCounter:
+    """Counts identical stacks per (thread name, tags)."""
+
+    def __init__(self, granularity: str = "function", max_depth: int = 1024):
+        self.by_line = granularity == "line"
+        self.max_depth = max_depth
+        self.frames: list[dict] = []
+        self._code_index: dict = {}      # code object (or (code, line)) -> frame index
+        self.counts: dict = {}           # (thread, tags, stack tuple) -> count
+        self.start = time.time()
+        self.samples = 0
+
+    def frame_index(self, frame) -> int:
+        code = frame.f_code
+        key = (code, frame.f_lineno) if self.by_line else code
+        index = self._code_index.get(key)
+        if index is None:
+            index = len(self.frames)
+            line = frame.f_lineno if self.by_line else code.co_firstlineno
+            name = getattr(code, "co_qualname", code.co_name)
+            self.frames.append({"name": name, "file": code.co_filename, "line": line or 0})
+            self._code_index[key] = index
+        return index
+
+    def add(self, frame, thread: str, tags: tuple) -> None:
+        """Adds one sample of the stack ending in `frame`."""
+        index = self.frame_index
+        stack = []
+        append = stack.append
+        depth = 0
+        while frame is not None and depth < self.max_depth:
+            append(index(frame))
+            frame = frame.f_back
+            depth += 1
+        stack.reverse()
+        key = (thread, tags, tuple(stack))
+        counts = self.counts
+        counts[key] = counts.get(key, 0) + 1
+        self.samples += 1
+
+    def document(self, app: str, interval_ms: float, tags: dict, host: str | None, end: float | None = None,
+                 extra_tags: dict | None = None) -> dict:
+        """The treering/1 document of everything counted so far."""
+        samples = []
+        for (thread, sample_tags, stack), count in self.counts.items():
+            sample = {"stack": list(stack), "count": count, "thread": thread}
+            if sample_tags:
+                sample["tags"] = dict(sample_tags)
+            samples.append(sample)
+        all_tags = dict(tags)
+        if extra_tags:
+            all_tags.update(extra_tags)
+        end = end if end is not None else time.time()
+        doc = {
+            "format": FORMAT, "app": app, "pid": _pid(), "runtime": RUNTIME, "agent": AGENT,
+            "start": self.start, "end": max(end, self.start), "interval_ms": interval_ms,
+            "tags": {str(k): str(v) for k, v in all_tags.items()},
+            "frames": self.frames, "samples": samples,
+        }
+        if host:
+            doc["host"] = host
+        return doc
+
+
+def _pid() -> int:
+    import os
+    return os.getpid()
+
+
+def thread_names() -> dict:
+    """Thread ident -> name, for the threads `threading` knows."""
+    return {t.ident: t.name for t in threading.enumerate()}

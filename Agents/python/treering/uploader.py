@@ -1,0 +1,124 @@
+"""The uploader: sends documents to the server without ever harming the app.
+
+A bounded queue of gzip'd documents; the oldest are dropped (and counted)
+when the server cannot keep up; 5xx and connection errors are retried with
+exponential backoff and jitter; 4xx answers are logged and dropped."""
+from __future__ import annotations
+
+import collections
+import gzip
+import json
+import logging
+import random
+import threading
+import time
+import urllib.error
+import urllib.request
+
+log = logging.getLogger("treering")
+
+
+class RateLimitedLog:
+    """At most one warning per `every_s` seconds per kind, counting the rest."""
+
+    def __init__(self, every_s: float = 60.0):
+        self.every_s = every_s
+        self.last: dict = {}
+        self.suppressed: dict = {}
+
+    def warning(self, kind: str, message: str, *args) -> None:
+        now = time.monotonic()
+        if now - self.last.get(kind, -1e9) >= self.every_s:
+            n = self.suppressed.pop(kind, 0)
+            suffix = f" ({n} similar messages suppressed)" if n else ""
+            log.warning("treering: " + message + suffix, *args)
+            self.last[kind] = now
+        else:
+            self.suppressed[kind] = self.suppressed.get(kind, 0) + 1
+
+
+class Uploader:
+    def __init__(self, server: str, key: str | None = None, timeout_s: float = 5.0,
+                 max_pending_bytes: int = 4 * 1024 * 1024, base_backoff_s: float = 1.0, max_backoff_s: float = 60.0):
+        self.url = server.rstrip("/") + "/api/v1/ingest"
+        self.key = key
+        self.timeout_s = timeout_s
+        self.max_pending_bytes = max_pending_bytes
+        self.base_backoff_s = base_backoff_s
+        self.max_backoff_s = max_backoff_s
+        self.pending: collections.deque = collections.deque()   # gzip'd bodies, oldest first
+        self.pending_bytes = 0
+        self.dropped_documents = 0
+        self.sent = 0
+        self.failures = 0
+        self.lock = threading.Lock()
+        self.log = RateLimitedLog()
+        self._retry_at = 0.0
+
+    def enqueue(self, document: dict) -> None:
+        body = gzip.compress(json.dumps(document, separators=(",", ":")).encode(), compresslevel=6)
+        with self.lock:
+            self.pending.append(body)
+            self.pending_bytes += len(body)
+            while self.pending_bytes > self.max_pending_bytes and len(self.pending) > 1:
+                oldest = self.pending.popleft()
+                self.pending_bytes -= len(oldest)
+                self.dropped_documents += 1
+            if self.pending_bytes > self.max_pending_bytes:   # a single document over the bound
+                self.pending_bytes -= len(self.pending.popleft())
+                self.dropped_documents += 1
+
+    def take_dropped(self) -> int:
+        with self.lock:
+            n, self.dropped_documents = self.dropped_documents, 0
+            return n
+
+    def flush(self, deadline: float | None = None) -> None:
+        """Sends what is pending, oldest first, until done, a retryable failure
+        (then backs off) or the deadline (monotonic seconds)."""
+        if time.monotonic() < self._retry_at and deadline is None:
+            return
+        while True:
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            with self.lock:
+                if not self.pending:
+                    return
+                body = self.pending[0]
+            outcome = self._send(body, deadline)
+            if outcome == "retry":
+                self.failures += 1
+                backoff = min(self.max_backoff_s, self.base_backoff_s * (2 ** min(self.failures - 1, 10)))
+                self._retry_at = time.monotonic() + backoff * (0.5 + random.random() / 2)
+                return
+            with self.lock:
+                if self.pending and self.pending[0] is body:
+                    self.pending.popleft()
+                    self.pending_bytes -= len(body)
+            if outcome == "sent":
+                self.sent += 1
+                self.failures = 0
+                self._retry_at = 0.0
+
+    def _send(self, body: bytes, deadline: float | None) -> str:
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip", "User-Agent": "treering-python/0.1.0"}
+        if self.key:
+            headers["Authorization"] = "Bearer " + self.key
+        timeout = self.timeout_s
+        if deadline is not None:
+            timeout = max(0.1, min(timeout, deadline - time.monotonic()))
+        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                response.read()
+                return "sent"
+        except urllib.error.HTTPError as e:
+            detail = e.read()[:500].decode(errors="replace")
+            if 400 <= e.code < 500:
+                self.log.warning("refused", "the server refused an upload (%s): %s", e.code, detail)
+                return "refused"
+            self.log.warning("server-error", "upload failed with %s, will retry: %s", e.code, detail)
+            return "retry"
+        except Exception as e:  # connection refused, timeout, DNS...
+            self.log.warning("unreachable", "cannot reach %s, will retry: %s", self.url, e)
+            return "retry"

@@ -1,0 +1,20 @@
+import Foundation
+import TreeringServer
+import TreeringStore
+
+/// The real application's arguments, with body limits raised to fit the
+/// benchmark's million-sample upload.
+struct BenchArguments: AppArguments {
+    var hostname = "127.0.0.1"
+    var port = 0
+    var databasePath: String
+    var durability = AppDatabase.Durability.normal
+    var limits: IngestLimits = {
+        var limits = IngestLimits()
+        limits.maxBodyBytes = 512 << 20
+        limits.maxDecompressedBytes = 512 << 20
+        return limits
+    }()
+    var publicDirectory = "Public"
+    var templatesDirectory = "Templates"
+}

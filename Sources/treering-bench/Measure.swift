@@ -1,0 +1,47 @@
+import Foundation
+
+/// Timing and memory readings for the benchmark.
+enum Measure {
+    /// Median wall time of `runs` calls, in seconds.
+    static func median(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    static func medianAsync(runs: Int, _ body: () async throws -> Void) async rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try await body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    /// Resets the kernel's peak-RSS mark, so the next reading covers only what follows.
+    static func resetPeak() {
+        // procfs takes a plain write; Foundation's atomic or truncating writes fail there.
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
+        try? handle.write(contentsOf: Data("5".utf8))
+        try? handle.close()
+    }
+
+    /// Peak and current resident memory in bytes (VmHWM, VmRSS).
+    static func memory() -> (peak: Int, current: Int) {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+        func field(_ name: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return (words.count > 1 ? Int(words[1]) ?? 0 : 0) * 1024
+        }
+        return (field("VmHWM:"), field("VmRSS:"))
+    }
+
+    static func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+    static func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+}
