@@ -39,12 +39,19 @@ class StackCounter:
 
     def add(self, frame, thread: str, tags: tuple) -> None:
         """Adds one sample of the stack ending in `frame`."""
-        index = self.frame_index
+        # The per-frame step is one dict lookup, inlined: a method call per
+        # frame cost ~40% of the sample time when profiled.
+        code_index = self._code_index
+        by_line = self.by_line
         stack = []
         append = stack.append
         depth = 0
-        while frame is not None and depth < self.max_depth:
-            append(index(frame))
+        max_depth = self.max_depth
+        while frame is not None and depth < max_depth:
+            index = code_index.get((frame.f_code, frame.f_lineno) if by_line else frame.f_code)
+            if index is None:
+                index = self.frame_index(frame)
+            append(index)
             frame = frame.f_back
             depth += 1
         stack.reverse()
