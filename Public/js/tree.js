@@ -1,0 +1,97 @@
+// The call tree: decodes the server's columnar JSON into nested nodes for
+// d3.hierarchy, and offers search and path helpers. No DOM here.
+
+/** Decodes `{frames: {name, file, line}, nodes: {parent, frame, total, self}}`. */
+export function decode(json) {
+  const { frames, nodes } = json;
+  const n = nodes.parent.length;
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = nodes.frame[i];
+    out[i] = {
+      id: i,
+      frame: f,
+      name: f < 0 ? "all" : frames.name[f],
+      file: f < 0 ? "" : frames.file[f],
+      line: f < 0 ? 0 : frames.line[f],
+      total: nodes.total[i],
+      self: nodes.self[i],
+      children: [],
+    };
+    // Parents come first in the list, so the parent already exists.
+    if (nodes.parent[i] >= 0) out[nodes.parent[i]].children.push(out[i]);
+  }
+  return out[0];
+}
+
+/** A d3 hierarchy whose value is each node's self count (so sums give totals). */
+export function hierarchy(root) {
+  return d3.hierarchy(root, (d) => d.children).sum((d) => d.self).sort((a, b) => b.value - a.value);
+}
+
+/** The node's path as frame ids from the root, for the URL: "3.17.42". */
+export function pathOf(node) {
+  return node.ancestors().reverse().slice(1).map((a) => a.data.frame).join(".");
+}
+
+/** The node at a path written by `pathOf`, or the deepest one that exists. */
+export function findPath(root, path) {
+  let node = root;
+  if (!path) return node;
+  for (const part of path.split(".")) {
+    const frame = Number(part);
+    const next = (node.children || []).find((c) => c.data.frame === frame);
+    if (!next) break;
+    node = next;
+  }
+  return node;
+}
+
+/** Nodes matching `term` (in function or file), and the share of samples they
+ *  cover, each sample counted once even when matches nest. */
+export function search(root, term) {
+  const matches = new Set();
+  if (!term) return { matches, covered: 0 };
+  const t = term.toLowerCase();
+  let covered = 0;
+  root.eachBefore((n) => {
+    if (n.depth > 0 && (n.data.name.toLowerCase().includes(t) || n.data.file.toLowerCase().includes(t))) {
+      matches.add(n);
+      if (!n.ancestors().slice(1).some((a) => matches.has(a))) covered += n.value;
+    }
+  });
+  return { matches, covered: root.value ? covered / root.value : 0 };
+}
+
+/** Self and total per function; total counts a function once per stack. */
+export function topFunctions(root) {
+  const byKey = new Map();
+  root.each((n) => {
+    if (n.depth === 0) return;
+    const key = `${n.data.name}\u0000${n.data.file}\u0000${n.data.line}`;
+    let row = byKey.get(key);
+    if (!row) byKey.set(key, (row = { key, name: n.data.name, file: n.data.file, line: n.data.line, self: 0, total: 0, nodes: [] }));
+    row.self += n.data.self;
+    row.nodes.push(n);
+    const recursive = n.ancestors().slice(1).some((a) => a.data.name === n.data.name && a.data.file === n.data.file && a.data.line === n.data.line);
+    if (!recursive) row.total += n.value;
+  });
+  return [...byKey.values()];
+}
+
+/** The package of a file: its first path parts, for colouring. */
+export function packageOf(file) {
+  if (!file) return "(none)";
+  const parts = file.replace(/\\/g, "/").split("/").filter(Boolean);
+  const site = parts.lastIndexOf("site-packages");
+  if (site >= 0 && parts.length > site + 1) return parts[site + 1];
+  return parts.length > 1 ? parts[parts.length - 2] : parts[0];
+}
+
+/** A stable colour per package: a hash into d3's categorical palette. */
+export function colourOf(pkg) {
+  const palette = d3.schemeTableau10.concat(d3.schemeSet3);
+  let h = 2166136261;
+  for (let i = 0; i < pkg.length; i++) h = Math.imul(h ^ pkg.charCodeAt(i), 16777619);
+  return palette[(h >>> 0) % palette.length];
+}
