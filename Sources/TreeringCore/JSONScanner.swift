@@ -59,6 +59,12 @@ struct JSONScanner {
         }
     }
 
+    /// Whether the next value is a number (starts with '-' or a digit).
+    mutating func nextIsNumber() -> Bool {
+        guard let c = peek() else { return false }
+        return c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+    }
+
     @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         if peek() == byte {

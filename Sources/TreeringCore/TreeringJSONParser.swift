@@ -216,8 +216,7 @@ private struct Run {
             guard depth < limits.maxStackDepth else {
                 throw ProfileError.limit("samples[\(index)].stack", "deeper than the limit of \(limits.maxStackDepth) frames")
             }
-            let c = scanner.peek()
-            guard c == UInt8(ascii: "-") || (c.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false) else {
+            guard scanner.nextIsNumber() else {
                 throw typeError("samples[\(index)].stack[\(depth)]", "a frame index")
             }
             let frame: Int64
@@ -267,16 +266,14 @@ private struct Run {
     }
 
     mutating func number(_ path: String) throws -> Double {
-        let c = scanner.peek()
-        guard c == UInt8(ascii: "-") || (c.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false) else {
+        guard scanner.nextIsNumber() else {
             throw typeError(path, "a number")
         }
         return try scanner.number()
     }
 
     mutating func integer(_ path: String) throws -> Int64 {
-        let c = scanner.peek()
-        guard c == UInt8(ascii: "-") || (c.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false) else {
+        guard scanner.nextIsNumber() else {
             throw typeError(path, "an integer")
         }
         do {

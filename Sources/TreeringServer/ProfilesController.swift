@@ -70,19 +70,21 @@ struct ProfilesController<Context: RequestContext> {
     }
 
     @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {
-        let p = try await summary(context)
-        guard let loaded = try await database.profileTree(id: p.id, byThread: byThread(request)) else {
-            throw APIError.notFound("profile \(p.id)")
-        }
-        return .json(TreeJSONWriter().write(loaded.tree, frame: loaded.frame, intervalMs: loaded.intervalMs, id: String(p.id)))
+        let (p, loaded) = try await loadTree(request, context)
+        return .json(loaded.json(id: String(p.id)))
     }
 
     @Sendable func folded(request: Request, context: Context) async throws -> RawResponse {
+        .text(try await loadTree(request, context).1.folded)
+    }
+
+    /// The route's profile and its call tree, merged as `?by=` asks.
+    func loadTree(_ request: Request, _ context: Context) async throws -> (ProfileSummary, LoadedTree) {
         let p = try await summary(context)
         guard let loaded = try await database.profileTree(id: p.id, byThread: byThread(request)) else {
             throw APIError.notFound("profile \(p.id)")
         }
-        return .text(loaded.folded)
+        return (p, loaded)
     }
 
     func byThread(_ request: Request) throws -> Bool {

@@ -16,6 +16,10 @@ public struct LoadedTree: Sendable {
         frames[id] ?? Frame(name: "<unknown frame \(id)>")
     }
 
-    public var json: [UInt8] { TreeJSONWriter().write(tree, frame: frame, intervalMs: intervalMs) }
+    /// The compact tree JSON the API serves, labelled with the profile's id when given.
+    public func json(id: String? = nil) -> [UInt8] {
+        TreeJSONWriter().write(tree, frame: frame, intervalMs: intervalMs, id: id)
+    }
+
     public var folded: String { FoldedWriter().write(tree, frame: frame) }
 }

@@ -118,7 +118,7 @@ struct Bench: AsyncParsableCommand {
         var loaded: LoadedTree!
         let load = try await Measure.medianAsync(runs: runs) { loaded = try await db.profileTree(id: id) }
         var json: [UInt8] = []
-        let jsonTime = Measure.median(runs: runs) { json = loaded.json }
+        let jsonTime = Measure.median(runs: runs) { json = loaded.json() }
         var folded = ""
         let foldedTime = Measure.median(runs: runs) { folded = loaded.folded }
         print("| storage step | time | size |")

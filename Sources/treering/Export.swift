@@ -34,7 +34,7 @@ struct Export: AsyncParsableCommand {
         }
         let bytes: [UInt8] = switch format {
         case .folded: Array(loaded.folded.utf8)
-        case .tree: loaded.json
+        case .tree: loaded.json()
         }
         if let output {
             try Data(bytes).write(to: URL(fileURLWithPath: output))
