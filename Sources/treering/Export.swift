@@ -23,14 +23,13 @@ struct Export: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
     var output: String?
 
-    @Option(help: "SQLite database file (env TREERING_DB).")
-    var db: String = env("TREERING_DB") ?? "./treering.sqlite"
+    @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw CLIError("no database at \(db)") }
-        let database = try AppDatabase(path: db)
-        guard let loaded = try await database.profileTree(id: id, byThread: byThread) else {
-            throw CLIError("no profile \(id) in \(db)")
+        guard FileManager.default.fileExists(atPath: database.db) else { throw CLIError("no database at \(database.db)") }
+        let store = try AppDatabase(path: database.db)
+        guard let loaded = try await store.profileTree(id: id, byThread: byThread) else {
+            throw CLIError("no profile \(id) in \(database.db)")
         }
         let bytes: [UInt8] = switch format {
         case .folded: Array(loaded.folded.utf8)

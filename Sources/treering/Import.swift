@@ -13,8 +13,7 @@ struct Import: AsyncParsableCommand {
     @Option(help: "App name to store it under (overrides the file's own).")
     var app: String?
 
-    @Option(help: "SQLite database file (env TREERING_DB).")
-    var db: String = env("TREERING_DB") ?? "./treering.sqlite"
+    @OptionGroup var database: DatabaseOption
 
     @OptionGroup var limitOptions: LimitOptions
 
@@ -35,8 +34,8 @@ struct Import: AsyncParsableCommand {
             do { try AppName.validate(app, path: "--app") } catch { throw CLIError(error.message) }
             profile.metadata.app = app
         }
-        let database = try AppDatabase(path: db)
-        let saved = try await database.saveProfile(profile)
+        let store = try AppDatabase(path: database.db)
+        let saved = try await store.saveProfile(profile)
         print("imported profile \(saved.id) (\(saved.samples) samples, app \(saved.metadata.app)); share link /p/\(saved.shareToken)")
     }
 }

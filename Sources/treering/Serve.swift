@@ -14,8 +14,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Option(help: "Port to listen on (env TREERING_PORT).")
     var port: Int = env("TREERING_PORT") ?? 8080
 
-    @Option(help: "SQLite database file, created when missing (env TREERING_DB).")
-    var db: String = env("TREERING_DB") ?? "./treering.sqlite"
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "normal: an acknowledged upload survives a crash of the server; full: also a power cut, at an fsync per upload (env TREERING_DURABILITY).")
     var durability: AppDatabase.Durability = env("TREERING_DURABILITY") ?? .normal
@@ -32,7 +31,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @OptionGroup var limitOptions: LimitOptions
 
     var hostname: String { host }
-    var databasePath: String { db }
+    var databasePath: String { database.db }
     var limits: IngestLimits { limitOptions.limits }
     var publicDirectory: String { publicDir }
     var templatesDirectory: String { templatesDir }
