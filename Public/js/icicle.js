@@ -1,41 +1,48 @@
-// Zoomable icicle: root on top, callees below; click a bar to zoom in, the
-// top bar to go up.
-import { colourOf, packageOf } from "./tree.js";
+// Zoomable icicle: the root on top, callees below, the focus spread over the
+// full width with its callers above it. Click a bar to zoom in, the focused
+// bar to go up. Drawn by canvas-view.js.
+import { canvasView } from "./canvas-view.js";
+import { fit } from "./fit-text.js";
+
+const ROW = 22;
+const MAX_ROWS = 60;
+
+const geometry = {
+  label: "Icicle of the call tree",
+  size(width, root) {
+    return { width, height: Math.min(root.height + 1, MAX_ROWS) * ROW };
+  },
+  setup(width, height, root) {
+    const rows = Math.min(root.height + 1, MAX_ROWS);
+    // Deeper trees than the rows scroll with the focus, keeping two callers.
+    const depthFor = (p) => Math.max(0, Math.min(p.depth - 2, root.height + 1 - rows));
+    const top = (depth, win) => (depth - win.depth) * ROW;
+    return {
+      stroke: false,
+      depthFor,
+      paints: (depth, win) => depth - win.depth > -1 && depth - win.depth < rows,
+      descends: (depth, win) => depth + 1 - win.depth < rows,
+      pixels: (u0, u1) => (u1 - u0) * width,
+      shape(ctx, u0, u1, depth, win) {
+        ctx.rect(u0 * width, top(depth, win), Math.max(0.5, (u1 - u0) * width - 1), ROW - 1);
+      },
+      centre: (u0, u1, depth, win) => [((u0 + u1) / 2) * width, top(depth, win) + ROW / 2],
+      invert(x, y, win) {
+        if (x < 0 || x > width || y < 0 || y > height) return null;
+        return { u: x / width, depth: Math.round(win.depth) + Math.floor(y / ROW) };
+      },
+      decorate() {},
+      label(ctx, text, u0, u1, depth, win) {
+        const w = (u1 - u0) * width;
+        if (w < 40) return;
+        ctx.textAlign = "left";
+        ctx.textBaseline = "middle";
+        ctx.fillText(fit(ctx, text, w - 8), u0 * width + 4, top(depth, win) + ROW / 2);
+      },
+    };
+  },
+};
 
 export function render(container, root, options) {
-  const width = container.clientWidth || 800;
-  const rowHeight = 22;
-  const height = Math.max(200, Math.min(root.height + 1, 40) * rowHeight);
-  d3.partition().size([width, (root.height + 1) * rowHeight])(root);
-  const svg = d3.select(container).append("svg").attr("viewBox", [0, 0, width, height]).attr("height", height);
-  const nodes = root.descendants();
-  const cell = svg.selectAll("g").data(nodes).join("g").attr("transform", (d) => `translate(${d.x0},${d.y0})`);
-  const rect = cell.append("rect").attr("class", "node")
-    .attr("width", (d) => Math.max(0, d.x1 - d.x0 - 1)).attr("height", rowHeight - 1)
-    .attr("fill", (d) => (d.depth ? colourOf(packageOf(d.data.file)) : "#d9dde5"))
-    .on("click", (event, d) => (d === current && d.parent ? options.onUp() : options.onFocus(d)))
-    .on("mousemove", (event, d) => options.onHover(event, d))
-    .on("mouseleave", () => options.onHover(null, null));
-  const text = cell.append("text").attr("class", "label").attr("x", 4).attr("y", 15)
-    .text((d) => d.data.name).attr("fill-opacity", (d) => +(d.x1 - d.x0 > 40));
-  let current = root;
-
-  function focus(p, animate = true) {
-    current = p;
-    root.each((d) => (d.target = {
-      x0: ((d.x0 - p.x0) / (p.x1 - p.x0)) * width,
-      x1: ((d.x1 - p.x0) / (p.x1 - p.x0)) * width,
-      y0: d.y0 - p.y0,
-      y1: d.y1 - p.y0,
-    }));
-    const t = cell.transition().duration(animate ? 600 : 0).attr("transform", (d) => `translate(${d.target.x0},${d.target.y0})`);
-    rect.transition(t).attr("width", (d) => Math.max(0, d.target.x1 - d.target.x0 - 1));
-    text.transition(t).attr("fill-opacity", (d) => +(d.target.x1 - d.target.x0 > 40));
-  }
-
-  function highlight(matches) {
-    rect.classed("match", (d) => matches.has(d)).classed("dim", (d) => matches.size > 0 && !matches.has(d));
-  }
-
-  return { focus, highlight, destroy: () => svg.remove() };
+  return canvasView(container, root, geometry, options);
 }

@@ -33,13 +33,11 @@ function el(tag, text, cls) {
   return e;
 }
 
-function pct(x) { return (100 * x).toFixed(x < 0.001 ? 3 : 1) + "%"; }
+function pct(x) { return x === 0 ? "0%" : (100 * x).toFixed(x < 0.001 ? 3 : 1) + "%"; }
 
 function draw() {
   if (view) view.destroy();
   for (const b of document.querySelectorAll("[data-view]")) b.classList.toggle("active", b.dataset.view === state.view);
-  const h = hierarchy(root.data);
-  root = h;
   view = views[state.view].render(chart, root, { onFocus: setFocus, onUp: up, onHover: hover });
   focusNode = findPath(root, state.focus);
   view.focus(focusNode, false);
@@ -72,7 +70,15 @@ function breadcrumbs() {
 function hover(event, d) {
   if (!d) { tooltip.hidden = true; return; }
   const interval = meta ? meta.interval_ms : 10;
-  tooltip.replaceChildren(
+  if (d.other) {
+    // A merged shape: the children of one node too small to draw one by one.
+    const total = d.members.reduce((s, m) => s + m.value, 0);
+    tooltip.replaceChildren(
+      el("div", `${d.members.length} smaller callees`, "fn"),
+      el("div", `of ${d.parent.depth ? d.parent.data.name : "all"} · click to zoom in`),
+      el("div", `total ${total} samples (${pct(total / root.value)} of all, ${pct(total / d.parent.value)} of parent)`),
+    );
+  } else tooltip.replaceChildren(
     el("div", d.depth ? d.data.name : "all", "fn"),
     el("div", d.data.file ? `${d.data.file}:${d.data.line}` : ""),
     el("div", `total ${d.value} samples (${pct(d.value / root.value)} of all, ${d.parent ? pct(d.value / d.parent.value) : "100%"} of parent)`),
@@ -87,7 +93,7 @@ function applySearch() {
   const { matches, covered } = search(root, state.search);
   view.highlight(matches);
   document.getElementById("search-result").textContent =
-    state.search ? `${matches.size} matches · ${pct(covered)} of samples` : "";
+    state.search ? `${matches.size} ${matches.size === 1 ? "match" : "matches"} · ${pct(covered)} of samples` : "";
 }
 
 function table() {
@@ -133,6 +139,8 @@ async function start() {
   root = hierarchy(decode(tree));
   document.getElementById("search").value = state.search;
   draw();
+  // The Performance API carries the time to the first picture for the benchmark.
+  performance.mark("treering-first-picture");
   table();
   legend();
   metadata();
@@ -144,6 +152,14 @@ async function start() {
   document.getElementById("search").addEventListener("input", (e) => { state.search = e.target.value; applySearch(); writeState(); });
   document.querySelectorAll("th[data-sort]").forEach((th) => th.addEventListener("click", () => { sortKey = th.dataset.sort; table(); }));
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") up(); });
+  // Redraw when the chart's width changes (window resized, scrollbar came).
+  let drawnWidth = chart.clientWidth, resizing = null;
+  new ResizeObserver(() => {
+    if (chart.clientWidth === drawnWidth) return;
+    drawnWidth = chart.clientWidth;
+    clearTimeout(resizing);
+    resizing = setTimeout(draw, 100);
+  }).observe(chart);
   document.getElementById("copy-link").addEventListener("click", async () => {
     const url = location.origin + main.dataset.sharePath + location.search;
     try { await navigator.clipboard.writeText(url); } catch { /* clipboard needs a secure context */ }
@@ -152,5 +168,12 @@ async function start() {
   });
   main.dataset.ready = "true";
 }
+
+// For scripts that drive the page (the browser tests and the benchmark): where
+// a node is drawn, by the same frame-id path the URL uses.
+window.treering = {
+  locate: (path) => view.locate(findPath(root, path)),
+  state: () => ({ ...state }),
+};
 
 start();

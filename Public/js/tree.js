@@ -24,9 +24,12 @@ export function decode(json) {
   return out[0];
 }
 
-/** A d3 hierarchy whose value is each node's self count (so sums give totals). */
+/** A d3 hierarchy whose value is each node's self count (so sums give totals),
+ *  siblings biggest first, laid out once by d3.partition: x0..x1 in [0, 1],
+ *  y0 = depth. Both views draw from this layout. */
 export function hierarchy(root) {
-  return d3.hierarchy(root, (d) => d.children).sum((d) => d.self).sort((a, b) => b.value - a.value);
+  const h = d3.hierarchy(root, (d) => d.children).sum((d) => d.self).sort((a, b) => b.value - a.value);
+  return d3.partition().size([1, h.height + 1])(h);
 }
 
 /** The node's path as frame ids from the root, for the URL: "3.17.42". */
@@ -54,28 +57,41 @@ export function search(root, term) {
   if (!term) return { matches, covered: 0 };
   const t = term.toLowerCase();
   let covered = 0;
-  root.eachBefore((n) => {
-    if (n.depth > 0 && (n.data.name.toLowerCase().includes(t) || n.data.file.toLowerCase().includes(t))) {
+  // Iterative pre-order carrying "under a match", so nesting costs nothing.
+  const stack = [[root, false]];
+  while (stack.length) {
+    const [n, under] = stack.pop();
+    const hit = n.depth > 0 && (n.data.name.toLowerCase().includes(t) || n.data.file.toLowerCase().includes(t));
+    if (hit) {
       matches.add(n);
-      if (!n.ancestors().slice(1).some((a) => matches.has(a))) covered += n.value;
+      if (!under) covered += n.value;
     }
-  });
+    if (n.children) for (const c of n.children) stack.push([c, under || hit]);
+  }
   return { matches, covered: root.value ? covered / root.value : 0 };
 }
 
-/** Self and total per function; total counts a function once per stack. */
+/** Self and total per function; total counts a function once per stack
+ *  (a recursive function is not counted again under itself). */
 export function topFunctions(root) {
   const byKey = new Map();
-  root.each((n) => {
-    if (n.depth === 0) return;
-    const key = `${n.data.name}\u0000${n.data.file}\u0000${n.data.line}`;
-    let row = byKey.get(key);
-    if (!row) byKey.set(key, (row = { key, name: n.data.name, file: n.data.file, line: n.data.line, self: 0, total: 0, nodes: [] }));
-    row.self += n.data.self;
-    row.nodes.push(n);
-    const recursive = n.ancestors().slice(1).some((a) => a.data.name === n.data.name && a.data.file === n.data.file && a.data.line === n.data.line);
-    if (!recursive) row.total += n.value;
-  });
+  const onPath = new Map(); // key -> how many times it is on the current path
+  const walk = (n) => {
+    let key = null, row = null;
+    if (n.depth > 0) {
+      key = `${n.data.name}\u0000${n.data.file}\u0000${n.data.line}`;
+      row = byKey.get(key);
+      if (!row) byKey.set(key, (row = { key, name: n.data.name, file: n.data.file, line: n.data.line, self: 0, total: 0, nodes: [] }));
+      row.self += n.data.self;
+      row.nodes.push(n);
+      const seen = onPath.get(key) || 0;
+      if (!seen) row.total += n.value;
+      onPath.set(key, seen + 1);
+    }
+    if (n.children) for (const c of n.children) walk(c);
+    if (key) onPath.set(key, onPath.get(key) - 1);
+  };
+  walk(root);
   return [...byKey.values()];
 }
 
