@@ -15,10 +15,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // Pure Swift: frames, stacks, call trees, parsers, writers, validation.
-        .target(name: "TreeringCore"),
+        // No HTTP, no database; SwiftProtobuf only to read pprof.
+        .target(
+            name: "TreeringCore",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto/profile.proto", "Proto/push.proto"]
+        ),
         // SQLite through GRDB: migrations, records, saving and loading profiles.
         .target(
             name: "TreeringStore",

@@ -34,6 +34,7 @@ func buildRouter(
     router.get("healthz") { _, _ in HTTPResponse.Status.ok }
     router.addRoutes(IngestController(database: database, limits: arguments.limits).endpoints, atPath: "api/v1")
     router.addRoutes(ProfilesController(database: database).endpoints, atPath: "api/v1")
+    router.addRoutes(PyroscopeController(database: database, limits: arguments.limits).endpoints)
     let serverURL = "http://\(arguments.hostname):\(arguments.port)"
     router.addRoutes(PagesController(database: database, templates: templates, serverURL: serverURL).endpoints)
     return router

@@ -46,28 +46,42 @@ struct BodyReader {
             guard received <= limits.maxBodyBytes else {
                 throw tooLarge("body is over the limit of \(limits.maxBodyBytes) bytes")
             }
-            var input = chunk
-            while input.readableBytes > 0 {
-                window.clear()
-                let before = input.readableBytes
-                do {
-                    try inflater.inflate(from: &input, to: &window)
-                } catch let error as CompressNIOError where error == .bufferOverflow || error == .inputBufferOverflow {
-                    // The window is full, or the input needs more bytes: both just mean "go on".
-                } catch {
-                    throw APIError(.badRequest, code: "malformed_gzip", message: "body: not valid gzip data")
-                }
-                guard out.count + window.readableBytes <= limits.maxDecompressedBytes else {
-                    throw tooLarge("decompressed body is over the limit of \(limits.maxDecompressedBytes) bytes")
-                }
-                out.append(contentsOf: window.readableBytesView)
-                if window.readableBytes == 0, input.readableBytes == before {
-                    // The gzip stream ended and bytes are left over.
-                    throw APIError(.badRequest, code: "malformed_gzip", message: "body: data after the end of the gzip stream")
-                }
-            }
+            try feed(chunk, to: inflater, window: &window, out: &out)
         }
         return out
+    }
+
+    /// Inflates gzip bytes already in memory (a compressed profile inside an
+    /// upload) within the same decompressed limit.
+    func inflate(_ bytes: [UInt8]) throws -> [UInt8] {
+        let inflater = try ZlibDecompressor(algorithm: .gzip)
+        var out: [UInt8] = []
+        var window = ByteBufferAllocator().buffer(capacity: 256 * 1024)
+        try feed(ByteBuffer(bytes: bytes), to: inflater, window: &window, out: &out)
+        return out
+    }
+
+    private func feed(_ chunk: ByteBuffer, to inflater: ZlibDecompressor, window: inout ByteBuffer, out: inout [UInt8]) throws {
+        var input = chunk
+        while input.readableBytes > 0 {
+            window.clear()
+            let before = input.readableBytes
+            do {
+                try inflater.inflate(from: &input, to: &window)
+            } catch let error as CompressNIOError where error == .bufferOverflow || error == .inputBufferOverflow {
+                // The window is full, or the input needs more bytes: both just mean "go on".
+            } catch {
+                throw APIError(.badRequest, code: "malformed_gzip", message: "body: not valid gzip data")
+            }
+            guard out.count + window.readableBytes <= limits.maxDecompressedBytes else {
+                throw tooLarge("decompressed body is over the limit of \(limits.maxDecompressedBytes) bytes")
+            }
+            out.append(contentsOf: window.readableBytesView)
+            if window.readableBytes == 0, input.readableBytes == before {
+                // The gzip stream ended and bytes are left over.
+                throw APIError(.badRequest, code: "malformed_gzip", message: "body: data after the end of the gzip stream")
+            }
+        }
     }
 
     private func tooLarge(_ message: String) -> APIError {

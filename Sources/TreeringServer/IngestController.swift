@@ -46,18 +46,31 @@ struct IngestController<Context: RequestContext> {
         return answer
     }
 
-    /// The parser for the request's format, chosen by `?format=` or Content-Type.
+    /// The parser for the request's format, chosen by `?format=` or
+    /// Content-Type; formats without their own metadata take it from the query.
     func parser(for request: Request) throws -> any ProfileParser {
-        let format = request.uri.queryParameters.get("format")
+        let query = request.uri.queryParameters
         let contentType = request.headers[.contentType]?.split(separator: ";").first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        switch (format, contentType) {
-        case ("treering", _), ("treering/1", _), (nil, "application/json"), (nil, nil):
-            return TreeringJSONParser(limits: limits.profile)
-        case (let f?, _):
-            throw APIError(.unsupportedMediaType, code: "unsupported_format", message: "format: \"\(f)\" is not a known upload format (known: treering)")
-        case (nil, let t?):
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Content-Type: \"\(t)\" is not supported (use application/json)")
+        let format: UploadFormat
+        if let name = query.get("format") {
+            guard let known = UploadFormat(name: name) else {
+                throw APIError(.unsupportedMediaType, code: "unsupported_format",
+                               message: "format: \"\(name.prefix(40))\" is not a known upload format (known: \(UploadFormat.known))")
+            }
+            format = known
+        } else {
+            switch contentType {
+            case nil, "application/json": format = .treering
+            case "text/plain": format = .folded
+            case let t?:
+                throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
+                               message: "Content-Type: \"\(t.prefix(60))\" is not supported (use application/json, or text/plain for folded stacks, or ?format=)")
+            }
         }
+        let metadata = format.carriesMetadata
+            ? ProfileMetadata(app: "", start: 0, end: 0, intervalMs: 10)
+            : try UploadQuery.metadata(query)
+        return format.parser(metadata: metadata, limits: limits.profile)
     }
 }

@@ -13,9 +13,11 @@ struct ProfilesController<Context: RequestContext> {
             .get("profiles/:id", use: metadata)
             .get("profiles/:id/tree", use: tree)
             .get("profiles/:id/folded", use: folded)
+            .get("profiles/:id/speedscope.json", use: speedscope)
             .get("p/:token", use: metadata)
             .get("p/:token/tree", use: tree)
             .get("p/:token/folded", use: folded)
+            .get("p/:token/speedscope.json", use: speedscope)
     }
 
     struct Page: Encodable {
@@ -76,6 +78,13 @@ struct ProfilesController<Context: RequestContext> {
 
     @Sendable func folded(request: Request, context: Context) async throws -> RawResponse {
         .text(try await loadTree(request, context).1.folded)
+    }
+
+    @Sendable func speedscope(request: Request, context: Context) async throws -> RawResponse {
+        let (p, loaded) = try await loadTree(request, context)
+        var response = RawResponse.json(loaded.speedscope(name: "\(p.metadata.app) profile \(p.id)"))
+        response.headers[.contentDisposition] = "attachment; filename=\"treering-\(p.id).speedscope.json\""
+        return response
     }
 
     /// The route's profile and its call tree, merged as `?by=` asks.

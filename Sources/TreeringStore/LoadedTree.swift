@@ -22,4 +22,9 @@ public struct LoadedTree: Sendable {
     }
 
     public var folded: String { FoldedWriter().write(tree, frame: frame) }
+
+    /// A speedscope file of this tree, named `name` in speedscope.
+    public func speedscope(name: String) -> [UInt8] {
+        SpeedscopeWriter().write(tree, frame: frame, name: name, intervalMs: intervalMs)
+    }
 }

@@ -8,13 +8,13 @@ struct Export: AsyncParsableCommand {
         abstract: "Write a stored profile out, to standard output or a file.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case folded, tree
+        case folded, tree, speedscope
     }
 
     @Argument(help: "The profile's id.")
     var id: Int64
 
-    @Option(help: "folded: one stack a line; tree: the compact tree JSON the API serves.")
+    @Option(help: "folded: one stack a line; tree: the compact tree JSON the API serves; speedscope: a file speedscope.app opens.")
     var format: Format = .folded
 
     @Flag(help: "Put each thread's name as the root frame of its stacks.")
@@ -34,6 +34,7 @@ struct Export: AsyncParsableCommand {
         let bytes: [UInt8] = switch format {
         case .folded: Array(loaded.folded.utf8)
         case .tree: loaded.json()
+        case .speedscope: loaded.speedscope(name: "profile \(id)")
         }
         if let output {
             try Data(bytes).write(to: URL(fileURLWithPath: output))

@@ -7,11 +7,17 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load a profile file into the database, without a server.")
 
-    @Argument(help: "A treering/1 JSON file ('-' reads standard input).")
+    @Argument(help: "A profile file: treering/1 JSON, folded stacks (py-spy -f raw, stackcollapse, async-profiler collapsed) or speedscope JSON ('-' reads standard input).")
     var file: String
 
-    @Option(help: "App name to store it under (overrides the file's own).")
+    @Option(help: "The file's format: treering, folded or speedscope (default: guessed from its first bytes).")
+    var format: String?
+
+    @Option(help: "App name to store it under (overrides the file's own; required for formats without one).")
     var app: String?
+
+    @Option(name: .customLong("interval-ms"), help: "Sampling interval in ms, for formats that count samples without saying it.")
+    var intervalMs: Double = 10
 
     @OptionGroup var database: DatabaseOption
 
@@ -24,9 +30,25 @@ struct Import: AsyncParsableCommand {
         } catch {
             throw CLIError("cannot read \(file): \(error.localizedDescription)")
         }
+        let chosen: UploadFormat
+        if let format {
+            guard let known = UploadFormat(name: format) else {
+                throw CLIError("--format: \"\(format)\" is not a known format (known: \(UploadFormat.known))")
+            }
+            chosen = known
+        } else {
+            chosen = UploadFormat.sniff(bytes)
+        }
+        if !chosen.carriesMetadata && app == nil {
+            throw CLIError("--app: required for \(chosen.rawValue) files, which do not name their app")
+        }
+        guard intervalMs > 0 else { throw CLIError("--interval-ms: must be > 0") }
+        let now = Date().timeIntervalSince1970
+        let metadata = ProfileMetadata(app: app ?? "", start: now, end: now, intervalMs: intervalMs,
+                                       tags: ["imported_from": chosen.rawValue])
         var profile: Profile
         do {
-            profile = try TreeringJSONParser(limits: limitOptions.limits.profile).parse(bytes)
+            profile = try chosen.parser(metadata: metadata, limits: limitOptions.limits.profile).parse(bytes)
         } catch {
             throw CLIError("\(file): \(error.message)")
         }

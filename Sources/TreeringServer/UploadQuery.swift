@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import TreeringCore
+
+/// The metadata of an upload whose format carries none (folded, speedscope),
+/// from the query string: `?app=&start=&end=&interval_ms=&host=&tags=k:v,k:v`.
+/// `start` and `end` default to the time of the request.
+enum UploadQuery {
+    static func metadata(_ query: Parameters, now: Double = Date().timeIntervalSince1970) throws -> ProfileMetadata {
+        guard let app = query.get("app") else {
+            throw APIError(.badRequest, code: ProfileError.Code.missingField.rawValue,
+                           message: "app: required query parameter for this format (e.g. ?app=shop-web)")
+        }
+        do { try AppName.validate(app, path: "app") } catch { throw APIError(error) }
+        let start = try number(query, "start") ?? now
+        let end = try number(query, "end") ?? max(now, start)
+        guard start >= 0 else { throw invalid("start", "must be Unix seconds >= 0") }
+        guard end >= start else { throw invalid("end", "must be >= start (\(end) < \(start))") }
+        let interval = try number(query, "interval_ms") ?? 10
+        guard interval > 0 else { throw invalid("interval_ms", "must be > 0") }
+        return ProfileMetadata(
+            app: app, host: query.get("host"), start: start, end: end, intervalMs: interval,
+            tags: try tags(query.get("tags")))
+    }
+
+    static func number(_ query: Parameters, _ name: String) throws -> Double? {
+        guard let text = query.get(name) else { return nil }
+        guard let value = Double(text), value.isFinite else { throw invalid(name, "must be a number (got \"\(text.prefix(40))\")") }
+        return value
+    }
+
+    /// `k:v,k:v`.
+    static func tags(_ text: String?) throws -> [String: String] {
+        guard let text, !text.isEmpty else { return [:] }
+        var out: [String: String] = [:]
+        for pair in text.split(separator: ",") {
+            guard let colon = pair.firstIndex(of: ":"), colon != pair.startIndex else {
+                throw invalid("tags", "expected key:value pairs separated by commas (got \"\(pair.prefix(40))\")")
+            }
+            out[String(pair[..<colon])] = String(pair[pair.index(after: colon)...])
+        }
+        guard out.count <= ProfileLimits.default.maxTags else { throw invalid("tags", "at most \(ProfileLimits.default.maxTags) pairs") }
+        return out
+    }
+
+    static func invalid(_ field: String, _ rule: String) -> APIError {
+        APIError(.badRequest, code: ProfileError.Code.invalidField.rawValue, message: "\(field): \(rule)")
+    }
+}
