@@ -24,8 +24,9 @@ public enum UploadFormat: String, CaseIterable, Sendable {
 
     /// Guesses a file's format from its first bytes, for `treering import`.
     public static func sniff(_ bytes: [UInt8]) -> UploadFormat {
-        // pprof starts with field 1 or 2 (sample_type, sample) as a length-delimited record.
-        if let first = bytes.first, first == 0x0a || first == 0x12 { return .pprof }
+        // Protobuf is full of small length bytes; text has no control bytes but tab and line ends.
+        let binary = bytes.prefix(4096).contains { $0 < 0x09 || (0x0e...0x1f).contains($0) || $0 == 0x0b || $0 == 0x0c }
+        if binary { return .pprof }
         let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
         let trimmed = head.drop(while: { $0.isWhitespace })
         guard trimmed.first == "{" else { return .folded }

@@ -84,3 +84,15 @@ import Testing
         #expect(throws: ProfileError.self) { try PprofParser(metadata: meta).parse([0xff, 0xff, 0xff]) }
     }
 }
+
+@Suite struct UploadFormatTests {
+    @Test func sniffTellsTheFormatsApart() throws {
+        #expect(UploadFormat.sniff(Array("\n\na;b 1\n".utf8)) == .folded)
+        #expect(UploadFormat.sniff(Array(#" {"format":"treering/1"}"#.utf8)) == .treering)
+        #expect(UploadFormat.sniff(Array(#"{"$schema":"https://www.speedscope.app/file-format-schema.json"}"#.utf8)) == .speedscope)
+        var p = Perftools_Profiles_Profile()
+        p.stringTable = ["", "cpu"]
+        p.sampleType = [.with { $0.type = 1; $0.unit = 1 }]
+        #expect(UploadFormat.sniff(try p.serializedBytes()) == .pprof)
+    }
+}
