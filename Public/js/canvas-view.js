@@ -35,6 +35,11 @@ export function canvasView(container, root, geometry, options) {
   function windowFor(p) { return { x0: p.x0, x1: p.x1, depth: g.depthFor(p) }; }
   function clamp01(u) { return u < 0 ? 0 : u > 1 ? 1 : u; }
 
+  /** Whether a node is under a pixel in the current window (then it is merged). */
+  function small(c, span) {
+    return g.pixels(clamp01((c.x0 - win.x0) / span), clamp01((c.x1 - win.x0) / span), c.depth, win) < MIN_PX;
+  }
+
   function fillOf(d) {
     if (!d.depth) return ROOT_FILL;
     return d.colour || (d.colour = colourOf(packageOf(d.data.file)));
@@ -70,7 +75,7 @@ export function canvasView(container, root, geometry, options) {
         const u0 = (c.x0 - win.x0) / span, u1 = (c.x1 - win.x0) / span;
         if (u1 <= 0) continue;
         if (u0 >= 1) break;
-        if (g.pixels(clamp01(u0), clamp01(u1), c.depth, win) < MIN_PX) {
+        if (small(c, span)) {
           const last = kids[kids.length - 1];
           const end = (last.x1 - win.x0) / span;
           const members = kids.slice(i);
@@ -108,10 +113,9 @@ export function canvasView(container, root, geometry, options) {
       let next = -1;
       for (let i = 0; i < kids.length; i++) if (tx >= kids[i].x0 && tx < kids[i].x1) { next = i; break; }
       if (next < 0) return null;
-      const small = (c) => g.pixels(clamp01((c.x0 - win.x0) / span), clamp01((c.x1 - win.x0) / span), c.depth, win) < MIN_PX;
-      if (small(kids[next])) {
+      if (small(kids[next], span)) {
         let first = next;
-        while (first > 0 && small(kids[first - 1])) first--;
+        while (first > 0 && small(kids[first - 1], span)) first--;
         return { other: true, parent: d, members: kids.slice(first) };
       }
       d = kids[next];

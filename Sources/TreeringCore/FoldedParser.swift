@@ -24,8 +24,7 @@ public struct FoldedParser: ProfileParser {
         }
         var frames = FrameTable()
         var frameIDs: [Substring: Int32] = [:]
-        var labels: [SampleLabels] = []
-        var labelIDs: [String?: Int32] = [:]
+        var labels = LabelTable()
         var samples = SampleTable()
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -60,15 +59,7 @@ public struct FoldedParser: ProfileParser {
             guard parts.count <= limits.maxStackDepth else {
                 throw ProfileError.limit("line \(lineNumber)", "stack of \(parts.count) frames is deeper than \(limits.maxStackDepth)")
             }
-            let threadName = thread.isEmpty ? nil : thread.joined(separator: " ")
-            let labelID: Int32
-            if let known = labelIDs[threadName] {
-                labelID = known
-            } else {
-                labelID = Int32(labels.count)
-                labels.append(SampleLabels(thread: threadName))
-                labelIDs[threadName] = labelID
-            }
+            let labelID = labels.intern(SampleLabels(thread: thread.isEmpty ? nil : thread.joined(separator: " ")))
             for part in parts {
                 if let id = frameIDs[part] {
                     samples.appendFrame(id)
@@ -89,7 +80,7 @@ public struct FoldedParser: ProfileParser {
         guard samples.count > 0 else {
             throw ProfileError.invalid("body", "no stacks with a count above 0")
         }
-        return Profile(metadata: metadata, frames: frames, labels: labels, samples: samples)
+        return Profile(metadata: metadata, frames: frames, labels: labels.labels, samples: samples)
     }
 
     static let noStack: Substring = "(no stack)"

@@ -93,8 +93,7 @@ public struct PprofParser: ProfileParser {
             locationFrames[location.id] = ids
         }
 
-        var labels: [SampleLabels] = []
-        var labelIDs: [SampleLabels: Int32] = [:]
+        var labels = LabelTable()
         var samples = SampleTable()
         guard pprof.sample.count <= limits.maxSamples else {
             throw ProfileError.limit("sample", "more than \(limits.maxSamples) samples")
@@ -129,18 +128,9 @@ public struct PprofParser: ProfileParser {
             guard tags.count <= limits.maxTags else {
                 throw ProfileError.limit("sample[\(i)].label", "more than \(limits.maxTags) labels")
             }
-            let sampleLabels = SampleLabels(thread: thread, tags: tags)
-            let labelID: Int32
-            if let known = labelIDs[sampleLabels] {
-                labelID = known
-            } else {
-                labelID = Int32(labels.count)
-                labels.append(sampleLabels)
-                labelIDs[sampleLabels] = labelID
-            }
-            samples.append(stack: stack, count: count, labelID: labelID)
+            samples.append(stack: stack, count: count, labelID: labels.intern(SampleLabels(thread: thread, tags: tags)))
         }
-        return Profile(metadata: metadata, frames: frames, labels: labels, samples: samples)
+        return Profile(metadata: metadata, frames: frames, labels: labels.labels, samples: samples)
     }
 
     /// Units of time, per millisecond.

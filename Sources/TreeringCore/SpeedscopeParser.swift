@@ -85,36 +85,28 @@ public struct SpeedscopeParser: ProfileParser {
 
         var metadata = self.metadata
         var timeUnit: String?
-        var labels: [SampleLabels] = []
+        var labels = LabelTable()
         var samples = SampleTable()
         for (p, profile) in file.profiles.enumerated() {
             let path = "profiles[\(p)]"
-            let scale: Double
-            if let perUnit = Self.microseconds[profile.unit] {
-                if let seen = timeUnit, Self.countUnits.contains(seen) {
-                    throw ProfileError.invalid("\(path).unit", "\"\(profile.unit)\" mixes with \"\(seen)\" in one file")
-                }
-                timeUnit = profile.unit
-                scale = perUnit
-            } else if Self.countUnits.contains(profile.unit) {
-                if let seen = timeUnit, Self.microseconds[seen] != nil {
-                    throw ProfileError.invalid("\(path).unit", "\"\(profile.unit)\" mixes with \"\(seen)\" in one file")
-                }
-                timeUnit = profile.unit
-                scale = 1
-            } else {
+            let isTime = Self.microseconds[profile.unit] != nil
+            guard isTime || Self.countUnits.contains(profile.unit) else {
                 throw ProfileError.invalid("\(path).unit", "unknown unit \"\(profile.unit)\" (known: none, bytes, nanoseconds, microseconds, milliseconds, seconds)")
             }
+            if let seen = timeUnit, (Self.microseconds[seen] != nil) != isTime {
+                throw ProfileError.invalid("\(path).unit", "\"\(profile.unit)\" mixes with \"\(seen)\" in one file")
+            }
+            timeUnit = profile.unit
+            let scale = Self.microseconds[profile.unit] ?? 1
             let weighted: [[Int32]: Double]
             switch profile.type {
             case "sampled": weighted = try sampled(profile, path: path, frames: frameMap)
             case "evented": weighted = try evented(profile, path: path, frames: frameMap)
             default: throw ProfileError.invalid("\(path).type", "must be \"sampled\" or \"evented\" (got \"\(profile.type)\")")
             }
-            let labelID = Int32(labels.count)
             // With several profiles (py-spy writes one a thread) the names tell them apart.
             let thread = file.profiles.count > 1 ? profile.name.flatMap { $0.isEmpty ? nil : $0 } : nil
-            labels.append(SampleLabels(thread: thread))
+            let labelID = labels.intern(SampleLabels(thread: thread))
             // Sorted, so the same file always gives the same sample order.
             for (key, weight) in weighted.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
                 let stack = key == Self.noStack ? [frames.intern(Frame(name: "(no stack)"))] : key
@@ -134,7 +126,7 @@ public struct SpeedscopeParser: ProfileParser {
             metadata.intervalMs = 0.001
         }
         if let unit = timeUnit { metadata.tags["speedscope.unit"] = unit }
-        return TreeringCore.Profile(metadata: metadata, frames: frames, labels: labels, samples: samples)
+        return TreeringCore.Profile(metadata: metadata, frames: frames, labels: labels.labels, samples: samples)
     }
 
     func frameID(_ index: Int, _ path: String, _ frames: [Int32]) throws(ProfileError) -> Int32 {

@@ -50,8 +50,7 @@ private struct Run {
     var sawSamples = false
 
     var samples = SampleTable()
-    var labels: [SampleLabels] = []
-    var labelIDs: [SampleLabels: Int32] = [:]
+    var labels = LabelTable()
     var maxFrameIndex: Int64 = -1
     var minFrameIndex: Int64 = 0
 
@@ -193,16 +192,7 @@ private struct Run {
             samples.discardOpenSample()
             throw ProfileError.missing("samples[\(index)].count")
         }
-        let labels = SampleLabels(thread: thread, tags: sampleTags)
-        let id: Int32
-        if let known = labelIDs[labels] {
-            id = known
-        } else {
-            id = Int32(self.labels.count)
-            self.labels.append(labels)
-            labelIDs[labels] = id
-        }
-        samples.endSample(count: count, labelID: id)
+        samples.endSample(count: count, labelID: labels.intern(SampleLabels(thread: thread, tags: sampleTags)))
     }
 
     /// Reads a stack straight into the sample table.
@@ -347,7 +337,7 @@ private struct Run {
         let metadata = ProfileMetadata(
             app: app, host: host, pid: pid, runtime: runtime, agent: agent,
             start: start, end: end, intervalMs: intervalMs, tags: tags)
-        return Profile(metadata: metadata, frames: table, labels: labels, samples: samples)
+        return Profile(metadata: metadata, frames: table, labels: labels.labels, samples: samples)
     }
 
     /// Finds the first bad frame index, for a message that points at it.

@@ -51,9 +51,14 @@ def wait_for(driver, script: str, timeout: float = 15.0, what: str = ""):
         time.sleep(0.05)
 
 
+def wait_ready(driver) -> None:
+    """Waits until the profile page has drawn its first picture."""
+    wait_for(driver, "document.getElementById('profile') && document.getElementById('profile').dataset.ready", what="the page to draw")
+
+
 def open_page(driver, url: str) -> None:
     driver.get(url)
-    wait_for(driver, "document.getElementById('profile') && document.getElementById('profile').dataset.ready", what="the page to draw")
+    wait_ready(driver)
 
 
 def frame_path(tree: dict, names: list[str]) -> str:

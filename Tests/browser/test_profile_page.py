@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browser_support import (SHOTS, breadcrumbs, click_node, frame_path, hover_node, new_driver, open_page,
-                             pixel_alpha, upload, wait_for, wait_zoomed, zooms)
+                             pixel_alpha, upload, wait_for, wait_ready, wait_zoomed, zooms)
 
 FRAMES = [
     {"name": "<module>", "file": "manage.py", "line": 1},
@@ -76,7 +76,7 @@ def test_click_zooms_updates_breadcrumbs_and_url_and_reload_keeps_it(server, dri
     centre = driver.execute_script("return window.treering.locate(arguments[0])", path)
     assert abs(centre["x"] - (canvas["x"] + canvas["width"] / 2)) < 2
     driver.refresh()
-    wait_for(driver, "document.getElementById('profile').dataset.ready")
+    wait_ready(driver)
     assert breadcrumbs(driver) == ["all", *ORDER_LIST]
     assert query(driver)["focus"] == path
     # A crumb zooms back out to where it points.
@@ -108,7 +108,7 @@ def test_icicle_keeps_the_focus_and_clicking_the_focus_goes_up(server, driver, s
     click_node(driver, path)
     assert breadcrumbs(driver) == ["all", "<module>", "get_response"]
     driver.refresh()
-    wait_for(driver, "document.getElementById('profile').dataset.ready")
+    wait_ready(driver)
     assert driver.find_element(By.ID, "view-icicle").get_attribute("class") == "active"
     assert breadcrumbs(driver) == ["all", "<module>", "get_response"]
 
@@ -127,7 +127,7 @@ def test_search_highlights_matches_and_says_their_share(server, driver, shop, sh
     assert pixel_alpha(driver, frame_path(tree, ORDER_LIST)) == 255
     assert pixel_alpha(driver, frame_path(tree, ["<module>", "get_response", "render"])) < 128
     driver.refresh()
-    wait_for(driver, "document.getElementById('profile').dataset.ready")
+    wait_ready(driver)
     assert driver.find_element(By.ID, "search").get_attribute("value") == "shop/"
     assert driver.find_element(By.ID, "search-result").text == "2 matches · 70.0% of samples"
 
@@ -182,5 +182,5 @@ def test_index_lists_the_profile_and_links_to_it(server, driver, shop):
     link = driver.find_element(By.CSS_SELECTOR, f"a[href='{answer['url']}']")
     assert "shop-web" in driver.find_element(By.TAG_NAME, "main").text
     link.click()
-    wait_for(driver, "document.getElementById('profile') && document.getElementById('profile').dataset.ready")
+    wait_ready(driver)
     assert urlparse(driver.current_url).path == answer["url"]
