@@ -23,7 +23,11 @@ function writeState() {
   if (state.focus) q.set("focus", state.focus);
   if (state.search) q.set("q", state.search);
   const s = q.toString();
-  history.replaceState(null, "", location.pathname + (s ? "?" + s : ""));
+  try {
+    history.replaceState(null, "", location.pathname + (s ? "?" + s : ""));
+  } catch {
+    // Some browsers refuse to change a file: URL; the view still works.
+  }
 }
 
 function el(tag, text, cls) {
@@ -133,8 +137,16 @@ function metadata() {
   dl.replaceChildren(...rows.filter((r) => r[1] !== undefined && r[1] !== "").flatMap(([k, v]) => [el("dt", k), el("dd", String(v))]));
 }
 
+// The tree and metadata: inlined in a saved report (it opens from a file, with
+// no server to ask), fetched from the API otherwise.
+function load() {
+  const inlined = (id) => JSON.parse(document.getElementById(id).textContent);
+  if (main.dataset.standalone) return Promise.resolve([inlined("tree-data"), inlined("meta-data")]);
+  return Promise.all([fetch(main.dataset.treeUrl).then((r) => r.json()), fetch(main.dataset.metaUrl).then((r) => r.json())]);
+}
+
 async function start() {
-  const [tree, m] = await Promise.all([fetch(main.dataset.treeUrl).then((r) => r.json()), fetch(main.dataset.metaUrl).then((r) => r.json())]);
+  const [tree, m] = await load();
   meta = m;
   root = hierarchy(decode(tree));
   document.getElementById("search").value = state.search;
@@ -161,7 +173,8 @@ async function start() {
     resizing = setTimeout(draw, 100);
   }).observe(chart);
   document.getElementById("copy-link").addEventListener("click", async () => {
-    const url = location.origin + main.dataset.sharePath + location.search;
+    // A saved report's link is the file itself with the view state.
+    const url = main.dataset.standalone ? location.href : location.origin + main.dataset.sharePath + location.search;
     try { await navigator.clipboard.writeText(url); } catch { /* clipboard needs a secure context */ }
     document.getElementById("copy-link").textContent = "Copied";
     document.getElementById("copy-link").dataset.url = url;

@@ -36,6 +36,8 @@ func buildRouter(
     router.addRoutes(ProfilesController(database: database).endpoints, atPath: "api/v1")
     router.addRoutes(PyroscopeController(database: database, limits: arguments.limits).endpoints)
     let serverURL = "http://\(arguments.hostname):\(arguments.port)"
-    router.addRoutes(PagesController(database: database, templates: templates, serverURL: serverURL).endpoints)
+    let report = StandaloneReport(templates: templates, publicDirectory: arguments.publicDirectory)
+    router.addRoutes(
+        PagesController(database: database, templates: templates, serverURL: serverURL, report: report).endpoints)
     return router
 }

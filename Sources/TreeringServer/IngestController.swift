@@ -70,7 +70,7 @@ struct IngestController<Context: RequestContext> {
         }
         let metadata = format.carriesMetadata
             ? ProfileMetadata(app: "", start: 0, end: 0, intervalMs: 10)
-            : try UploadQuery.metadata(query)
+            : try UploadQuery.metadata(query, limits: limits.profile)
         return format.parser(metadata: metadata, limits: limits.profile)
     }
 }

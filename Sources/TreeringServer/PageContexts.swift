@@ -39,6 +39,7 @@ struct ProfilePage {
     var tree_url: String
     var meta_url: String
     var share_path: String
+    var report_path: String
 }
 
 enum Formatting {
@@ -53,4 +54,17 @@ enum Formatting {
         if seconds < 3600 { return String(format: "%.1f min", seconds / 60) }
         return String(format: "%.1f h", seconds / 3600)
     }
+}
+
+/// The saved-report page: everything it needs is inlined. Only `title` and
+/// `saved` are escaped; the rest is our own code and JSON made safe to inline.
+struct ReportPage {
+    var title: String
+    var saved: String
+    var css: String
+    var d3: String
+    var d3_license: String
+    var script: String
+    var tree_json: String
+    var meta_json: String
 }

@@ -8,12 +8,15 @@ struct PagesController<Context: RequestContext> {
     let database: AppDatabase
     let templates: MustacheLibrary
     let serverURL: String
+    let report: StandaloneReport
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self)
             .get("/", use: index)
             .get("profiles/:id", use: profile)
             .get("p/:token", use: shared)
+            .get("profiles/:id/report.html", use: download)
+            .get("p/:token/report.html", use: download)
     }
 
     func render(_ context: Any, _ template: String) throws -> RawResponse {
@@ -51,7 +54,8 @@ struct PagesController<Context: RequestContext> {
         return try render(
             ProfilePage(
                 title: p.metadata.app, id: String(p.id), tree_url: "/api/v1/profiles/\(p.id)/tree",
-                meta_url: "/api/v1/profiles/\(p.id)", share_path: "/p/\(p.shareToken)"),
+                meta_url: "/api/v1/profiles/\(p.id)", share_path: "/p/\(p.shareToken)",
+                report_path: "/profiles/\(p.id)/report.html"),
             "profile")
     }
 
@@ -62,8 +66,21 @@ struct PagesController<Context: RequestContext> {
         return try render(
             ProfilePage(
                 title: p.metadata.app, id: String(p.id), tree_url: "/api/v1/p/\(token)/tree",
-                meta_url: "/api/v1/p/\(token)", share_path: "/p/\(token)"),
+                meta_url: "/api/v1/p/\(token)", share_path: "/p/\(token)",
+                report_path: "/p/\(token)/report.html"),
             "profile")
+    }
+
+    /// The profile as one self-contained HTML file, always as a download: its
+    /// inline scripts are meant to run from disk, not under this server's CSP.
+    @Sendable func download(request: Request, context: Context) async throws -> RawResponse {
+        let p = try await database.profile(named: context.parameters)
+        guard let tree = try await database.profileTree(id: p.id, byThread: false) else {
+            throw APIError.notFound("profile \(p.id)")
+        }
+        var response = RawResponse.html(try report.render(p, tree: tree))
+        response.headers[.contentDisposition] = "attachment; filename=\"treering-profile-\(p.id).html\""
+        return response
     }
 
     func percentEncoded(_ s: String) -> String {

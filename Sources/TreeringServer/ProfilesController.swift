@@ -52,18 +52,8 @@ struct ProfilesController<Context: RequestContext> {
                 nextBefore: profiles.count == limit ? profiles.last.map { String($0.id) } : nil))
     }
 
-    /// The profile named by the route's `:id` or `:token`.
     func summary(_ context: Context) async throws -> ProfileSummary {
-        if let token = context.parameters.get("token") {
-            guard ShareToken.isWellFormed(token), let p = try await database.profile(shareToken: token) else {
-                throw APIError.notFound("shared profile")
-            }
-            return p
-        }
-        guard let id = context.parameters.get("id", as: Int64.self), let p = try await database.profile(id: id) else {
-            throw APIError.notFound("profile \(context.parameters.get("id") ?? "")")
-        }
-        return p
+        try await database.profile(named: context.parameters)
     }
 
     @Sendable func metadata(request: Request, context: Context) async throws -> RawResponse {

@@ -41,6 +41,7 @@ struct PyroscopeController<Context: RequestContext> {
                                message: "series[\(s)].labels: service_name is required")
             }
             let tags = labels.filter { !Self.droppedLabels.contains($0.key) && !$0.key.hasPrefix("otel.") }
+            do { try limits.profile.validateTags(tags, path: "series[\(s)].labels") } catch { throw APIError(error) }
             let now = Date().timeIntervalSince1970
             for (i, raw) in series.profiles.enumerated() {
                 let metadata = ProfileMetadata(app: app, agent: "pyroscope", start: now, end: now, intervalMs: 10, tags: tags)
@@ -48,9 +49,8 @@ struct PyroscopeController<Context: RequestContext> {
                                           Array(try inflated(raw)), path: "series[\(s)].samples[\(i)].raw_profile"))
             }
         }
-        for profile in profiles where profile.samples.count > 0 {
-            _ = try await database.saveProfile(profile)
-        }
+        // One transaction: a push is kept whole or not at all, so the agent's retry cannot duplicate half of it.
+        _ = try await database.saveProfiles(profiles.filter { $0.samples.count > 0 })
         return Response(status: .ok, headers: [.contentType: "application/proto"])
     }
 
@@ -61,13 +61,14 @@ struct PyroscopeController<Context: RequestContext> {
         }
         let (app, tags) = try Self.parseName(name)
         let now = Date().timeIntervalSince1970
-        let from = Double(query.get("from") ?? "") ?? now
-        let until = Double(query.get("until") ?? "") ?? max(from, now)
-        let rate = Double(query.get("sampleRate") ?? "") ?? 100
-        guard rate > 0 else { throw APIError(.badRequest, code: "invalid_field", message: "sampleRate: must be > 0") }
+        let from = try UploadQuery.number(query, "from") ?? now
+        let until = try UploadQuery.number(query, "until") ?? max(from, now)
+        let rate = try UploadQuery.number(query, "sampleRate") ?? 100
+        guard rate > 0 else { throw UploadQuery.invalid("sampleRate", "must be > 0") }
         var metadata = ProfileMetadata(app: app, agent: query.get("spyName").map { "pyroscope \($0)" }, start: from,
                                        end: max(from, until), intervalMs: 1000 / rate, tags: tags)
         metadata.tags["imported_from"] = "pyroscope"
+        do { try limits.profile.validateTags(metadata.tags, path: "name") } catch { throw APIError(error) }
         let body = try await BodyReader(limits: limits).read(request)
         let parser: any ProfileParser
         switch query.get("format") ?? "folded" {

@@ -6,7 +6,9 @@ import TreeringCore
 /// from the query string: `?app=&start=&end=&interval_ms=&host=&tags=k:v,k:v`.
 /// `start` and `end` default to the time of the request.
 enum UploadQuery {
-    static func metadata(_ query: Parameters, now: Double = Date().timeIntervalSince1970) throws -> ProfileMetadata {
+    static func metadata(
+        _ query: Parameters, limits: ProfileLimits, now: Double = Date().timeIntervalSince1970
+    ) throws -> ProfileMetadata {
         guard let app = query.get("app") else {
             throw APIError(.badRequest, code: ProfileError.Code.missingField.rawValue,
                            message: "app: required query parameter for this format (e.g. ?app=shop-web)")
@@ -20,7 +22,7 @@ enum UploadQuery {
         guard interval > 0 else { throw invalid("interval_ms", "must be > 0") }
         return ProfileMetadata(
             app: app, host: query.get("host"), start: start, end: end, intervalMs: interval,
-            tags: try tags(query.get("tags")))
+            tags: try tags(query.get("tags"), limits: limits))
     }
 
     static func number(_ query: Parameters, _ name: String) throws -> Double? {
@@ -30,7 +32,7 @@ enum UploadQuery {
     }
 
     /// `k:v,k:v`.
-    static func tags(_ text: String?) throws -> [String: String] {
+    static func tags(_ text: String?, limits: ProfileLimits) throws -> [String: String] {
         guard let text, !text.isEmpty else { return [:] }
         var out: [String: String] = [:]
         for pair in text.split(separator: ",") {
@@ -39,7 +41,7 @@ enum UploadQuery {
             }
             out[String(pair[..<colon])] = String(pair[pair.index(after: colon)...])
         }
-        guard out.count <= ProfileLimits.default.maxTags else { throw invalid("tags", "at most \(ProfileLimits.default.maxTags) pairs") }
+        do { try limits.validateTags(out, path: "tags") } catch { throw APIError(error) }
         return out
     }
 

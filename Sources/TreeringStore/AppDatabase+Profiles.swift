@@ -6,46 +6,79 @@ extension AppDatabase {
     /// Stores one upload: its frames interned for the app, one call tree per
     /// series. Returns only after the transaction has committed.
     public func saveProfile(_ profile: Profile, now: Double = Date().timeIntervalSince1970) async throws -> ProfileSummary {
-        // The CPU work happens before the write transaction, which stays short.
-        let trees = profile.treesByLabels()
-        let seriesLabels = trees.map {
-            SeriesLabels.canonicalJSON(SeriesLabels.labels(metadata: profile.metadata, sample: $0.labels))
-        }
-        let meta = profile.metadata
-        let summary = ProfileSummary(
-            id: 0, shareToken: ShareToken.make(), metadata: meta, threads: profile.threads,
-            samples: profile.samples.totalCount, stacks: trees.reduce(0) { $0 + $1.tree.stackCount },
-            createdAt: now)
-        let tagsJSON = SeriesLabels.canonicalJSON(meta.tags)
-        let threadsJSON = String(decoding: try JSONEncoder().encode(summary.threads), as: UTF8.self)
-        let cache = frameCache
+        try await saveProfiles([profile], now: now)[0]
+    }
 
-        let (saved, appID, newFrames) = try await writer.write { db -> (ProfileSummary, Int64, [(Frame, Int32)]) in
-            let appID = try Self.appID(db, name: meta.app)
-            let (frameMap, newFrames) = try Self.internFrames(db, appID: appID, frames: profile.frames.frames, cache: cache)
-            try db.execute(
-                sql: """
-                    INSERT INTO profile (app_id, share_token, host, pid, runtime, agent, start, "end", interval_ms,
-                                         tags, threads, samples, stacks, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    appID, summary.shareToken, meta.host, meta.pid, meta.runtime, meta.agent, meta.start, meta.end,
-                    meta.intervalMs, tagsJSON, threadsJSON, summary.samples, summary.stacks, now,
-                ])
-            let profileID = db.lastInsertedRowID
-            for (i, entry) in trees.enumerated() {
-                let seriesID = try Self.seriesID(db, appID: appID, labels: seriesLabels[i])
-                try db.execute(
-                    sql: "INSERT INTO profile_tree (profile_id, series_id, samples, tree) VALUES (?, ?, ?, ?)",
-                    arguments: [profileID, seriesID, entry.tree.totalCount, Data(TreeBlobCodec.encode(entry.tree, frameMap: frameMap))])
+    /// Stores several profiles of one request (a Pyroscope push carries one
+    /// per series) in one transaction: all are kept or none is.
+    public func saveProfiles(_ profiles: [Profile], now: Double = Date().timeIntervalSince1970) async throws -> [ProfileSummary] {
+        // The CPU work happens before the write transaction, which stays short.
+        let prepared = try profiles.map { try PreparedProfile($0, now: now) }
+        let cache = frameCache
+        let (saved, learned) = try await writer.write { db -> ([ProfileSummary], [(Int64, [(Frame, Int32)])]) in
+            var saved: [ProfileSummary] = []
+            var learned: [(Int64, [(Frame, Int32)])] = []
+            for p in prepared {
+                let (summary, appID, newFrames) = try Self.insert(db, p, cache: cache)
+                saved.append(summary)
+                learned.append((appID, newFrames))
             }
-            var saved = summary
-            saved.id = profileID
-            return (saved, appID, newFrames)
+            return (saved, learned)
         }
-        cache.remember(app: appID, newFrames)
+        // Only committed ids enter the cache.
+        for (appID, frames) in learned { cache.remember(app: appID, frames) }
         return saved
+    }
+
+    /// What a profile becomes before the transaction: its trees per series,
+    /// their labels, and the row values.
+    struct PreparedProfile {
+        var profile: Profile
+        var trees: [(labels: SampleLabels, tree: CallTree)]
+        var seriesLabels: [String]
+        var summary: ProfileSummary
+        var tagsJSON: String
+        var threadsJSON: String
+
+        init(_ profile: Profile, now: Double) throws {
+            self.profile = profile
+            trees = profile.treesByLabels()
+            seriesLabels = trees.map {
+                SeriesLabels.canonicalJSON(SeriesLabels.labels(metadata: profile.metadata, sample: $0.labels))
+            }
+            summary = ProfileSummary(
+                id: 0, shareToken: ShareToken.make(), metadata: profile.metadata, threads: profile.threads,
+                samples: profile.samples.totalCount, stacks: trees.reduce(0) { $0 + $1.tree.stackCount },
+                createdAt: now)
+            tagsJSON = SeriesLabels.canonicalJSON(profile.metadata.tags)
+            threadsJSON = String(decoding: try JSONEncoder().encode(summary.threads), as: UTF8.self)
+        }
+    }
+
+    static func insert(_ db: Database, _ p: PreparedProfile, cache: FrameIDCache) throws -> (ProfileSummary, Int64, [(Frame, Int32)]) {
+        let meta = p.profile.metadata
+        let appID = try Self.appID(db, name: meta.app)
+        let (frameMap, newFrames) = try Self.internFrames(db, appID: appID, frames: p.profile.frames.frames, cache: cache)
+        try db.execute(
+            sql: """
+                INSERT INTO profile (app_id, share_token, host, pid, runtime, agent, start, "end", interval_ms,
+                                     tags, threads, samples, stacks, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                appID, p.summary.shareToken, meta.host, meta.pid, meta.runtime, meta.agent, meta.start, meta.end,
+                meta.intervalMs, p.tagsJSON, p.threadsJSON, p.summary.samples, p.summary.stacks, p.summary.createdAt,
+            ])
+        let profileID = db.lastInsertedRowID
+        for (i, entry) in p.trees.enumerated() {
+            let seriesID = try Self.seriesID(db, appID: appID, labels: p.seriesLabels[i])
+            try db.execute(
+                sql: "INSERT INTO profile_tree (profile_id, series_id, samples, tree) VALUES (?, ?, ?, ?)",
+                arguments: [profileID, seriesID, entry.tree.totalCount, Data(TreeBlobCodec.encode(entry.tree, frameMap: frameMap))])
+        }
+        var saved = p.summary
+        saved.id = profileID
+        return (saved, appID, newFrames)
     }
 
     static func appID(_ db: Database, name: String) throws -> Int64 {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TreeringCore
+import TreeringServer
 import TreeringStore
 
 struct Export: AsyncParsableCommand {
@@ -8,13 +9,13 @@ struct Export: AsyncParsableCommand {
         abstract: "Write a stored profile out, to standard output or a file.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case folded, tree, speedscope
+        case folded, tree, speedscope, html
     }
 
     @Argument(help: "The profile's id.")
     var id: Int64
 
-    @Option(help: "folded: one stack a line; tree: the compact tree JSON the API serves; speedscope: a file speedscope.app opens.")
+    @Option(help: "folded: one stack a line; tree: the compact tree JSON the API serves; speedscope: a file speedscope.app opens; html: one self-contained page with the sunburst and icicle views that opens offline.")
     var format: Format = .folded
 
     @Flag(help: "Put each thread's name as the root frame of its stacks.")
@@ -24,6 +25,8 @@ struct Export: AsyncParsableCommand {
     var output: String?
 
     @OptionGroup var database: DatabaseOption
+
+    @OptionGroup var dashboard: DashboardFilesOption
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: database.db) else { throw CLIError("no database at \(database.db)") }
@@ -35,11 +38,25 @@ struct Export: AsyncParsableCommand {
         case .folded: Array(loaded.folded.utf8)
         case .tree: loaded.json()
         case .speedscope: loaded.speedscope(name: "profile \(id)")
+        case .html: try await report(loaded, store: store)
         }
         if let output {
-            try Data(bytes).write(to: URL(fileURLWithPath: output))
+            // Atomic: written beside and renamed, so a failed export leaves no half file.
+            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
         } else {
             FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+
+    func report(_ loaded: LoadedTree, store: AppDatabase) async throws -> [UInt8] {
+        guard let summary = try await store.profile(id: id) else { throw CLIError("no profile \(id) in \(database.db)") }
+        do {
+            let report = try await StandaloneReport(templatesDirectory: dashboard.templatesDir, publicDirectory: dashboard.publicDir)
+            return Array(try report.render(summary, tree: loaded).utf8)
+        } catch let error as StandaloneReport.ReportError {
+            throw CLIError(error.description)
+        } catch let error as ModuleBundler.BundleError {
+            throw CLIError(error.description)
         }
     }
 }

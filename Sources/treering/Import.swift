@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TreeringCore
+import TreeringServer
 import TreeringStore
 
 struct Import: AsyncParsableCommand {
@@ -10,7 +11,7 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "A profile file: treering/1 JSON, folded stacks (py-spy -f raw, stackcollapse, async-profiler collapsed) or speedscope JSON ('-' reads standard input).")
     var file: String
 
-    @Option(help: "The file's format: treering, folded or speedscope (default: guessed from its first bytes).")
+    @Option(help: "The file's format: treering, folded, speedscope or pprof (default: guessed from its first bytes; gzip files are inflated first).")
     var format: String?
 
     @Option(help: "App name to store it under (overrides the file's own; required for formats without one).")
@@ -24,11 +25,15 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var limitOptions: LimitOptions
 
     func run() async throws {
-        let bytes: [UInt8]
+        var bytes: [UInt8]
         do {
             bytes = file == "-" ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(try Data(contentsOf: URL(fileURLWithPath: file)))
         } catch {
             throw CLIError("cannot read \(file): \(error.localizedDescription)")
+        }
+        if GzipFile.isGzip(bytes) {
+            // pprof files are usually gzip on disk; any format may be.
+            do { bytes = try GzipFile.inflate(bytes, limits: limitOptions.limits) } catch { throw CLIError("\(file): \(error)") }
         }
         let chosen: UploadFormat
         if let format {

@@ -19,11 +19,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Option(help: "normal: an acknowledged upload survives a crash of the server; full: also a power cut, at an fsync per upload (env TREERING_DURABILITY).")
     var durability: AppDatabase.Durability = env("TREERING_DURABILITY") ?? .normal
 
-    @Option(help: "Folder of static files (env TREERING_PUBLIC_DIR).")
-    var publicDir: String = env("TREERING_PUBLIC_DIR") ?? "Public"
-
-    @Option(help: "Folder of page templates (env TREERING_TEMPLATES_DIR).")
-    var templatesDir: String = env("TREERING_TEMPLATES_DIR") ?? "Templates"
+    @OptionGroup var dashboard: DashboardFilesOption
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env TREERING_LOG_LEVEL).")
     var logLevel: Logger.Level = env("TREERING_LOG_LEVEL") ?? .info
@@ -33,8 +29,8 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var hostname: String { host }
     var databasePath: String { database.db }
     var limits: IngestLimits { limitOptions.limits }
-    var publicDirectory: String { publicDir }
-    var templatesDirectory: String { templatesDir }
+    var publicDirectory: String { dashboard.publicDir }
+    var templatesDirectory: String { dashboard.templatesDir }
 
     func run() async throws {
         Treering.bootstrapLogging(level: logLevel)
@@ -48,10 +44,6 @@ struct Serve: AsyncParsableCommand, AppArguments {
 extension AppDatabase.Durability: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension AppDatabase.Durability: LosslessStringConvertible {
-    public init?(_ description: String) { self.init(rawValue: description) }
-    public var description: String { rawValue }
-}
-extension Logger.Level: @retroactive LosslessStringConvertible {
     public init?(_ description: String) { self.init(rawValue: description) }
     public var description: String { rawValue }
 }

@@ -219,3 +219,140 @@ def test_broken_files_get_a_clear_4xx_and_store_nothing(server, files, name, que
 def test_pyroscope_push_that_is_not_protobuf_is_refused(server):
     status, answer = server.post("/push.v1.PusherService/Push", b"\xff\xff\xff garbage", {"Content-Type": "application/proto"})
     assert status == 400 and "PushRequest" in answer["error"]["message"]
+
+
+def protobuf_fields(data: bytes):
+    """(field number, wire type, value) of one protobuf message, enough to read
+    pprof and PushRequest in a test without generated code."""
+    def varint(i):
+        shift = value = 0
+        while True:
+            b = data[i]
+            value |= (b & 0x7F) << shift
+            i += 1
+            if b < 0x80:
+                return value, i
+            shift += 7
+    i = 0
+    while i < len(data):
+        key, i = varint(i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = varint(i)
+        elif wire == 2:
+            size, i = varint(i)
+            value, i = data[i:i + size], i + size
+        elif wire == 1:
+            value, i = data[i:i + 8], i + 8
+        elif wire == 5:
+            value, i = data[i:i + 4], i + 4
+        else:
+            raise ValueError(f"wire type {wire}")
+        yield number, wire, value
+
+
+def packed_varints(data: bytes) -> list[int]:
+    out, shift, value = [], 0, 0
+    for b in data:
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            out.append(value)
+            shift = value = 0
+    return out
+
+
+def pprof_samples(profile: bytes) -> int:
+    """The file's own total, as Treering counts it: the first sample type's
+    values divided by the sampling period."""
+    values, period = 0, 1
+    for number, _, value in protobuf_fields(profile):
+        if number == 2:  # Profile.sample
+            for n, wire, v in protobuf_fields(value):
+                if n == 2:  # Sample.value, packed or not
+                    values += packed_varints(v)[0] if wire == 2 else v
+        elif number == 12:  # Profile.period
+            period = value
+    return values // period
+
+
+@pytest.fixture(scope="module")
+def pprof_file(tmp_path_factory):
+    """A real pprof profile: what pyroscope-io sends, caught by a small HTTP
+    server and taken out of its PushRequest, then gzip'd as pprof files are."""
+    import gzip
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    bodies = []
+
+    class Catch(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            bodies.append(gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/proto")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    catcher = ThreadingHTTPServer(("127.0.0.1", 0), Catch)
+    threading.Thread(target=catcher.serve_forever, daemon=True).start()
+    out = tmp_path_factory.mktemp("pprof")
+    script = out / "pyro_catch.py"
+    script.write_text(f"""
+import sys
+sys.path.insert(0, {str(PROGRAM.parent)!r})
+import pyroscope
+from profiled_program import main
+pyroscope.configure(application_name="caught", server_address="http://127.0.0.1:{catcher.server_address[1]}", sample_rate=100)
+main(3)
+pyroscope.shutdown()
+""")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    catcher.shutdown()
+    assert done.returncode == 0, done.stderr[-2000:]
+    raws = [raw for body in bodies for n, _, series in protobuf_fields(body) if n == 1
+            for m, _, sample in protobuf_fields(series) if m == 2
+            for k, _, raw in protobuf_fields(sample) if k == 1]
+    raws = [gzip.decompress(r) if r[:2] == b"\x1f\x8b" else r for r in raws]
+    biggest = max(raws, key=pprof_samples)
+    assert pprof_samples(biggest) > 50
+    (out / "cpu.pb.gz").write_bytes(gzip.compress(biggest))
+    (out / "cpu.pb").write_bytes(biggest)
+    return out
+
+
+def test_cli_imports_a_gzip_pprof_file(pprof_file, tmp_path):
+    db = str(tmp_path / "pprof.sqlite")
+    done = subprocess.run([str(server_binary()), "import", str(pprof_file / "cpu.pb.gz"), "--app", "pprof-cli", "--db", db],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    samples = int(done.stdout.split("(")[1].split()[0])
+    assert samples == pprof_samples((pprof_file / "cpu.pb").read_bytes())
+    folded = subprocess.run([str(server_binary()), "export", done.stdout.split()[2], "--db", db],
+                            capture_output=True, text=True, timeout=60).stdout
+    assert sum(folded_lines(folded).values()) == samples
+    assert hot_share(folded_lines(folded)) > 0.6
+
+
+def test_broken_pprof_gets_a_clear_4xx_and_stores_nothing(server, pprof_file):
+    data = (pprof_file / "cpu.pb").read_bytes()
+    status, answer = send(server, data, "format=pprof&app=pprof-ok", "application/octet-stream")
+    assert status == 201 and answer["samples"] == pprof_samples(data)
+    before = len(server.get_json("/api/v1/profiles?app=broken-pprof&limit=1000")["profiles"])
+    stored = 0
+    for what, body in mangled(data):
+        status, answer = send(server, body, "format=pprof&app=broken-pprof", "application/octet-stream")
+        assert status != 500, (what, answer)
+        if status == 201:
+            # protobuf has no checksum: a flipped byte inside a string, or a cut
+            # that falls between two fields, is still a valid profile.
+            assert what in ("bytes flipped", "truncated to half"), (what, answer)
+            stored += 1
+            continue
+        assert 400 <= status < 500 and answer["error"]["message"], (what, status, answer)
+    assert len(server.get_json("/api/v1/profiles?app=broken-pprof&limit=1000")["profiles"]) == before + stored
+    server.get_text("/healthz")
