@@ -14,4 +14,10 @@ public protocol AppArguments: Sendable {
     var publicDirectory: String { get }
     /// Folder of the Mustache page templates.
     var templatesDirectory: String { get }
+    /// Data whose start is older than this many seconds is removed.
+    var retentionSeconds: Double { get }
+}
+
+extension AppArguments {
+    public var retentionSeconds: Double { 30 * 86_400 }
 }

@@ -19,6 +19,7 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
     return Application(
         router: router,
         configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "treering"),
+        services: [RollupService(database: database, retentionSeconds: arguments.retentionSeconds, logger: logger)],
         logger: logger)
 }
 
@@ -34,6 +35,7 @@ func buildRouter(
     router.get("healthz") { _, _ in HTTPResponse.Status.ok }
     router.addRoutes(IngestController(database: database, limits: arguments.limits).endpoints, atPath: "api/v1")
     router.addRoutes(ProfilesController(database: database).endpoints, atPath: "api/v1")
+    router.addRoutes(QueryController(database: database, limits: arguments.limits).endpoints, atPath: "api/v1")
     router.addRoutes(PyroscopeController(database: database, limits: arguments.limits).endpoints)
     let serverURL = "http://\(arguments.hostname):\(arguments.port)"
     let report = StandaloneReport(templates: templates, publicDirectory: arguments.publicDirectory)

@@ -78,6 +78,31 @@ public final class AppDatabase: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2 rollups") { db in
+            try db.execute(sql: """
+                -- Call trees already merged per series and time bucket (see RollupPlan):
+                -- a bucket holds every profile of the series whose start is in
+                -- [bucket, bucket + resolution) and whose id <= rollup_state.rolled_up_to.
+                -- The series labelled '*' of an app holds all its series together.
+                CREATE TABLE rollup (
+                    series_id INTEGER NOT NULL REFERENCES series(id),
+                    resolution INTEGER NOT NULL,
+                    bucket INTEGER NOT NULL,
+                    samples INTEGER NOT NULL,
+                    tree BLOB NOT NULL,
+                    PRIMARY KEY (series_id, resolution, bucket)
+                ) WITHOUT ROWID;
+                CREATE TABLE rollup_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    rolled_up_to INTEGER NOT NULL,
+                    -- Bumped by every change to rollup rows: a worker that read
+                    -- an older version writes nothing and starts again.
+                    version INTEGER NOT NULL
+                );
+                INSERT INTO rollup_state (id, rolled_up_to, version) VALUES (1, 0, 0);
+                CREATE INDEX profile_start ON profile(start);
+                """)
+        }
         return migrator
     }
 }

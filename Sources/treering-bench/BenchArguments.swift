@@ -17,4 +17,6 @@ struct BenchArguments: AppArguments {
     }()
     var publicDirectory = "Public"
     var templatesDirectory = "Templates"
+    /// Generated uploads carry a fixed date (2024): keep them.
+    var retentionSeconds: Double = 100 * 365 * 86_400
 }

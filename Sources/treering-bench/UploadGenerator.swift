@@ -1,4 +1,5 @@
 import Foundation
+import TreeringCore
 
 /// Writes a synthetic treering/1 upload shaped like a real service: stacks
 /// grown from shared prefixes over one frame vocabulary, each stack seen on
@@ -10,7 +11,7 @@ struct UploadGenerator {
     var seed: UInt64 = 42
 
     func json() -> [UInt8] {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix(state: seed)
         var out: [UInt8] = []
         out.reserveCapacity(samples * 110 + frames * 60)
         out.append(contentsOf: #"{"format":"treering/1","app":"bench","host":"bench-1","start":1732460000,"end":1732460010,"interval_ms":10,"tags":{"env":"bench"},"frames":["#.utf8)
@@ -47,16 +48,4 @@ struct UploadGenerator {
         out.append(contentsOf: "]}".utf8)
         return out
     }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(below n: UInt64) -> UInt64 { next() % n }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import TreeringCore
 import TreeringServer
 import TreeringStore
 
@@ -24,11 +25,21 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env TREERING_LOG_LEVEL).")
     var logLevel: Logger.Level = env("TREERING_LOG_LEVEL") ?? .info
 
+    @Option(help: "Remove data older than this: 90m, 12h, 30d, 8w (env TREERING_RETENTION).")
+    var retention: String = env("TREERING_RETENTION") ?? "30d"
+
     @OptionGroup var limitOptions: LimitOptions
 
     var hostname: String { host }
     var databasePath: String { database.db }
     var limits: IngestLimits { limitOptions.limits }
+    var retentionSeconds: Double { DurationText.seconds(retention) ?? 30 * 86_400 }
+
+    func validate() throws {
+        guard let seconds = DurationText.seconds(retention), seconds >= 60 else {
+            throw ValidationError("--retention: must be a duration of at least a minute, such as 90m, 12h, 30d or 8w (got \"\(retention)\")")
+        }
+    }
     var publicDirectory: String { dashboard.publicDir }
     var templatesDirectory: String { dashboard.templatesDir }
 

@@ -2,18 +2,6 @@ import Testing
 
 @testable import TreeringCore
 
-/// A small seeded generator, so random cases repeat exactly.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random stacks over a small frame vocabulary, so prefixes are shared.
 func randomStacks(seed: UInt64, count: Int, frames: Int32 = 12, maxDepth: Int = 8) -> [([Int32], Int64)] {
     var rng = SplitMix(state: seed)

@@ -14,6 +14,8 @@ struct TestArguments: AppArguments {
     var limits = IngestLimits()
     var publicDirectory = repo.appendingPathComponent("Public").path
     var templatesDirectory = repo.appendingPathComponent("Templates").path
+    /// The test vectors carry fixed dates (2024): keep them.
+    var retentionSeconds: Double = 100 * 365 * 86_400
 
     init(limits: IngestLimits = IngestLimits()) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-server-\(UUID().uuidString)")

@@ -40,6 +40,9 @@ class TreeringServer:
         self.db = Path(db)
         self.port = port or free_port()
         self.extra_args = extra_args or []
+        if "--retention" not in self.extra_args:
+            # Test documents carry fixed dates (2024); keep them unless a test sets retention.
+            self.extra_args += ["--retention", "5200w"]
         self.log_path = log_path or self.db.with_suffix(".log")
         self.proc: subprocess.Popen | None = None
 

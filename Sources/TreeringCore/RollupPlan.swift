@@ -1,0 +1,63 @@
+/// How a time range `[from, until)` is read from stored rollups: whole
+/// buckets of the coarsest resolution that fits, finer ones toward the
+/// edges, and what is left (less than the finest bucket) from raw uploads.
+/// A day not aligned to midnight becomes ~23 hours, a few 10-minute and
+/// minute buckets, and two raw slivers: about fifty reads, not thousands.
+public struct RollupPlan: Equatable, Sendable {
+    /// Bucket sizes in seconds, finest first. Buckets start at multiples of
+    /// their size (UTC), so a coarser bucket is exactly a run of finer ones.
+    public static let resolutions: [Int64] = [60, 600, 3_600, 86_400]
+
+    /// `count` consecutive buckets of one resolution starting at `start`.
+    public struct Run: Equatable, Sendable {
+        public var resolution: Int64
+        public var start: Int64
+        public var count: Int64
+        public var end: Int64 { start + resolution * count }
+    }
+
+    /// A part of the range covered by no whole bucket: `[from, until)`.
+    public struct Sliver: Equatable, Sendable {
+        public var from: Double
+        public var until: Double
+    }
+
+    public var runs: [Run] = []
+    public var slivers: [Sliver] = []
+
+    public init(from: Double, until: Double, resolutions: [Int64] = RollupPlan.resolutions) {
+        guard from < until else { return }
+        cover(from, until, Array(resolutions.sorted().reversed())[...])
+        runs.sort { ($0.start, $0.resolution) < ($1.start, $1.resolution) }
+        slivers.sort { $0.from < $1.from }
+    }
+
+    /// Buckets read in all.
+    public var bucketCount: Int64 { runs.reduce(0) { $0 + $1.count } }
+
+    private mutating func cover(_ from: Double, _ until: Double, _ levels: ArraySlice<Int64>) {
+        guard from < until else { return }
+        guard let size = levels.first else {
+            slivers.append(Sliver(from: from, until: until))
+            return
+        }
+        let first = Self.ceil(from, size)
+        let last = Self.floor(until, size)
+        guard first < last else {
+            cover(from, until, levels.dropFirst())
+            return
+        }
+        runs.append(Run(resolution: size, start: first, count: (last - first) / size))
+        cover(from, Double(first), levels.dropFirst())
+        cover(Double(last), until, levels.dropFirst())
+    }
+
+    /// The start of the bucket of `size` seconds holding time `t`.
+    public static func floor(_ t: Double, _ size: Int64) -> Int64 {
+        Int64((t / Double(size)).rounded(.down)) * size
+    }
+
+    static func ceil(_ t: Double, _ size: Int64) -> Int64 {
+        Int64((t / Double(size)).rounded(.up)) * size
+    }
+}

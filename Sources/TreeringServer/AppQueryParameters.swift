@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import TreeringCore
+import TreeringStore
+
+/// A query's range and filters from the query string:
+/// `from`/`until` (Unix seconds or `now-1h`; default the last hour), and
+/// every other parameter a label filter, repeated to allow several values.
+enum AppQueryParameters {
+    /// Parameters that are not labels.
+    static let reserved: Set<String> = ["app", "from", "until", "step"]
+
+    static func parse(_ query: Parameters, app: String, now: Double = Date().timeIntervalSince1970) throws -> AppQuery {
+        func time(_ name: String, _ fallback: Double) throws -> Double {
+            guard let text = query.get(name) else { return fallback }
+            do { return try TimeExpression.parse(text, now: now, path: name) } catch { throw APIError(error) }
+        }
+        let from = try time("from", now - 3_600)
+        let until = try time("until", now)
+        guard until > from else { throw UploadQuery.invalid("until", "must be after from (\(until) <= \(from))") }
+        var allowed: [String: Set<String>] = [:]
+        for (key, value) in query where !reserved.contains(String(key)) {
+            allowed[String(key), default: []].insert(String(value))
+        }
+        return AppQuery(app: app, from: from, until: until, filter: LabelFilter(allowed))
+    }
+
+    /// `step` in seconds (a multiple of 60), or one that gives at most ~240 points.
+    static func step(_ query: Parameters, range: Double) throws -> Int64 {
+        if let text = query.get("step") {
+            let seconds = DurationText.seconds(text) ?? Double(text)
+            guard let seconds, seconds >= 60, seconds.truncatingRemainder(dividingBy: 60) == 0 else {
+                throw UploadQuery.invalid("step", "must be a whole number of minutes, at least 60 s (e.g. 60, 5m, 1h)")
+            }
+            guard range / seconds <= 10_000 else { throw UploadQuery.invalid("step", "gives more than 10,000 points for this range") }
+            return Int64(seconds)
+        }
+        let steps: [Int64] = [60, 300, 600, 1_800, 3_600, 10_800, 21_600, 43_200, 86_400]
+        return steps.first { range / Double($0) <= 240 } ?? 86_400
+    }
+}

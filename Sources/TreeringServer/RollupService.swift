@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TreeringStore
+
+/// The background job beside the server: adds new uploads to the rollups
+/// every couple of seconds and removes data older than the retention now and
+/// then. It is the only writer of rollup rows in production; queries stay
+/// exact meanwhile because they read uploads not yet rolled up directly.
+struct RollupService: Service {
+    let database: AppDatabase
+    let retentionSeconds: Double
+    let logger: Logger
+    var interval: Duration = .seconds(2)
+    var retentionEvery: Double = 600
+
+    func run() async throws {
+        var lastRetention = 0.0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                var rolled = 0
+                while true {
+                    let n = try await database.rollUp()
+                    rolled += n
+                    if n == 0 || Task.isShuttingDownGracefully { break }
+                }
+                if rolled > 0 { logger.debug("rolled up \(rolled) profiles") }
+                let now = Date().timeIntervalSince1970
+                if now - lastRetention >= retentionEvery {
+                    lastRetention = now
+                    let removed = try await database.removeData(before: now - retentionSeconds)
+                    if removed > 0 { logger.info("retention removed \(removed) profiles older than \(Int(retentionSeconds)) s") }
+                }
+            } catch {
+                logger.error("rollup: \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

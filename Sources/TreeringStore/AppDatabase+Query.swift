@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import TreeringCore
+
+extension AppDatabase {
+    /// The app's call tree merged over the query's range and series, from
+    /// rollups where whole buckets fit (see `RollupPlan`) and raw profiles
+    /// elsewhere, all read in one snapshot. Nil when the app is unknown.
+    public func queryTree(_ query: AppQuery) async throws -> LoadedTree? {
+        guard let read = try await writer.read({ db in try Self.readQuery(db, query, naive: false) }) else { return nil }
+        return try await merged(read)
+    }
+
+    /// The same tree by merging every profile of the range one by one: the
+    /// baseline the benchmark measures the rollups against.
+    public func queryTreeNaively(_ query: AppQuery) async throws -> LoadedTree? {
+        guard let read = try await writer.read({ db in try Self.readQuery(db, query, naive: true) }) else { return nil }
+        return try await merged(read)
+    }
+
+    struct QueryRead {
+        var blobs: [Data]
+        var intervalMs: Double
+    }
+
+    private func merged(_ read: QueryRead) async throws -> LoadedTree {
+        var tree = CallTree()
+        for blob in read.blobs { tree.merge(try TreeBlobCodec.decode([UInt8](blob))) }
+        return LoadedTree(tree: tree, frames: try await frames(ids: tree.usedFrames), intervalMs: read.intervalMs)
+    }
+
+    /// The series a filter picks: nil means every series (read from the
+    /// app's merged `*` series), an empty list means none.
+    static func selectedSeries(_ db: Database, appID: Int64, filter: LabelFilter) throws -> [Int64]? {
+        if filter.isEmpty { return nil }
+        return try Row.fetchAll(db, sql: "SELECT id, labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, allSeriesLabels])
+            .filter { filter.matches(SeriesLabels.decode($0["labels"])) }
+            .map { $0["id"] }
+    }
+
+    static func idList(_ ids: [Int64]) -> String { ids.map(String.init).joined(separator: ",") }
+
+    static func readQuery(_ db: Database, _ query: AppQuery, naive: Bool) throws -> QueryRead? {
+        guard let appID = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [query.app]) else { return nil }
+        let interval = try Double.fetchOne(
+            db, sql: "SELECT interval_ms FROM profile WHERE app_id = ? AND start >= ? AND start < ? ORDER BY id DESC LIMIT 1",
+            arguments: [appID, query.from, query.until]) ?? 10
+        var read = QueryRead(blobs: [], intervalMs: interval)
+        let selected = try selectedSeries(db, appID: appID, filter: query.filter)
+        if selected?.isEmpty == true || query.from >= query.until { return read }
+        // Raw trees of profiles starting in [from, until) with ids in (low, high].
+        func raw(_ from: Double, _ until: Double, low: Int64, high: Int64) throws {
+            let seriesCondition = selected.map { "AND t.series_id IN (\(idList($0)))" } ?? ""
+            read.blobs += try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT t.tree FROM profile p JOIN profile_tree t ON t.profile_id = p.id
+                    WHERE p.app_id = ? AND p.start >= ? AND p.start < ? AND p.id > ? AND p.id <= ? \(seriesCondition)
+                    """,
+                arguments: [appID, from, until, low, high])
+        }
+        if naive {
+            try raw(query.from, query.until, low: 0, high: .max)
+            return read
+        }
+        let rolledUpTo = try Int64.fetchOne(db, sql: "SELECT rolled_up_to FROM rollup_state WHERE id = 1")!
+        let plan = RollupPlan(from: query.from, until: query.until)
+        let series: [Int64]
+        if let selected {
+            series = selected
+        } else if let all = try Int64.fetchOne(
+            db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [appID, allSeriesLabels])
+        {
+            series = [all]
+        } else {
+            series = []
+        }
+        if !series.isEmpty {
+            for run in plan.runs {
+                read.blobs += try Data.fetchAll(
+                    db,
+                    sql: "SELECT tree FROM rollup WHERE series_id IN (\(idList(series))) AND resolution = ? AND bucket >= ? AND bucket < ?",
+                    arguments: [run.resolution, run.start, run.end])
+            }
+        }
+        for sliver in plan.slivers { try raw(sliver.from, sliver.until, low: 0, high: rolledUpTo) }
+        // Profiles stored since the last rollup pass.
+        try raw(query.from, query.until, low: rolledUpTo, high: .max)
+        return read
+    }
+
+    /// Samples per `step` seconds (a multiple of 60) over the query, as
+    /// (step start, samples); steps start at multiples of `step`.
+    public func timeline(_ query: AppQuery, step: Int64) async throws -> [(start: Int64, samples: Int64)]? {
+        precondition(step >= 60 && step % 60 == 0, "step must be a multiple of 60 s")
+        return try await writer.read { db -> [(start: Int64, samples: Int64)]? in
+            guard let appID = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [query.app]) else { return nil }
+            let first = RollupPlan.floor(query.from, step)
+            let count = max(0, RollupPlan.floor(query.until - 0.000_001, step) - first) / step + 1
+            var points = (0..<count).map { (start: first + $0 * step, samples: Int64(0)) }
+            guard query.from < query.until else { return [] }
+            let selected = try Self.selectedSeries(db, appID: appID, filter: query.filter)
+            if selected?.isEmpty == true { return points }
+            func add(_ time: Double, _ samples: Int64) {
+                let i = Int((RollupPlan.floor(time, step) - first) / step)
+                if i >= 0 && i < points.count { points[i].samples += samples }
+            }
+            let rolledUpTo = try Int64.fetchOne(db, sql: "SELECT rolled_up_to FROM rollup_state WHERE id = 1")!
+            let resolution = RollupPlan.resolutions.last { step % $0 == 0 }!
+            let series = try selected ?? Int64.fetchAll(
+                db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [appID, Self.allSeriesLabels])
+            if !series.isEmpty {
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT bucket, SUM(samples) AS samples FROM rollup
+                        WHERE series_id IN (\(Self.idList(series))) AND resolution = ? AND bucket >= ? AND bucket < ? GROUP BY bucket
+                        """,
+                    arguments: [resolution, first, first + count * step])
+                while let row = try rows.next() { add(Double(row["bucket"] as Int64), row["samples"]) }
+            }
+            let seriesCondition = selected.map { "AND t.series_id IN (\(Self.idList($0)))" } ?? ""
+            let recent = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT p.start, SUM(t.samples) AS samples FROM profile p JOIN profile_tree t ON t.profile_id = p.id
+                    WHERE p.app_id = ? AND p.id > ? AND p.start >= ? AND p.start < ? \(seriesCondition) GROUP BY p.id
+                    """,
+                arguments: [appID, rolledUpTo, Double(first), Double(first + count * step)])
+            while let row = try recent.next() { add(row["start"], row["samples"]) }
+            return points
+        }
+    }
+
+    /// Label names and the values seen for each, in series that have data in
+    /// the range (to the minute).
+    public func labels(app: String, from: Double, until: Double) async throws -> [String: [String]]? {
+        try await writer.read { db -> [String: [String]]? in
+            guard let appID = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [app]) else { return nil }
+            let rolledUpTo = try Int64.fetchOne(db, sql: "SELECT rolled_up_to FROM rollup_state WHERE id = 1")!
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.labels FROM series s WHERE s.app_id = ? AND s.labels != ? AND (
+                        EXISTS (SELECT 1 FROM rollup r WHERE r.series_id = s.id AND r.resolution = 60 AND r.bucket >= ? AND r.bucket < ?)
+                        OR EXISTS (SELECT 1 FROM profile_tree t JOIN profile p ON p.id = t.profile_id
+                                   WHERE t.series_id = s.id AND p.id > ? AND p.start >= ? AND p.start < ?))
+                    """,
+                arguments: [appID, Self.allSeriesLabels, RollupPlan.floor(from, 60), until, rolledUpTo, from, until])
+            var values: [String: Set<String>] = [:]
+            for row in rows {
+                for (key, value) in SeriesLabels.decode(row["labels"]) { values[key, default: []].insert(value) }
+            }
+            return values.mapValues { $0.sorted() }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// One rollup row: a series (or all of an app's series) at one resolution
+/// and bucket start.
+struct RollupKey: Hashable, Sendable {
+    enum Series: Hashable, Sendable {
+        case one(Int64)
+        /// Every series of the app with this id, merged (stored under the
+        /// app's series labelled `*`).
+        case all(app: Int64)
+    }
+
+    var series: Series
+    var resolution: Int64
+    var bucket: Int64
+
+    /// The same series one resolution up.
+    func parent(_ resolution: Int64) -> RollupKey {
+        RollupKey(series: series, resolution: resolution, bucket: bucket / resolution * resolution)
+    }
+}

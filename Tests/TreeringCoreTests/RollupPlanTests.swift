@@ -1,0 +1,57 @@
+import Testing
+
+@testable import TreeringCore
+
+@Suite struct RollupPlanTests {
+    @Test func coversARangeExactlyWithFewBuckets() {
+        var rng = SplitMix(state: 42)
+        for _ in 0..<500 {
+            let from = Double(rng.next(below: 10_000_000)) + Double(rng.next(below: 1000)) / 1000
+            let until = from + Double(rng.next(below: 8 * 86_400))
+            let plan = RollupPlan(from: from, until: until)
+            // Runs and slivers tile [from, until) without gaps or overlaps.
+            var pieces = plan.runs.map { (Double($0.start), Double($0.end)) } + plan.slivers.map { ($0.from, $0.until) }
+            pieces.sort { $0.0 < $1.0 }
+            var at = from
+            for (a, b) in pieces {
+                #expect(a == at)
+                at = b
+            }
+            #expect(at == until || (pieces.isEmpty && from == until))
+            for run in plan.runs { #expect(run.start % run.resolution == 0 && run.count > 0) }
+            for sliver in plan.slivers { #expect(sliver.until - sliver.from < 60) }
+            #expect(plan.slivers.count <= 2)
+            // A week, unaligned: at most 2 partial days of hours, 10-minute and minute edges.
+            #expect(plan.bucketCount <= 8 + 2 * 23 + 2 * 5 + 2 * 9)
+        }
+    }
+
+    @Test func anUnalignedDayIsAboutFiftyReads() {
+        let plan = RollupPlan(from: 1_732_460_123.4, until: 1_732_460_123.4 + 86_400)
+        #expect(plan.bucketCount < 60)
+        #expect(plan.runs.contains { $0.resolution == 3_600 && $0.count >= 22 })
+    }
+
+    @Test func timeExpressionsAreUnixSecondsOrRelativeToNow() throws {
+        #expect(try TimeExpression.parse("1732460000", now: 5_000, path: "from") == 1_732_460_000)
+        #expect(try TimeExpression.parse("now", now: 5_000, path: "from") == 5_000)
+        #expect(try TimeExpression.parse("now-1h", now: 5_000, path: "from") == 1_400)
+        #expect(try TimeExpression.parse("now-15m", now: 5_000, path: "from") == 4_100)
+        #expect(try TimeExpression.parse("now+1d", now: 0, path: "until") == 86_400)
+        for bad in ["yesterday", "now-1y", "now-", "-5", "now1h", "1e999"] {
+            #expect(throws: ProfileError.self) { try TimeExpression.parse(bad, now: 5_000, path: "from") }
+        }
+        #expect(DurationText.seconds("30d") == 2_592_000)
+        #expect(DurationText.seconds("30") == nil)
+    }
+
+    @Test func labelFilterOrsValuesAndAndsLabels() {
+        let filter = LabelFilter(["transaction": ["A", "B"], "host": ["h1"]])
+        #expect(filter.matches(["transaction": "A", "host": "h1", "thread": "t"]))
+        #expect(filter.matches(["transaction": "B", "host": "h1"]))
+        #expect(!filter.matches(["transaction": "C", "host": "h1"]))
+        #expect(!filter.matches(["transaction": "A", "host": "h2"]))
+        #expect(!filter.matches(["transaction": "A"]))
+        #expect(LabelFilter().matches([:]))
+    }
+}

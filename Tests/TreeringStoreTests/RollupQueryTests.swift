@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+import TreeringCore
+
+@testable import TreeringStore
+
+/// Random uploads spread over three days, so ranges cross minute, 10-minute,
+/// hour and day buckets; the answer of a query must equal merging, by hand,
+/// the samples of every upload whose start is in the range.
+struct RandomUploads {
+    static let day: Double = 86_400
+    static let origin: Double = 1_732_406_400  // a UTC midnight
+    static let vocabulary = (0..<30).map { Frame(name: "f\($0)", file: "m\($0 % 5).py", line: $0) }
+    static let transactions = ["GET /orders", "POST /cart", "GET /"]
+    static let hosts = ["web-1", "web-2"]
+
+    var profiles: [Profile] = []
+
+    init(seed: UInt64, count: Int) {
+        var rng = SplitMix(state: seed)
+        for _ in 0..<count {
+            // Clustered near bucket edges as well as spread out.
+            let start = Self.origin + Double(rng.next(below: 3 * 86_400)) + Double(rng.next(below: 1000)) / 1000
+            var stacks: [([Frame], Int64, String?, [String: String])] = []
+            for _ in 0..<(1 + rng.next(below: 6)) {
+                let depth = 1 + Int(rng.next(below: 6))
+                let stack = (0..<depth).map { _ in Self.vocabulary[Int(rng.next(below: UInt64(Self.vocabulary.count)))] }
+                let transaction = Self.transactions[Int(rng.next(below: 3))]
+                stacks.append((stack, Int64(1 + rng.next(below: 20)), rng.next(below: 2) == 0 ? "MainThread" : "worker", ["transaction": transaction]))
+            }
+            var profile = makeProfile(start: start, stacks: stacks)
+            profile.metadata.host = Self.hosts[Int(rng.next(below: 2))]
+            profiles.append(profile)
+        }
+    }
+
+    /// Stack (function names joined) → samples, over uploads in the range and samples the filter keeps.
+    func expected(_ query: AppQuery) -> [String: Int64] {
+        var out: [String: Int64] = [:]
+        for p in profiles where p.metadata.start >= query.from && p.metadata.start < query.until {
+            for i in 0..<p.samples.count {
+                let sample = p.labels[Int(p.samples.labelIDs[i])]
+                var labels = p.metadata.tags
+                labels["host"] = p.metadata.host
+                for tag in sample.tags { labels[tag.key] = tag.value }
+                labels["thread"] = sample.thread
+                guard query.filter.matches(labels) else { continue }
+                let names = p.samples.stack(i).map { p.frames.frames[Int($0)].name }.joined(separator: ";")
+                out[names, default: 0] += p.samples.counts[i]
+            }
+        }
+        return out
+    }
+}
+
+func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
+    var out: [String: Int64] = [:]
+    loaded?.tree.forEachStack { stack, count in
+        out[stack.map { loaded!.frame($0).name }.joined(separator: ";"), default: 0] += count
+    }
+    return out
+}
+
+@Suite struct RollupQueryTests {
+    static let filters: [LabelFilter] = [
+        LabelFilter(),
+        LabelFilter(["transaction": ["GET /orders"]]),
+        LabelFilter(["transaction": ["GET /orders", "POST /cart"]]),
+        LabelFilter(["transaction": ["GET /"], "host": ["web-2"]]),
+        LabelFilter(["thread": ["worker"], "host": ["web-1", "web-2"]]),
+        LabelFilter(["transaction": ["no such route"]]),
+    ]
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func mergedTreeOfARangeEqualsTheMergeOfItsUploads(seed: UInt64) async throws {
+        let tmp = try TemporaryDatabase()
+        let db = try tmp.open()
+        let data = RandomUploads(seed: seed, count: 400)
+        var rng = SplitMix(state: seed &* 77)
+        for (i, profile) in data.profiles.enumerated() {
+            _ = try await db.saveProfile(profile)
+            // Roll up now and then, so queries see rolled and not-yet-rolled uploads.
+            if i % 97 == 96 { try await db.rollUp(batch: 1 + Int(rng.next(below: 150))) }
+        }
+        var ranges: [(Double, Double)] = [
+            (RandomUploads.origin, RandomUploads.origin + 3 * RandomUploads.day),  // whole days
+            (RandomUploads.origin + 3_600, RandomUploads.origin + 7_200),  // one aligned hour
+            (0, 1e10),
+        ]
+        for _ in 0..<12 {
+            let a = RandomUploads.origin + Double(rng.next(below: 3 * 86_400)) + Double(rng.next(below: 1000)) / 1000
+            let b = a + Double(rng.next(below: 2 * 86_400))
+            ranges.append((a, b))
+        }
+        for (from, until) in ranges {
+            for filter in Self.filters {
+                let query = AppQuery(app: "shop", from: from, until: until, filter: filter)
+                let expected = data.expected(query)
+                #expect(stacks(try await db.queryTree(query)) == expected, "\(from)..<\(until) \(filter)")
+                #expect(stacks(try await db.queryTreeNaively(query)) == expected)
+            }
+        }
+        // Everything rolled up: the same answers from rollups alone.
+        while try await db.rollUp(batch: 100) > 0 {}
+        for (from, until) in ranges.prefix(8) {
+            for filter in Self.filters.prefix(4) {
+                let query = AppQuery(app: "shop", from: from, until: until, filter: filter)
+                #expect(stacks(try await db.queryTree(query)) == data.expected(query), "rolled \(from)..<\(until) \(filter)")
+            }
+        }
+        #expect(try await db.queryTree(AppQuery(app: "nope", from: 0, until: 1e10)) == nil)
+    }
+
+    @Test func timelineCountsSamplesPerStepAndLabelsListWhatWasSeen() async throws {
+        let tmp = try TemporaryDatabase()
+        let db = try tmp.open()
+        let data = RandomUploads(seed: 9, count: 200)
+        for (i, p) in data.profiles.enumerated() {
+            _ = try await db.saveProfile(p)
+            if i == 120 { try await db.rollUp() }
+        }
+        let from = RandomUploads.origin + 1_234.5, until = from + RandomUploads.day
+        for filter in Self.filters.prefix(3) {
+            let points = try #require(try await db.timeline(AppQuery(app: "shop", from: from, until: until, filter: filter), step: 3_600))
+            #expect(points.first?.start == RollupPlan.floor(from, 3_600))
+            #expect(points.count == 25)
+            for point in points {
+                let q = AppQuery(app: "shop", from: Double(point.start), until: Double(point.start + 3_600), filter: filter)
+                #expect(point.samples == data.expected(q).values.reduce(0, +), "\(point.start) \(filter)")
+            }
+        }
+        let labels = try #require(try await db.labels(app: "shop", from: RandomUploads.origin, until: RandomUploads.origin + 3 * RandomUploads.day))
+        #expect(labels["transaction"] == RandomUploads.transactions.sorted())
+        #expect(labels["host"] == RandomUploads.hosts)
+        #expect(labels["thread"] == ["MainThread", "worker"])
+        #expect(labels["env"] == ["test"])
+    }
+
+    @Test func retentionRemovesExactlyWhatIsOlder() async throws {
+        let tmp = try TemporaryDatabase()
+        let db = try tmp.open()
+        let data = RandomUploads(seed: 5, count: 300)
+        for p in data.profiles { _ = try await db.saveProfile(p) }
+        try await db.rollUp(batch: 10_000)
+        // Not aligned to a day, an hour or ten minutes: straddling buckets are rebuilt.
+        let cutoff = RandomUploads.origin + 1.5 * RandomUploads.day + 1_260 + 17.25
+        let removed = try await db.removeData(before: cutoff)
+        let boundary = Double(RollupPlan.floor(cutoff, 60))
+        #expect(removed == data.profiles.filter { $0.metadata.start < boundary }.count)
+        let kept = data.profiles.filter { $0.metadata.start >= boundary }
+        #expect(try await db.listProfiles(limit: 1_000).count == kept.count)
+        for filter in Self.filters.prefix(3) {
+            for (from, until) in [(0, 1e10), (RandomUploads.origin, RandomUploads.origin + 2 * RandomUploads.day), (boundary - 7_200, boundary + 7_200)] {
+                let query = AppQuery(app: "shop", from: from, until: until, filter: filter)
+                #expect(stacks(try await db.queryTree(query)) == data.expected(AppQuery(app: "shop", from: max(from, boundary), until: until, filter: filter)))
+            }
+        }
+        let rows = try await db.writer.read { db in try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM rollup WHERE bucket + resolution <= ?", arguments: [boundary]) }
+        #expect(rows == 0)
+    }
+}
