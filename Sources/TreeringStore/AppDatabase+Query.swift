@@ -51,11 +51,16 @@ extension AppDatabase {
         // Raw trees of profiles starting in [from, until) with ids in (low, high].
         func raw(_ from: Double, _ until: Double, low: Int64, high: Int64) throws {
             let seriesCondition = selected.map { "AND t.series_id IN (\(idList($0)))" } ?? ""
+            // Uploads not yet rolled up are the newest ids: walk those by id
+            // (unary + keeps SQLite off the start index, which would scan the
+            // whole range); slivers are short time ranges: walk them by start.
+            let recent = low > 0 && high == .max
+            let app = recent ? "+p.app_id" : "p.app_id", start = recent ? "+p.start" : "p.start"
             read.blobs += try Data.fetchAll(
                 db,
                 sql: """
                     SELECT t.tree FROM profile p JOIN profile_tree t ON t.profile_id = p.id
-                    WHERE p.app_id = ? AND p.start >= ? AND p.start < ? AND p.id > ? AND p.id <= ? \(seriesCondition)
+                    WHERE \(app) = ? AND \(start) >= ? AND \(start) < ? AND p.id > ? AND p.id <= ? \(seriesCondition)
                     """,
                 arguments: [appID, from, until, low, high])
         }
@@ -124,7 +129,7 @@ extension AppDatabase {
                 db,
                 sql: """
                     SELECT p.start, SUM(t.samples) AS samples FROM profile p JOIN profile_tree t ON t.profile_id = p.id
-                    WHERE p.app_id = ? AND p.id > ? AND p.start >= ? AND p.start < ? \(seriesCondition) GROUP BY p.id
+                    WHERE +p.app_id = ? AND p.id > ? AND +p.start >= ? AND +p.start < ? \(seriesCondition) GROUP BY p.id
                     """,
                 arguments: [appID, rolledUpTo, Double(first), Double(first + count * step)])
             while let row = try recent.next() { add(row["start"], row["samples"]) }
@@ -138,15 +143,23 @@ extension AppDatabase {
         try await writer.read { db -> [String: [String]]? in
             guard let appID = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [app]) else { return nil }
             let rolledUpTo = try Int64.fetchOne(db, sql: "SELECT rolled_up_to FROM rollup_state WHERE id = 1")!
-            let rows = try Row.fetchAll(
+            // Series with rolled-up data in the range (by the rollup key), and
+            // series of uploads not rolled up yet (the newest ids).
+            let recent = try Int64.fetchSet(
                 db,
                 sql: """
-                    SELECT s.labels FROM series s WHERE s.app_id = ? AND s.labels != ? AND (
-                        EXISTS (SELECT 1 FROM rollup r WHERE r.series_id = s.id AND r.resolution = 60 AND r.bucket >= ? AND r.bucket < ?)
-                        OR EXISTS (SELECT 1 FROM profile_tree t JOIN profile p ON p.id = t.profile_id
-                                   WHERE t.series_id = s.id AND p.id > ? AND p.start >= ? AND p.start < ?))
+                    SELECT DISTINCT t.series_id FROM profile p JOIN profile_tree t ON t.profile_id = p.id
+                    WHERE p.id > ? AND +p.app_id = ? AND +p.start >= ? AND +p.start < ?
                     """,
-                arguments: [appID, Self.allSeriesLabels, RollupPlan.floor(from, 60), until, rolledUpTo, from, until])
+                arguments: [rolledUpTo, appID, from, until])
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id, labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, Self.allSeriesLabels]
+            ).filter { row in
+                let id: Int64 = row["id"]
+                return try recent.contains(id) || Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM rollup WHERE series_id = ? AND resolution = 60 AND bucket >= ? AND bucket < ? LIMIT 1",
+                    arguments: [id, RollupPlan.floor(from, 60), until]) == true
+            }
             var values: [String: Set<String>] = [:]
             for row in rows {
                 for (key, value) in SeriesLabels.decode(row["labels"]) { values[key, default: []].insert(value) }
