@@ -20,7 +20,7 @@ public struct PprofParser: ProfileParser {
     }
 
     public func parse(_ bytes: [UInt8]) throws(ProfileError) -> Profile {
-        if bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b {
+        if Gzip.isCompressed(bytes) {
             throw ProfileError(.malformedInput, "body: gzip-compressed pprof must be inflated first (send it with Content-Encoding: gzip)")
         }
         let pprof: Perftools_Profiles_Profile

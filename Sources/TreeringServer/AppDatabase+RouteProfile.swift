@@ -15,4 +15,11 @@ extension AppDatabase {
         }
         return p
     }
+
+    /// That profile and its call tree, or 404.
+    func profileTree(named parameters: Parameters, byThread: Bool) async throws -> (ProfileSummary, LoadedTree) {
+        let p = try await profile(named: parameters)
+        guard let tree = try await profileTree(id: p.id, byThread: byThread) else { throw APIError.notFound("profile \(p.id)") }
+        return (p, tree)
+    }
 }

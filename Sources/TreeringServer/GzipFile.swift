@@ -1,12 +1,10 @@
+import TreeringCore
+
 /// A gzip file read by the CLI (`treering import profile.pb.gz`), inflated
 /// with the same code and limit as a gzip request body.
 public enum GzipFile {
     public struct InflateError: Error, CustomStringConvertible {
         public var description: String
-    }
-
-    public static func isGzip(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
     public static func inflate(_ bytes: [UInt8], limits: IngestLimits) throws -> [UInt8] {

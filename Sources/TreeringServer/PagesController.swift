@@ -14,7 +14,7 @@ struct PagesController<Context: RequestContext> {
         RouteCollection(context: Context.self)
             .get("/", use: index)
             .get("profiles/:id", use: profile)
-            .get("p/:token", use: shared)
+            .get("p/:token", use: profile)
             .get("profiles/:id/report.html", use: download)
             .get("p/:token/report.html", use: download)
     }
@@ -47,37 +47,23 @@ struct PagesController<Context: RequestContext> {
         return try render(page, "index")
     }
 
+    /// A profile's page by id or by share token. A shared page reads the API
+    /// by its token too, so the link never needs the profile's id.
     @Sendable func profile(request: Request, context: Context) async throws -> RawResponse {
-        guard let id = context.parameters.get("id", as: Int64.self), let p = try await database.profile(id: id) else {
-            throw APIError.notFound("profile \(context.parameters.get("id") ?? "")")
-        }
+        let p = try await database.profile(named: context.parameters)
+        let (api, page) = context.parameters.get("token").map { ("/api/v1/p/\($0)", "/p/\($0)") }
+            ?? ("/api/v1/profiles/\(p.id)", "/profiles/\(p.id)")
         return try render(
             ProfilePage(
-                title: p.metadata.app, id: String(p.id), tree_url: "/api/v1/profiles/\(p.id)/tree",
-                meta_url: "/api/v1/profiles/\(p.id)", share_path: "/p/\(p.shareToken)",
-                report_path: "/profiles/\(p.id)/report.html"),
-            "profile")
-    }
-
-    @Sendable func shared(request: Request, context: Context) async throws -> RawResponse {
-        guard let token = context.parameters.get("token"), ShareToken.isWellFormed(token),
-            let p = try await database.profile(shareToken: token)
-        else { throw APIError.notFound("shared profile") }
-        return try render(
-            ProfilePage(
-                title: p.metadata.app, id: String(p.id), tree_url: "/api/v1/p/\(token)/tree",
-                meta_url: "/api/v1/p/\(token)", share_path: "/p/\(token)",
-                report_path: "/p/\(token)/report.html"),
+                title: p.metadata.app, id: String(p.id), tree_url: "\(api)/tree", meta_url: api,
+                share_path: "/p/\(p.shareToken)", report_path: "\(page)/report.html"),
             "profile")
     }
 
     /// The profile as one self-contained HTML file, always as a download: its
     /// inline scripts are meant to run from disk, not under this server's CSP.
     @Sendable func download(request: Request, context: Context) async throws -> RawResponse {
-        let p = try await database.profile(named: context.parameters)
-        guard let tree = try await database.profileTree(id: p.id, byThread: false) else {
-            throw APIError.notFound("profile \(p.id)")
-        }
+        let (p, tree) = try await database.profileTree(named: context.parameters, byThread: false)
         var response = RawResponse.html(try report.render(p, tree: tree))
         response.headers[.contentDisposition] = "attachment; filename=\"treering-profile-\(p.id).html\""
         return response

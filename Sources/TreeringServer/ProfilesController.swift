@@ -52,13 +52,8 @@ struct ProfilesController<Context: RequestContext> {
                 nextBefore: profiles.count == limit ? profiles.last.map { String($0.id) } : nil))
     }
 
-    func summary(_ context: Context) async throws -> ProfileSummary {
-        try await database.profile(named: context.parameters)
-    }
-
     @Sendable func metadata(request: Request, context: Context) async throws -> RawResponse {
-        let p = try await summary(context)
-        return try .encoding(ProfileJSON(p))
+        try .encoding(ProfileJSON(try await database.profile(named: context.parameters)))
     }
 
     @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {
@@ -79,11 +74,7 @@ struct ProfilesController<Context: RequestContext> {
 
     /// The route's profile and its call tree, merged as `?by=` asks.
     func loadTree(_ request: Request, _ context: Context) async throws -> (ProfileSummary, LoadedTree) {
-        let p = try await summary(context)
-        guard let loaded = try await database.profileTree(id: p.id, byThread: byThread(request)) else {
-            throw APIError.notFound("profile \(p.id)")
-        }
-        return (p, loaded)
+        try await database.profileTree(named: context.parameters, byThread: byThread(request))
     }
 
     func byThread(_ request: Request) throws -> Bool {

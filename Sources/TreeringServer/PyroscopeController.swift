@@ -46,7 +46,7 @@ struct PyroscopeController<Context: RequestContext> {
             for (i, raw) in series.profiles.enumerated() {
                 let metadata = ProfileMetadata(app: app, agent: "pyroscope", start: now, end: now, intervalMs: 10, tags: tags)
                 profiles.append(try parse(PprofParser(metadata: metadata, limits: limits.profile),
-                                          Array(try inflated(raw)), path: "series[\(s)].samples[\(i)].raw_profile"))
+                                          try inflated(raw), path: "series[\(s)].samples[\(i)].raw_profile"))
             }
         }
         // One transaction: a push is kept whole or not at all, so the agent's retry cannot duplicate half of it.
@@ -77,8 +77,8 @@ struct PyroscopeController<Context: RequestContext> {
         case let other:
             throw APIError(.unsupportedMediaType, code: "unsupported_format", message: "format: \"\(other.prefix(40))\" is not supported here (use folded, lines or pprof)")
         }
-        let bytes = query.get("format") == "pprof" ? try inflated(body[...]) : body[...]
-        let profile = try parse(parser, Array(bytes), path: "body")
+        let bytes = query.get("format") == "pprof" ? try inflated(body) : body
+        let profile = try parse(parser, bytes, path: "body")
         _ = try await database.saveProfile(profile)
         return Response(status: .ok)
     }
@@ -92,10 +92,8 @@ struct PyroscopeController<Context: RequestContext> {
     }
 
     /// pprof inside a push may itself be gzip-compressed.
-    func inflated<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws -> ArraySlice<UInt8> {
-        let array = Array(bytes)
-        guard array.count >= 2, array[0] == 0x1f, array[1] == 0x8b else { return array[...] }
-        return try BodyReader(limits: limits).inflate(array)[...]
+    func inflated(_ bytes: [UInt8]) throws -> [UInt8] {
+        Gzip.isCompressed(bytes) ? try BodyReader(limits: limits).inflate(bytes) : bytes
     }
 
     /// `app.cpu{env=prod,region=eu}` → ("app", ["env": "prod", "region": "eu"]).

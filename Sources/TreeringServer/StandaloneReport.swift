@@ -29,7 +29,7 @@ public struct StandaloneReport: Sendable {
             css: try text("css/treering.css", inside: "style"),
             d3: try text("vendor/d3/d3.v7.9.0.min.js", inside: "script"),
             d3_license: try licence(),
-            script: try scriptSafe(ModuleBundler(directory: path("js")).bundle(entry: "page.js"), "the bundled modules"),
+            script: try inlinable(ModuleBundler(directory: path("js")).bundle(entry: "page.js"), inside: "script", "the bundled modules"),
             tree_json: Self.inlineJSON(tree.json(id: String(profile.id))),
             meta_json: Self.inlineJSON(Array(meta)))
         guard let html = templates.render(page, withTemplate: "report") else {
@@ -57,16 +57,13 @@ public struct StandaloneReport: Sendable {
         guard let data = FileManager.default.contents(atPath: path(relative)) else {
             throw ReportError(description: "cannot read \(path(relative)) (pass --public-dir)")
         }
-        let s = String(decoding: data, as: UTF8.self)
-        guard !s.lowercased().contains("</\(element)") else {
-            throw ReportError(description: "\(relative) contains </\(element) and cannot be inlined")
-        }
-        return s
+        return try inlinable(String(decoding: data, as: UTF8.self), inside: element, relative)
     }
 
-    private func scriptSafe(_ s: String, _ what: String) throws -> String {
-        guard !s.lowercased().contains("</script") else {
-            throw ReportError(description: "\(what) contain </script and cannot be inlined")
+    /// Text placed inside an element must not close it.
+    private func inlinable(_ s: String, inside element: String, _ what: String) throws -> String {
+        guard !s.lowercased().contains("</\(element)") else {
+            throw ReportError(description: "\(what) contains </\(element) and cannot be inlined")
         }
         return s
     }

@@ -38,10 +38,27 @@ extension AppDatabase {
             .map { $0["id"] }
     }
 
+    /// The series whose rollup rows a query reads: the filter's, or the
+    /// app's merged `*` series (none yet when nothing was rolled up).
+    static func rollupSeries(_ db: Database, appID: Int64, selected: [Int64]?) throws -> [Int64] {
+        if let selected { return selected }
+        return try Int64.fetchAll(db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [appID, allSeriesLabels])
+    }
+
+    /// The app's id, or nil when it never sent anything (queries answer 404).
+    static func existingAppID(_ db: Database, name: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [name])
+    }
+
+    /// The newest profile id the rollups hold.
+    static func rolledUpTo(_ db: Database) throws -> Int64 {
+        try rollupState(db).rolledUpTo
+    }
+
     static func idList(_ ids: [Int64]) -> String { ids.map(String.init).joined(separator: ",") }
 
     static func readQuery(_ db: Database, _ query: AppQuery, naive: Bool) throws -> QueryRead? {
-        guard let appID = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [query.app]) else { return nil }
+        guard let appID = try Self.existingAppID(db, name: query.app) else { return nil }
         let interval = try Double.fetchOne(
             db, sql: "SELECT interval_ms FROM profile WHERE app_id = ? AND start >= ? AND start < ? ORDER BY id DESC LIMIT 1",
             arguments: [appID, query.from, query.until]) ?? 10
@@ -68,18 +85,9 @@ extension AppDatabase {
             try raw(query.from, query.until, low: 0, high: .max)
             return read
         }
-        let rolledUpTo = try Int64.fetchOne(db, sql: "SELECT rolled_up_to FROM rollup_state WHERE id = 1")!
+        let rolledUpTo = try Self.rolledUpTo(db)
         let plan = RollupPlan(from: query.from, until: query.until)
-        let series: [Int64]
-        if let selected {
-            series = selected
-        } else if let all = try Int64.fetchOne(
-            db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [appID, allSeriesLabels])
-        {
-            series = [all]
-        } else {
-            series = []
-        }
+        let series = try rollupSeries(db, appID: appID, selected: selected)
         if !series.isEmpty {
             for run in plan.runs {
                 read.blobs += try Data.fetchAll(
@@ -99,7 +107,7 @@ extension AppDatabase {
     public func timeline(_ query: AppQuery, step: Int64) async throws -> [(start: Int64, samples: Int64)]? {
         precondition(step >= 60 && step % 60 == 0, "step must be a multiple of 60 s")
         return try await writer.read { db -> [(start: Int64, samples: Int64)]? in
-            guard let appID = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [query.app]) else { return nil }
+            guard let appID = try Self.existingAppID(db, name: query.app) else { return nil }
             let first = RollupPlan.floor(query.from, step)
             let count = max(0, RollupPlan.floor(query.until - 0.000_001, step) - first) / step + 1
             var points = (0..<count).map { (start: first + $0 * step, samples: Int64(0)) }
@@ -110,10 +118,9 @@ extension AppDatabase {
                 let i = Int((RollupPlan.floor(time, step) - first) / step)
                 if i >= 0 && i < points.count { points[i].samples += samples }
             }
-            let rolledUpTo = try Int64.fetchOne(db, sql: "SELECT rolled_up_to FROM rollup_state WHERE id = 1")!
+            let rolledUpTo = try Self.rolledUpTo(db)
             let resolution = RollupPlan.resolutions.last { step % $0 == 0 }!
-            let series = try selected ?? Int64.fetchAll(
-                db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [appID, Self.allSeriesLabels])
+            let series = try Self.rollupSeries(db, appID: appID, selected: selected)
             if !series.isEmpty {
                 let rows = try Row.fetchCursor(
                     db,
@@ -141,8 +148,8 @@ extension AppDatabase {
     /// the range (to the minute).
     public func labels(app: String, from: Double, until: Double) async throws -> [String: [String]]? {
         try await writer.read { db -> [String: [String]]? in
-            guard let appID = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [app]) else { return nil }
-            let rolledUpTo = try Int64.fetchOne(db, sql: "SELECT rolled_up_to FROM rollup_state WHERE id = 1")!
+            guard let appID = try Self.existingAppID(db, name: app) else { return nil }
+            let rolledUpTo = try Self.rolledUpTo(db)
             // Series with rolled-up data in the range (by the rollup key), and
             // series of uploads not rolled up yet (the newest ids).
             let recent = try Int64.fetchSet(

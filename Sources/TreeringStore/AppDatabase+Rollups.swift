@@ -19,10 +19,7 @@ extension AppDatabase {
             guard let snapshot else { return 0 }
             let rows = try Self.mergeBatch(snapshot)
             let written = try await writer.write { db -> Bool in
-                let state = try Row.fetchOne(db, sql: "SELECT rolled_up_to, version FROM rollup_state WHERE id = 1")!
-                guard state["rolled_up_to"] as Int64 == snapshot.from, state["version"] as Int64 == snapshot.version else {
-                    return false
-                }
+                guard try Self.rollupState(db) == (snapshot.from, snapshot.version) else { return false }
                 var allSeries: [Int64: Int64] = [:]
                 let upsert = try db.cachedStatement(sql: """
                     INSERT INTO rollup (series_id, resolution, bucket, samples, tree) VALUES (?, ?, ?, ?, ?)
@@ -59,9 +56,14 @@ extension AppDatabase {
         var existing: [RollupKey: Data]
     }
 
+    /// The watermark and the version a pass read, compared again before it writes.
+    static func rollupState(_ db: Database) throws -> (rolledUpTo: Int64, version: Int64) {
+        let row = try Row.fetchOne(db, sql: "SELECT rolled_up_to, version FROM rollup_state WHERE id = 1")!
+        return (row["rolled_up_to"], row["version"])
+    }
+
     static func readRollupBatch(_ db: Database, batch: Int) throws -> RollupBatch? {
-        let state = try Row.fetchOne(db, sql: "SELECT rolled_up_to, version FROM rollup_state WHERE id = 1")!
-        let from: Int64 = state["rolled_up_to"]
+        let (from, version) = try rollupState(db)
         let ids = try Int64.fetchAll(
             db, sql: "SELECT id FROM profile WHERE id > ? ORDER BY id LIMIT ?", arguments: [from, batch])
         guard let to = ids.last else { return nil }
@@ -83,8 +85,7 @@ extension AppDatabase {
         }
         var allSeries: [Int64: Int64] = [:]
         for app in Set(trees.map(\.app)) {
-            allSeries[app] = try Int64.fetchOne(
-                db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [app, allSeriesLabels])
+            allSeries[app] = try rollupSeries(db, appID: app, selected: nil).first
         }
         var existing: [RollupKey: Data] = [:]
         let select = try db.cachedStatement(sql: "SELECT tree FROM rollup WHERE series_id = ? AND resolution = ? AND bucket = ?")
@@ -100,7 +101,7 @@ extension AppDatabase {
             }
         }
         return RollupBatch(
-            from: from, to: to, version: state["version"], profiles: ids.count, trees: trees, existing: existing)
+            from: from, to: to, version: version, profiles: ids.count, trees: trees, existing: existing)
     }
 
     /// The new rows: minute trees built from the profiles, each coarser level

@@ -50,13 +50,8 @@ struct Export: AsyncParsableCommand {
 
     func report(_ loaded: LoadedTree, store: AppDatabase) async throws -> [UInt8] {
         guard let summary = try await store.profile(id: id) else { throw CLIError("no profile \(id) in \(database.db)") }
-        do {
-            let report = try await StandaloneReport(templatesDirectory: dashboard.templatesDir, publicDirectory: dashboard.publicDir)
-            return Array(try report.render(summary, tree: loaded).utf8)
-        } catch let error as StandaloneReport.ReportError {
-            throw CLIError(error.description)
-        } catch let error as ModuleBundler.BundleError {
-            throw CLIError(error.description)
-        }
+        // Its errors describe themselves; ArgumentParser prints them on stderr, exit 1.
+        let report = try await StandaloneReport(templatesDirectory: dashboard.templatesDir, publicDirectory: dashboard.publicDir)
+        return Array(try report.render(summary, tree: loaded).utf8)
     }
 }

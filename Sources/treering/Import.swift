@@ -31,7 +31,7 @@ struct Import: AsyncParsableCommand {
         } catch {
             throw CLIError("cannot read \(file): \(error.localizedDescription)")
         }
-        if GzipFile.isGzip(bytes) {
+        if Gzip.isCompressed(bytes) {
             // pprof files are usually gzip on disk; any format may be.
             do { bytes = try GzipFile.inflate(bytes, limits: limitOptions.limits) } catch { throw CLIError("\(file): \(error)") }
         }
