@@ -24,10 +24,9 @@ struct QueryController<Context: RequestContext> {
         var firstSeen: Double
         var lastSeen: Double
         var hosts: [String]
-        var url: String
 
         enum CodingKeys: String, CodingKey {
-            case name, profiles, samples, hosts, url
+            case name, profiles, samples, hosts
             case firstSeen = "first_seen"
             case lastSeen = "last_seen"
         }
@@ -43,7 +42,7 @@ struct QueryController<Context: RequestContext> {
             AppsPage(apps: apps.map {
                 AppJSON(
                     name: $0.name, profiles: $0.profiles, samples: $0.samples, firstSeen: $0.firstSeen,
-                    lastSeen: $0.lastSeen, hosts: $0.hosts, url: "/apps/\($0.name)")
+                    lastSeen: $0.lastSeen, hosts: $0.hosts)
             }))
     }
 
