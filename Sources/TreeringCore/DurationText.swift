@@ -8,4 +8,13 @@ public enum DurationText {
         }
         return n * scale
     }
+
+    /// The largest unit that writes `seconds` as a whole number: 2592000 → "30d".
+    public static func describe(_ seconds: Double) -> String {
+        for (unit, scale) in units.sorted(by: { $0.value > $1.value })
+        where seconds >= scale && seconds.truncatingRemainder(dividingBy: scale) == 0 {
+            return "\(Int64(seconds / scale))\(unit)"
+        }
+        return "\(seconds)s"
+    }
 }

@@ -38,4 +38,24 @@ enum AppQueryParameters {
         let steps: [Int64] = [60, 300, 600, 1_800, 3_600, 10_800, 21_600, 43_200, 86_400]
         return steps.first { range / Double($0) <= 240 } ?? 86_400
     }
+
+    /// The query string that asks the API for `query` again: app, the
+    /// absolute range and every filter value.
+    static func queryString(_ query: AppQuery) -> String {
+        var items = [("app", query.app), ("from", number(query.from)), ("until", number(query.until))]
+        for (label, values) in query.filter.allowed.sorted(by: { $0.key < $1.key }) {
+            items += values.sorted().map { (label, $0) }
+        }
+        return items.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+    }
+
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+
+    static func escape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
 }

@@ -35,11 +35,13 @@ func buildRouter(
     router.get("healthz") { _, _ in HTTPResponse.Status.ok }
     router.addRoutes(IngestController(database: database, limits: arguments.limits).endpoints, atPath: "api/v1")
     router.addRoutes(ProfilesController(database: database).endpoints, atPath: "api/v1")
-    router.addRoutes(QueryController(database: database, limits: arguments.limits).endpoints, atPath: "api/v1")
+    router.addRoutes(QueryController(database: database, retentionSeconds: arguments.retentionSeconds).endpoints, atPath: "api/v1")
     router.addRoutes(PyroscopeController(database: database, limits: arguments.limits).endpoints)
     let serverURL = "http://\(arguments.hostname):\(arguments.port)"
     let report = StandaloneReport(templates: templates, publicDirectory: arguments.publicDirectory)
     router.addRoutes(
-        PagesController(database: database, templates: templates, serverURL: serverURL, report: report).endpoints)
+        PagesController(
+            database: database, templates: templates, serverURL: serverURL, report: report,
+            retentionSeconds: arguments.retentionSeconds).endpoints)
     return router
 }

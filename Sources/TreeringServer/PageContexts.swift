@@ -1,4 +1,5 @@
 import Foundation
+import TreeringCore
 import TreeringStore
 
 /// What the Mustache templates see. Mustache escapes every `{{value}}`, so
@@ -67,4 +68,40 @@ struct ReportPage {
     var script: String
     var tree_json: String
     var meta_json: String
+}
+
+/// The app page. A shared query fixes range and filters (as JSON for the
+/// page's script); an ordinary one takes them from the URL.
+struct AppPage {
+    var title: String
+    var details_title = "Query"
+    var app: String
+    var uploads_url: String
+    var retention: String
+    var retention_cutoff: String
+    var shared: Shared?
+
+    struct Shared {
+        var token: String
+        var from: String
+        var until: String
+        var filters_json: String
+    }
+
+    init(app: String, retentionSeconds: Double, shared: SharedQuery?) {
+        title = app
+        self.app = app
+        uploads_url = "/?app=" + AppQueryParameters.escape(app)
+        retention = DurationText.describe(retentionSeconds)
+        retention_cutoff = AppQueryParameters.number((Date().timeIntervalSince1970 - retentionSeconds).rounded(.down))
+        self.shared = shared.map {
+            let filters = $0.query.filter.allowed.mapValues { $0.sorted() }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return Shared(
+                token: $0.token, from: AppQueryParameters.number($0.query.from),
+                until: AppQueryParameters.number($0.query.until),
+                filters_json: String(decoding: (try? encoder.encode(filters)) ?? Data("{}".utf8), as: UTF8.self))
+        }
+    }
 }

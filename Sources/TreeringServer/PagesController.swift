@@ -9,6 +9,7 @@ struct PagesController<Context: RequestContext> {
     let templates: MustacheLibrary
     let serverURL: String
     let report: StandaloneReport
+    let retentionSeconds: Double
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self)
@@ -17,6 +18,8 @@ struct PagesController<Context: RequestContext> {
             .get("p/:token", use: profile)
             .get("profiles/:id/report.html", use: download)
             .get("p/:token/report.html", use: download)
+            .get("apps/:app", use: app)
+            .get("q/:token", use: sharedQuery)
     }
 
     func render(_ context: Any, _ template: String) throws -> RawResponse {
@@ -27,14 +30,15 @@ struct PagesController<Context: RequestContext> {
     }
 
     @Sendable func index(request: Request, context: Context) async throws -> RawResponse {
-        let appFilter = request.uri.queryParameters.get("app")
+        let query = FormQuery.parameters(request)
+        let appFilter: String? = query.get("app")
         let apps = try await database.listApps()
         let profiles = try await database.listProfiles(app: appFilter, limit: 100)
         let page = IndexPage(
             apps: apps.map {
                 .init(
                     name: $0.name, profiles: $0.profiles, samples: $0.samples,
-                    last_seen: Formatting.iso8601($0.lastSeen), url: "/?app=\(percentEncoded($0.name))")
+                    last_seen: Formatting.iso8601($0.lastSeen), url: "/apps/\(AppQueryParameters.escape($0.name))")
             },
             profiles: profiles.map { p in
                 .init(
@@ -69,7 +73,17 @@ struct PagesController<Context: RequestContext> {
         return response
     }
 
-    func percentEncoded(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s
+    /// An app over time: the page reads range, filters and view from its own
+    /// URL and asks the query API.
+    @Sendable func app(request: Request, context: Context) async throws -> RawResponse {
+        let name = try context.parameters.app()
+        guard try await database.appExists(name) else { throw APIError.notFound("app \(name)") }
+        return try render(AppPage(app: name, retentionSeconds: retentionSeconds, shared: nil), "app")
+    }
+
+    /// A shared query opens the app page on its stored range and filters.
+    @Sendable func sharedQuery(request: Request, context: Context) async throws -> RawResponse {
+        let shared = try await database.sharedQuery(named: context.parameters)
+        return try render(AppPage(app: shared.query.app, retentionSeconds: retentionSeconds, shared: shared), "app")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import TreeringCore
 import TreeringStore
@@ -6,7 +7,7 @@ import TreeringStore
 /// range and filters (as tree JSON or folded text), and the timeline.
 struct QueryController<Context: RequestContext> {
     let database: AppDatabase
-    let limits: IngestLimits
+    let retentionSeconds: Double
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self)
@@ -15,6 +16,8 @@ struct QueryController<Context: RequestContext> {
             .get("apps/:app/timeline", use: timeline)
             .get("query", use: tree)
             .get("query/folded", use: folded)
+            .post("query/share", use: share)
+            .get("q/:token", use: shared)
     }
 
     struct AppJSON: Encodable {
@@ -24,9 +27,10 @@ struct QueryController<Context: RequestContext> {
         var firstSeen: Double
         var lastSeen: Double
         var hosts: [String]
+        var url: String
 
         enum CodingKeys: String, CodingKey {
-            case name, profiles, samples, hosts
+            case name, profiles, samples, hosts, url
             case firstSeen = "first_seen"
             case lastSeen = "last_seen"
         }
@@ -42,7 +46,8 @@ struct QueryController<Context: RequestContext> {
             AppsPage(apps: apps.map {
                 AppJSON(
                     name: $0.name, profiles: $0.profiles, samples: $0.samples, firstSeen: $0.firstSeen,
-                    lastSeen: $0.lastSeen, hosts: $0.hosts)
+                    lastSeen: $0.lastSeen, hosts: $0.hosts,
+                    url: "/apps/\(AppQueryParameters.escape($0.name))")
             }))
     }
 
@@ -54,7 +59,7 @@ struct QueryController<Context: RequestContext> {
     }
 
     @Sendable func labels(request: Request, context: Context) async throws -> RawResponse {
-        let query = try AppQueryParameters.parse(request.uri.queryParameters, app: try app(context))
+        let query = try AppQueryParameters.parse(FormQuery.parameters(request), app: try context.parameters.app())
         guard let labels = try await database.labels(app: query.app, from: query.from, until: query.until) else {
             throw APIError.notFound("app \(query.app)")
         }
@@ -71,8 +76,8 @@ struct QueryController<Context: RequestContext> {
     }
 
     @Sendable func timeline(request: Request, context: Context) async throws -> RawResponse {
-        let parameters = request.uri.queryParameters
-        let query = try AppQueryParameters.parse(parameters, app: try app(context))
+        let parameters = FormQuery.parameters(request)
+        let query = try AppQueryParameters.parse(parameters, app: try context.parameters.app())
         let step = try AppQueryParameters.step(parameters, range: query.until - query.from)
         guard let points = try await database.timeline(query, step: step) else { throw APIError.notFound("app \(query.app)") }
         return try .encoding(
@@ -88,17 +93,30 @@ struct QueryController<Context: RequestContext> {
     }
 
     func merged(_ request: Request) async throws -> LoadedTree {
-        let parameters = request.uri.queryParameters
-        guard let app = parameters.get("app") else {
-            throw APIError(.badRequest, code: ProfileError.Code.missingField.rawValue, message: "app: required query parameter (e.g. ?app=shop-web)")
-        }
-        let query = try AppQueryParameters.parse(parameters, app: app)
-        guard let tree = try await database.queryTree(query) else { throw APIError.notFound("app \(app)") }
+        let query = try appQuery(request)
+        guard let tree = try await database.queryTree(query) else { throw APIError.notFound("app \(query.app)") }
         return tree
     }
 
-    func app(_ context: Context) throws -> String {
-        guard let app = context.parameters.get("app") else { throw APIError.notFound("app") }
-        return app
+    /// The query's range made absolute and kept under a token: the link
+    /// answers for the same range and filters later.
+    @Sendable func share(request: Request, context: Context) async throws -> RawResponse {
+        let query = try appQuery(request)
+        guard let shared = try await database.share(query) else { throw APIError.notFound("app \(query.app)") }
+        return try .encoding(SharedQueryJSON(shared, retentionCutoff: retentionCutoff), status: .created)
+    }
+
+    @Sendable func shared(request: Request, context: Context) async throws -> RawResponse {
+        try .encoding(SharedQueryJSON(try await database.sharedQuery(named: context.parameters), retentionCutoff: retentionCutoff))
+    }
+
+    var retentionCutoff: Double { (Date().timeIntervalSince1970 - retentionSeconds).rounded(.down) }
+
+    func appQuery(_ request: Request) throws -> AppQuery {
+        let parameters = FormQuery.parameters(request)
+        guard let app = parameters.get("app") else {
+            throw APIError(.badRequest, code: ProfileError.Code.missingField.rawValue, message: "app: required query parameter (e.g. ?app=shop-web)")
+        }
+        return try AppQueryParameters.parse(parameters, app: app)
     }
 }

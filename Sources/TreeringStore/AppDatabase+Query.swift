@@ -46,6 +46,10 @@ extension AppDatabase {
     }
 
     /// The app's id, or nil when it never sent anything (queries answer 404).
+    public func appExists(_ name: String) async throws -> Bool {
+        try await writer.read { db in try Self.existingAppID(db, name: name) != nil }
+    }
+
     static func existingAppID(_ db: Database, name: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [name])
     }

@@ -103,6 +103,20 @@ public final class AppDatabase: Sendable {
                 CREATE INDEX profile_start ON profile(start);
                 """)
         }
+        migrator.registerMigration("v3 shared queries") { db in
+            try db.execute(sql: """
+                -- A query (app, absolute range, label filters) kept under a share
+                -- token, so the link answers the same question later.
+                CREATE TABLE shared_query (
+                    token TEXT PRIMARY KEY,
+                    app_id INTEGER NOT NULL REFERENCES app(id),
+                    range_from REAL NOT NULL,
+                    range_until REAL NOT NULL,
+                    filter TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -121,6 +121,53 @@ def test_unknown_app_is_404(filled):
     assert get(filled[0], "/api/v1/apps/nope/timeline")[0] == 404
 
 
+def test_filters_as_browsers_write_them(filled):
+    """`URLSearchParams` and forms write a space as `+`: it is a space here too."""
+    server, uploads = filled
+    plus = folded(server.get_text("/api/v1/query/folded?app=shop-web&from=now-4h&transaction=GET+%2Forders%2F"))
+    assert plus and plus == expected(server, uploads, NOW - 4 * 3600, NOW + 60, ["GET /orders/"])
+
+
+def test_a_shared_query_keeps_its_absolute_range_and_filters(filled):
+    server, uploads = filled
+    status, shared = server.post("/api/v1/query/share?app=shop-web&from=now-2h&until=now-1h&transaction=POST+%2Fcart%2F"
+                                 "&transaction=GET%20%2Forders%2F", b"")
+    assert status == 201, shared
+    # The relative range was made absolute when the link was made.
+    assert abs(shared["from"] - (time.time() - 7200)) < 30 and shared["until"] - shared["from"] == 3600
+    assert shared["filters"] == {"transaction": ["GET /orders/", "POST /cart/"]}
+    assert shared["url"] == "/q/" + shared["token"]
+    again = server.get_json("/api/v1/q/" + shared["token"])
+    assert again.pop("retention_cutoff") <= time.time() - 5200 * 7 * 86400 + 5   # the test server keeps 5200 weeks
+    shared.pop("retention_cutoff")
+    assert again == shared
+    # Its tree URL asks for exactly that query.
+    by_link = folded(server.get_text(shared["tree_url"].replace("/api/v1/query?", "/api/v1/query/folded?")))
+    assert by_link == expected(server, uploads, shared["from"], shared["until"], ["GET /orders/", "POST /cart/"])
+    status, page = get(server, shared["url"])
+    assert status == 200 and 'data-shared-token="%s"' % shared["token"] in page
+    assert get(server, "/api/v1/q/" + "A" * 32)[0] == 404
+    assert get(server, "/q/not-a-token")[0] == 404
+    assert server.post("/api/v1/query/share?app=nope", b"")[0] == 404
+    status, body = server.post("/api/v1/query/share?app=shop-web&from=soon", b"")
+    assert status == 400 and body["error"]["message"].startswith("from:")
+
+
+def test_app_names_with_slashes_and_spaces_have_pages(tmp_path):
+    with TreeringServer(tmp_path / "names.sqlite") as server:
+        doc = upload_doc(0, time.time() - 60)
+        doc["app"] = "team/shop web"
+        assert server.ingest(doc)[0] == 201
+        app = server.get_json("/api/v1/apps")["apps"][0]
+        assert app["url"] == "/apps/team%2Fshop%20web"
+        status, page = get(server, app["url"])
+        assert status == 200 and 'data-app="team/shop web"' in page
+        assert server.get_json("/api/v1/apps/team%2Fshop%20web/labels")["labels"]["transaction"] == ["GET /orders/"]
+        status, index = get(server, "/")
+        assert 'href="/apps/team%2Fshop%20web"' in index
+        assert get(server, "/apps/nope")[0] == 404
+
+
 def test_retention_removes_exactly_what_is_older(tmp_path):
     db = tmp_path / "retention.sqlite"
     with TreeringServer(db) as server:

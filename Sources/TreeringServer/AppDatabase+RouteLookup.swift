@@ -22,4 +22,12 @@ extension AppDatabase {
         guard let tree = try await profileTree(id: p.id, byThread: byThread) else { throw APIError.notFound("profile \(p.id)") }
         return (p, tree)
     }
+
+    /// The shared query a route names by its `:token` parameter, or 404.
+    func sharedQuery(named parameters: Parameters) async throws -> SharedQuery {
+        guard let token = parameters.get("token"), ShareToken.isWellFormed(token),
+            let shared = try await sharedQuery(token: token)
+        else { throw APIError.notFound("shared query") }
+        return shared
+    }
 }

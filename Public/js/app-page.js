@@ -1,0 +1,210 @@
+// The app page: the app's tree merged over a time range and label filters,
+// above a timeline to drag a range on. Range, filters and view state live in
+// the URL (`?range=1h` or `?from=&until=`, then one parameter per filter
+// value, then view/focus/q), so reloading or sending the link gives the same
+// picture; "Copy link" stores the query under a token for a link that keeps
+// its absolute range.
+import { createTreePage } from "./tree-page.js";
+import { renderTimeline } from "./timeline.js";
+import { renderFilters } from "./filters.js";
+
+const main = document.getElementById("profile");
+const app = main.dataset.app;
+const appPath = "/apps/" + encodeURIComponent(app);
+const quickRanges = { "15m": 900, "1h": 3600, "6h": 21600, "24h": 86400, "7d": 604800 };
+// Page parameters that are not label filters.
+const pageParams = new Set(["range", "from", "until", "view", "focus", "q"]);
+
+let query = initialQuery();
+let shown = null;       // the absolute query last drawn
+let loading = 0;        // ignores answers to queries the user already left
+let timelineData = null;
+
+function initialQuery() {
+  if (main.dataset.sharedToken) {
+    const filters = JSON.parse(main.dataset.sharedFilters || "{}");
+    return {
+      range: null, from: Number(main.dataset.sharedFrom), until: Number(main.dataset.sharedUntil),
+      filters: new Map(Object.entries(filters).map(([k, v]) => [k, new Set(v)])), shared: main.dataset.sharedToken,
+    };
+  }
+  const q = new URLSearchParams(location.search);
+  const filters = new Map();
+  for (const [k, v] of q) if (!pageParams.has(k)) filters.set(k, (filters.get(k) || new Set()).add(v));
+  const from = Number(q.get("from")), until = Number(q.get("until"));
+  if (q.has("from") && q.has("until") && isFinite(from) && isFinite(until) && until > from) {
+    return { range: null, from, until, filters };
+  }
+  return { range: quickRanges[q.get("range")] ? q.get("range") : "1h", filters };
+}
+
+/** The query with its range made absolute (a quick range ends now). */
+function absolute(q) {
+  if (!q.range) return q;
+  const until = Math.ceil(Date.now() / 1000);
+  return { ...q, from: until - quickRanges[q.range], until };
+}
+
+function filterParams(q, params) {
+  for (const [name, values] of [...q.filters].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    for (const v of [...values].sort()) params.append(name, v);
+  }
+  return params;
+}
+
+/** What the URL keeps besides the view state. A shared link keeps nothing: its token holds the query. */
+function pageURLParams() {
+  if (query.shared) return new URLSearchParams();
+  const params = new URLSearchParams();
+  if (query.range) params.set("range", query.range);
+  else { params.set("from", query.from); params.set("until", query.until); }
+  return filterParams(query, params);
+}
+
+function apiParams(q, withFilters = true) {
+  const params = new URLSearchParams({ from: q.from, until: q.until });
+  return withFilters ? filterParams(q, params) : params;
+}
+
+function fmt(seconds) {
+  const d = new Date(seconds * 1000);
+  return d.toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+function describeRange(q) {
+  if (q.range) return `last ${q.range}`;
+  return `${fmt(q.from)} – ${fmt(q.until)}`;
+}
+
+const page = createTreePage({
+  params: pageURLParams,
+  emptyText: () => `No samples of ${app} in this range${query.filters.size ? " with these filters" : ""}.`,
+  link: async () => {
+    const q = shown || absolute(query);
+    const params = apiParams(q);
+    params.set("app", app);
+    const r = await fetch("/api/v1/query/share?" + params, { method: "POST" });
+    if (!r.ok) throw new Error(await r.text());
+    const shared = await r.json();
+    const view = new URLSearchParams(location.search);
+    for (const k of [...view.keys()]) if (!["view", "focus", "q"].includes(k)) view.delete(k);
+    const s = view.toString();
+    return location.origin + shared.url + (s ? "?" + s : "");
+  },
+});
+
+/** Changes range or filters: a shared link becomes an ordinary app page URL. */
+function change(next) {
+  query = { ...next, shared: undefined };
+  if (location.pathname !== appPath) history.replaceState(null, "", appPath + location.search);
+  load();
+}
+
+function drawTimeline() {
+  renderTimeline(document.getElementById("timeline"), timelineData,
+    (from, until) => change({ range: null, from, until, filters: query.filters }));
+}
+
+function rangeControls() {
+  for (const b of document.querySelectorAll("[data-range]")) {
+    b.classList.toggle("active", b.dataset.range === query.range);
+  }
+  const q = shown || absolute(query);
+  const local = (s) => {
+    const d = new Date(s * 1000);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  };
+  document.getElementById("range-from").value = local(q.from);
+  document.getElementById("range-until").value = local(q.until);
+  document.getElementById("range-text").textContent = describeRange(query);
+}
+
+function notice(q) {
+  const box = document.getElementById("notice");
+  const cutoff = Number(main.dataset.retentionCutoff);
+  if (q.from < cutoff) {
+    box.textContent = `Data older than the retention period (${main.dataset.retention}) has been removed: ` +
+      `nothing from before ${fmt(cutoff)} is left, so this range shows only what came after.`;
+    box.hidden = false;
+  } else box.hidden = true;
+}
+
+async function json(url) {
+  const r = await fetch(url);
+  if (!r.ok) {
+    let message = `${r.status}`;
+    try { message = (await r.json()).error.message; } catch { /* not JSON */ }
+    throw new Error(message);
+  }
+  return r.json();
+}
+
+async function load() {
+  const ticket = ++loading;
+  const q = absolute(query);
+  delete main.dataset.ready;
+  main.setAttribute("aria-busy", "true");
+  rangeControls();
+  const appQuery = apiParams(q);
+  appQuery.set("app", app);
+  const base = "/api/v1/apps/" + encodeURIComponent(app);
+  try {
+    const [tree, timeline, labels] = await Promise.all([
+      json("/api/v1/query?" + appQuery),
+      json(base + "/timeline?" + apiParams(q)),
+      json(base + "/labels?" + apiParams(q, false)),
+    ]);
+    if (ticket !== loading) return;
+    shown = q;
+    document.getElementById("error").hidden = true;
+    const filters = [...q.filters].map(([k, v]) => `${k} = ${[...v].join(" or ")}`).join("; ");
+    page.show(tree, [["app", app], ["range", `${fmt(q.from)} – ${fmt(q.until)}`], ["filters", filters || "none"],
+      ["samples", tree.total], ["interval", `${tree.interval_ms} ms`], ["step", `${timeline.step / 60} min`],
+      ...(query.shared ? [["shared", "this link keeps its range and filters"]] : [])]);
+    timelineData = timeline;
+    drawTimeline();
+    renderFilters(document.getElementById("filter-menus"), document.getElementById("filter-chips"), labels.labels, query.filters,
+      (filters) => change({ ...query, filters }));
+    rangeControls();
+    notice(q);
+    main.dataset.shown = apiParams(q).toString();
+    main.dataset.ready = "true";
+  } catch (e) {
+    if (ticket !== loading) return;
+    const box = document.getElementById("error");
+    box.textContent = `Could not load ${app}: ${e.message}`;
+    box.hidden = false;
+    main.dataset.ready = "error";
+  } finally {
+    if (ticket === loading) main.removeAttribute("aria-busy");
+  }
+}
+
+function wire() {
+  for (const b of document.querySelectorAll("[data-range]")) {
+    b.addEventListener("click", () => change({ range: b.dataset.range, filters: query.filters }));
+  }
+  document.getElementById("range-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const from = new Date(document.getElementById("range-from").value).getTime() / 1000;
+    const until = new Date(document.getElementById("range-until").value).getTime() / 1000;
+    const box = document.getElementById("error");
+    if (!isFinite(from) || !isFinite(until) || until <= from) {
+      box.textContent = "The range's end must be after its start.";
+      box.hidden = false;
+      return;
+    }
+    change({ range: null, from, until, filters: query.filters });
+  });
+  // The timeline follows the page's width.
+  let width = document.getElementById("timeline").clientWidth;
+  new ResizeObserver(() => {
+    const now = document.getElementById("timeline").clientWidth;
+    if (now !== width && timelineData) { width = now; drawTimeline(); }
+  }).observe(document.getElementById("timeline"));
+}
+
+wire();
+load();
+// For the tests: the query drawn, as the API's parameters.
+window.treeringApp = { shown: () => (shown ? apiParams(shown).toString() : "") };

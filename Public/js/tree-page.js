@@ -1,0 +1,212 @@
+// The call tree part of a page: view switch, chart, focus and breadcrumbs,
+// tooltip, search, top functions, legend, details. The profile page and the
+// app page both use it; they differ in where the tree comes from and in what
+// else their URL holds. Every name from an upload is set as text.
+import { decode, hierarchy, pathOf, findPath, search, topFunctions, packageOf, colourOf } from "./tree.js";
+import * as sunburst from "./sunburst.js";
+import * as icicle from "./icicle.js";
+
+const views = { sunburst, icicle };
+
+export function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+export function pct(x) { return x === 0 || !isFinite(x) ? "0%" : (100 * x).toFixed(x < 0.001 ? 3 : 1) + "%"; }
+
+/** Reads view, focus and search from the URL. */
+export function readViewState(search = location.search) {
+  const q = new URLSearchParams(search);
+  return { view: q.get("view") === "icicle" ? "icicle" : "sunburst", focus: q.get("focus") || "", search: q.get("q") || "" };
+}
+
+/**
+ * options.params(): URLSearchParams the host page keeps in the URL besides
+ * the view state (range, filters); options.link(): the URL "Copy link" copies.
+ * Returns { show(treeJSON, detailRows), state, writeState }.
+ */
+export function createTreePage(options) {
+  const chart = document.getElementById("chart");
+  const tooltip = document.getElementById("tooltip");
+  const state = readViewState();
+  let root, view, focusNode, intervalMs = 10, sortKey = "self", wired = false;
+
+  function writeState() {
+    const q = options.params ? options.params() : new URLSearchParams();
+    if (state.view !== "sunburst") q.set("view", state.view);
+    if (state.focus) q.set("focus", state.focus);
+    if (state.search) q.set("q", state.search);
+    const s = q.toString();
+    try {
+      history.replaceState(null, "", location.pathname + (s ? "?" + s : ""));
+    } catch {
+      // Some browsers refuse to change a file: URL; the view still works.
+    }
+  }
+
+  function draw() {
+    if (view) view.destroy();
+    view = null;
+    for (const b of document.querySelectorAll("[data-view]")) b.classList.toggle("active", b.dataset.view === state.view);
+    chart.replaceChildren();
+    if (!root.value) {
+      // Nothing sampled (an empty range): say so instead of drawing nothing.
+      chart.append(el("p", options.emptyText ? options.emptyText() : "No samples.", "empty-chart"));
+      focusNode = root;
+      breadcrumbs();
+      document.getElementById("search-result").textContent = "";
+      return;
+    }
+    view = views[state.view].render(chart, root, { onFocus: setFocus, onUp: up, onHover: hover });
+    focusNode = findPath(root, state.focus);
+    view.focus(focusNode, false);
+    applySearch();
+    breadcrumbs();
+  }
+
+  function setFocus(node) {
+    focusNode = node;
+    state.focus = pathOf(node);
+    view.focus(node);
+    breadcrumbs();
+    writeState();
+  }
+
+  function up() { if (focusNode && focusNode.parent) setFocus(focusNode.parent); }
+
+  function breadcrumbs() {
+    const nav = document.getElementById("breadcrumbs");
+    nav.replaceChildren();
+    focusNode.ancestors().reverse().forEach((n, i, all) => {
+      if (i) nav.append(el("span", "›", "sep"));
+      const a = el("a", n.depth ? n.data.name : "all");
+      a.title = n.data.file ? `${n.data.file}:${n.data.line}` : "";
+      if (i < all.length - 1) a.addEventListener("click", () => setFocus(n));
+      nav.append(a);
+    });
+  }
+
+  function hover(event, d) {
+    if (!d) { tooltip.hidden = true; return; }
+    if (d.other) {
+      // A merged shape: the children of one node too small to draw one by one.
+      const total = d.members.reduce((s, m) => s + m.value, 0);
+      tooltip.replaceChildren(
+        el("div", `${d.members.length} smaller callees`, "fn"),
+        el("div", `of ${d.parent.depth ? d.parent.data.name : "all"} · click to zoom in`),
+        el("div", `total ${total} samples (${pct(total / root.value)} of all, ${pct(total / d.parent.value)} of parent)`),
+      );
+    } else tooltip.replaceChildren(
+      el("div", d.depth ? d.data.name : "all", "fn"),
+      el("div", d.data.file ? `${d.data.file}:${d.data.line}` : ""),
+      el("div", `total ${d.value} samples (${pct(d.value / root.value)} of all, ${d.parent ? pct(d.value / d.parent.value) : "100%"} of parent)`),
+      el("div", `self ${d.data.self} samples · ${((d.value * intervalMs) / 1000).toFixed(2)} s`),
+    );
+    tooltip.hidden = false;
+    tooltip.style.left = Math.min(event.clientX + 12, window.innerWidth - 440) + "px";
+    tooltip.style.top = event.clientY + 12 + "px";
+  }
+
+  function applySearch() {
+    if (!view) return;
+    const { matches, covered } = search(root, state.search);
+    view.highlight(matches);
+    document.getElementById("search-result").textContent =
+      state.search ? `${matches.size} ${matches.size === 1 ? "match" : "matches"} · ${pct(covered)} of samples` : "";
+  }
+
+  function table() {
+    const rows = topFunctions(root).sort((a, b) => b[sortKey] - a[sortKey]).slice(0, 50);
+    const body = document.querySelector("#top tbody");
+    body.replaceChildren(...rows.map((r) => {
+      const tr = el("tr");
+      const fn = el("td", r.name, "fn");
+      fn.title = `${r.file}:${r.line}`;
+      tr.append(fn, el("td", pct(r.self / root.value), "num"), el("td", pct(r.total / root.value), "num"));
+      // Selecting a function focuses its biggest node in the chart.
+      tr.addEventListener("click", () => setFocus(r.nodes.reduce((a, b) => (b.value > a.value ? b : a))));
+      return tr;
+    }));
+  }
+
+  function legend() {
+    const totals = new Map();
+    root.each((n) => { if (n.depth) totals.set(packageOf(n.data.file), (totals.get(packageOf(n.data.file)) || 0) + n.data.self); });
+    const list = document.getElementById("legend");
+    list.replaceChildren(...[...totals].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([pkg, self]) => {
+      const li = el("li");
+      const sw = el("span", undefined, "swatch");
+      sw.style.background = colourOf(pkg);
+      li.append(sw, el("span", `${pkg} (${pct(self / root.value)} self)`));
+      return li;
+    }));
+  }
+
+  function details(rows) {
+    const dl = document.getElementById("meta");
+    dl.replaceChildren(...rows.filter((r) => r[1] !== undefined && r[1] !== "").flatMap(([k, v]) => [el("dt", k), el("dd", String(v))]));
+  }
+
+  function wire() {
+    document.getElementById("search").value = state.search;
+    document.querySelectorAll("[data-view]").forEach((b) => b.addEventListener("click", () => {
+      state.view = b.dataset.view;
+      writeState();
+      draw();
+    }));
+    document.getElementById("search").addEventListener("input", (e) => { state.search = e.target.value; applySearch(); writeState(); });
+    document.querySelectorAll("th[data-sort]").forEach((th) => th.addEventListener("click", () => { sortKey = th.dataset.sort; table(); }));
+    document.addEventListener("keydown", (e) => { if (e.key === "Escape" && e.target.tagName !== "INPUT") up(); });
+    // Redraw when the chart's width changes (window resized, scrollbar came).
+    let drawnWidth = chart.clientWidth, resizing = null;
+    new ResizeObserver(() => {
+      if (chart.clientWidth === drawnWidth || !root) return;
+      drawnWidth = chart.clientWidth;
+      clearTimeout(resizing);
+      resizing = setTimeout(draw, 100);
+    }).observe(chart);
+    const copy = document.getElementById("copy-link");
+    copy.addEventListener("click", async () => {
+      copy.disabled = true;
+      try {
+        const url = await options.link();
+        try { await navigator.clipboard.writeText(url); } catch { /* clipboard needs a secure context */ }
+        copy.textContent = "Copied";
+        copy.dataset.url = url;
+      } catch (e) {
+        copy.textContent = "Link failed";
+        copy.title = String(e.message || e);
+      } finally {
+        copy.disabled = false;
+      }
+    });
+  }
+
+  /** Draws `json` (the API's compact tree), keeping view, focus and search. */
+  function show(json, rows) {
+    intervalMs = json.interval_ms || 10;
+    root = hierarchy(decode(json));
+    if (!wired) { wire(); wired = true; }
+    document.getElementById("copy-link").textContent = "Copy link";
+    draw();
+    // The Performance API carries the time to the first picture for the benchmark.
+    performance.mark("treering-first-picture");
+    table();
+    legend();
+    details(rows);
+    writeState();
+  }
+
+  // For scripts that drive the page (the browser tests and the benchmark): where
+  // a node is drawn, by the same frame-id path the URL uses.
+  window.treering = {
+    locate: (path) => (view ? view.locate(findPath(root, path)) : null),
+    state: () => ({ ...state }),
+    total: () => (root ? root.value : 0),
+  };
+
+  return { show, state, writeState };
+}

@@ -1,0 +1,21 @@
+import Foundation
+import Hummingbird
+
+/// Query strings decoded as browsers write them (`application/x-www-form-urlencoded`):
+/// `+` is a space and keys are percent-decoded too. Hummingbird's
+/// `queryParameters` decodes only values and keeps `+`, so a filter such as
+/// `transaction=GET+%2Forders%2F` from `URLSearchParams` would match nothing.
+enum FormQuery {
+    static func parameters(_ request: Request) -> Parameters {
+        guard let query = request.uri.query, !query.isEmpty else { return .init() }
+        return .init(query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (key: decode(parts[0])[...], value: (parts.count > 1 ? decode(parts[1]) : "")[...])
+        })
+    }
+
+    static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}

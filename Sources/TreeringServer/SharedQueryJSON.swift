@@ -1,0 +1,35 @@
+import TreeringStore
+
+/// A shared query as the API and the app page describe it: the stored range
+/// and filters, and the retention cutoff, before which data is gone.
+struct SharedQueryJSON: Encodable {
+    var token: String
+    var app: String
+    var from: Double
+    var until: Double
+    var filters: [String: [String]]
+    var createdAt: Double
+    var url: String
+    var treeURL: String
+    /// Data that started before this was removed by retention (or will be).
+    var retentionCutoff: Double
+
+    init(_ shared: SharedQuery, retentionCutoff: Double) {
+        token = shared.token
+        app = shared.query.app
+        from = shared.query.from
+        until = shared.query.until
+        filters = shared.query.filter.allowed.mapValues { $0.sorted() }
+        createdAt = shared.createdAt
+        url = "/q/\(shared.token)"
+        treeURL = "/api/v1/query?" + AppQueryParameters.queryString(shared.query)
+        self.retentionCutoff = retentionCutoff
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case token, app, from, until, filters, url
+        case createdAt = "created_at"
+        case treeURL = "tree_url"
+        case retentionCutoff = "retention_cutoff"
+    }
+}
