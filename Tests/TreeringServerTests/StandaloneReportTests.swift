@@ -15,10 +15,11 @@ import Testing
             guard line.hasPrefix("modules[\"") else { return nil }
             return String(line.dropFirst(9).prefix { $0 != "\"" })
         }
-        #expect(Set(defined) == ["tree.js", "fit-text.js", "canvas-view.js", "sunburst.js", "icicle.js"])
-        #expect(defined.count == 5)
+        #expect(Set(defined) == ["tree.js", "fit-text.js", "canvas-view.js", "sunburst.js", "icicle.js", "tree-page.js"])
+        #expect(defined.count == 6)
         #expect(defined.firstIndex(of: "tree.js")! < defined.firstIndex(of: "canvas-view.js")!)
         #expect(defined.firstIndex(of: "canvas-view.js")! < defined.firstIndex(of: "sunburst.js")!)
+        #expect(defined.firstIndex(of: "icicle.js")! < defined.firstIndex(of: "tree-page.js")!)
         #expect(js.contains("return { canvasView };"))
     }
 
