@@ -8,8 +8,10 @@ import os
 import threading
 import time
 
+from . import inflight, tagging, transactions
 from .config import Config
 from .sampler import Sampler
+from .sessions import Sessions
 from .uploader import Uploader
 
 log = logging.getLogger("treering")
@@ -18,13 +20,22 @@ log = logging.getLogger("treering")
 class Agent:
     def __init__(self, config: Config):
         self.config = config
+        self._stop = threading.Event()
+        self._wake = threading.Event()   # set on stop and when a session request is ready to send
+        self._build()
+        self.documents: list[dict] = []   # kept when there is no server (profile() and --output)
+        self._thread: threading.Thread | None = None
+        self.running = False
+
+    def _build(self) -> None:
+        config = self.config
         self.sampler = Sampler(config.interval_ms, config.granularity, config.include_idle, config.mode, config.max_depth)
         self.uploader = Uploader(config.server, config.key, config.upload_timeout_s, config.max_pending_bytes) \
             if config.server else None
-        self.documents: list[dict] = []   # kept when there is no server (profile() and --output)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.running = False
+        self.sessions = Sessions(config, self.uploader, self.sampler.ignored_idents, self._wake.set) \
+            if self.uploader is not None and config.sessions else None
+        if self.sessions is not None:
+            self.uploader.on_answer = self.sessions.on_answer
 
     def start(self) -> None:
         self.sampler.start()
@@ -32,16 +43,24 @@ class Agent:
             self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="treering-uploader", daemon=True)
             self._thread.start()
+        if self.sessions is not None:
+            self.sessions.start()
         self.running = True
 
     def _run(self) -> None:
         self.sampler.ignored_idents.add(threading.get_ident())
         next_upload = time.monotonic() + self.config.upload_every_s
-        while not self._stop.wait(min(1.0, max(0.0, next_upload - time.monotonic()))):
+        while not self._stop.is_set():
+            self._wake.wait(min(1.0, max(0.0, next_upload - time.monotonic())))
+            self._wake.clear()
+            if self._stop.is_set():
+                break
             try:
                 if time.monotonic() >= next_upload:
                     next_upload = time.monotonic() + self.config.upload_every_s
                     self.collect()
+                if self.sessions is not None:
+                    self.sessions.drain()
                 self.uploader.flush()
             except Exception:
                 log.debug("upload loop failed", exc_info=True)
@@ -70,10 +89,15 @@ class Agent:
             return None
         self.running = False
         self.sampler.stop()
+        if self.sessions is not None:
+            self.sessions.stop()
         if self._thread is not None:
             self._stop.set()
+            self._wake.set()
             self._thread.join(timeout=2)
         doc = self.collect()
+        if self.sessions is not None:
+            self.sessions.drain()
         if self.uploader is not None:
             self.uploader.flush(deadline=time.monotonic() + flush_timeout_s)
         return doc
@@ -81,12 +105,9 @@ class Agent:
     def after_fork_in_child(self) -> None:
         """The child of a fork has only the forking thread: start fresh threads and counts."""
         was_running = self.running
-        self.sampler = Sampler(self.config.interval_ms, self.config.granularity, self.config.include_idle,
-                               self.config.mode, self.config.max_depth)
-        if self.uploader is not None:
-            self.uploader = Uploader(self.config.server, self.config.key, self.config.upload_timeout_s,
-                                     self.config.max_pending_bytes)
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._build()
         self._thread = None
         self.running = False
         if was_running:
@@ -98,9 +119,14 @@ _lock = threading.Lock()
 
 
 def _after_fork_in_child() -> None:
+    try:
+        tagging.after_fork_in_child()
+    except Exception:
+        log.debug("clearing tags after fork failed", exc_info=True)
     if _agent is not None:
         try:
             _agent.after_fork_in_child()
+            inflight.sessions = _agent.sessions
         except Exception:
             log.debug("restart after fork failed", exc_info=True)
 
@@ -118,11 +144,13 @@ def start(**kwargs) -> Agent | None:
             return _agent
         try:
             agent = Agent(Config.resolve(**kwargs))
+            transactions.configure(agent.config.max_transactions)
             agent.start()
         except Exception:
             log.warning("treering: could not start the profiler", exc_info=True)
             return None
         _agent = agent
+        inflight.sessions = agent.sessions   # middleware finds the session recorder here
         atexit.register(_stop_at_exit)
         return agent
 
@@ -132,6 +160,7 @@ def stop() -> dict | None:
     global _agent
     with _lock:
         agent, _agent = _agent, None
+        inflight.sessions = None
     if agent is None:
         return None
     try:

@@ -43,6 +43,8 @@ class Config:
     max_pending_bytes: int = 4 * 1024 * 1024
     upload_timeout_s: float = 5.0
     max_depth: int = 1024
+    max_transactions: int = 200     # distinct transaction names; more become "other"
+    sessions: bool = True           # take part in targeted sessions (needs a server)
     host: str = field(default_factory=socket.gethostname)
 
     @classmethod
@@ -53,6 +55,8 @@ class Config:
             mode=_env("MODE"), granularity=_env("GRANULARITY"),
             include_idle=_env("INCLUDE_IDLE", cast=lambda v: v.lower() in ("1", "true", "yes")),
             max_pending_bytes=_env("MAX_PENDING_BYTES", cast=int),
+            max_transactions=_env("MAX_TRANSACTIONS", cast=int),
+            sessions=_env("SESSIONS", cast=lambda v: v.lower() in ("1", "true", "yes")),
         )
         merged = {k: v for k, v in env.items() if v is not None}
         env_tags = _tags_from_env()
@@ -63,6 +67,8 @@ class Config:
             raise ValueError("interval_ms must be > 0")
         if cfg.mode not in ("thread", "signal"):
             raise ValueError("mode must be 'thread' or 'signal'")
+        if cfg.max_transactions < 0:
+            raise ValueError("max_transactions must be >= 0")
         if cfg.granularity not in ("function", "line"):
             raise ValueError("granularity must be 'function' or 'line'")
         return cfg

@@ -100,11 +100,13 @@ class Sampler:
 
     def sample_once(self, blocking: bool = True) -> None:
         t0 = time.perf_counter()
-        frames = sys._current_frames()
+        frames, tasks = tagging.tasks_around(sys._current_frames)
         now = time.monotonic()
         if now - self._names_refreshed > 1.0 or len(frames) > len(self._names):
             self._names = thread_names()
             self._names_refreshed = now
+            if tagging._loop_by_thread:
+                tagging.forget_threads(self._names.keys())
         names = self._names
         ignored = self.ignored_idents
         include_idle = self.include_idle
@@ -124,7 +126,7 @@ class Sampler:
                         idle = idle_codes[code] = _is_idle_code(code)
                     if idle:
                         continue
-                add(frame, names.get(ident) or f"Thread-{ident}", current_tags(ident))
+                add(frame, names.get(ident) or f"Thread-{ident}", current_tags(ident, tasks))
             self.samples_taken += 1
             self.overhead_s += time.perf_counter() - t0
         finally:

@@ -1,8 +1,10 @@
 """The uploader: sends documents to the server without ever harming the app.
 
-A bounded queue of gzip'd documents; the oldest are dropped (and counted)
-when the server cannot keep up; 5xx and connection errors are retried with
-exponential backoff and jitter; 4xx answers are logged and dropped."""
+A bounded queue of gzip'd documents, each with its target path (ordinary
+profiles go to /api/v1/ingest, session requests to their session); the
+oldest are dropped (and counted) when the server cannot keep up; 5xx and
+connection errors are retried with exponential backoff and jitter; 4xx
+answers are logged and dropped. Every answer is handed to `on_answer`."""
 from __future__ import annotations
 
 import collections
@@ -16,6 +18,8 @@ import urllib.error
 import urllib.request
 
 log = logging.getLogger("treering")
+
+INGEST = "/api/v1/ingest"
 
 
 class RateLimitedLog:
@@ -39,14 +43,19 @@ class RateLimitedLog:
 
 class Uploader:
     def __init__(self, server: str, key: str | None = None, timeout_s: float = 5.0,
-                 max_pending_bytes: int = 4 * 1024 * 1024, base_backoff_s: float = 1.0, max_backoff_s: float = 60.0):
-        self.url = server.rstrip("/") + "/api/v1/ingest"
+                 max_pending_bytes: int = 4 * 1024 * 1024, base_backoff_s: float = 1.0, max_backoff_s: float = 60.0,
+                 on_answer=None):
+        self.server = server.rstrip("/")
+        self.url = self.server + INGEST
+        # on_answer(path, status, parsed JSON or None): the session recorder
+        # learns sessions from ingest answers and 409s from session uploads.
+        self.on_answer = on_answer
         self.key = key
         self.timeout_s = timeout_s
         self.max_pending_bytes = max_pending_bytes
         self.base_backoff_s = base_backoff_s
         self.max_backoff_s = max_backoff_s
-        self.pending: collections.deque = collections.deque()   # gzip'd bodies, oldest first
+        self.pending: collections.deque = collections.deque()   # (path, gzip'd body), oldest first
         self.pending_bytes = 0
         self.dropped_documents = 0
         self.sent = 0
@@ -55,18 +64,28 @@ class Uploader:
         self.log = RateLimitedLog()
         self._retry_at = 0.0
 
-    def enqueue(self, document: dict) -> None:
+    def enqueue(self, document: dict, path: str = INGEST) -> None:
         body = gzip.compress(json.dumps(document, separators=(",", ":")).encode(), compresslevel=6)
         with self.lock:
-            self.pending.append(body)
+            self.pending.append((path, body))
             self.pending_bytes += len(body)
             while self.pending_bytes > self.max_pending_bytes and len(self.pending) > 1:
-                oldest = self.pending.popleft()
+                _, oldest = self.pending.popleft()
                 self.pending_bytes -= len(oldest)
                 self.dropped_documents += 1
             if self.pending_bytes > self.max_pending_bytes:   # a single document over the bound
-                self.pending_bytes -= len(self.pending.popleft())
+                self.pending_bytes -= len(self.pending.popleft()[1])
                 self.dropped_documents += 1
+
+    def discard(self, prefix: str) -> int:
+        """Drops the pending documents whose path starts with `prefix` (a closed session's)."""
+        with self.lock:
+            kept = collections.deque(item for item in self.pending if not item[0].startswith(prefix))
+            n = len(self.pending) - len(kept)
+            if n:
+                self.pending = kept
+                self.pending_bytes = sum(len(item[1]) for item in kept)
+            return n
 
     def take_dropped(self) -> int:
         with self.lock:
@@ -84,41 +103,58 @@ class Uploader:
             with self.lock:
                 if not self.pending:
                     return
-                body = self.pending[0]
-            outcome = self._send(body, deadline)
+                item = self.pending[0]
+            outcome = self._send(item[0], item[1], deadline)
             if outcome == "retry":
                 self.failures += 1
                 backoff = min(self.max_backoff_s, self.base_backoff_s * (2 ** min(self.failures - 1, 10)))
                 self._retry_at = time.monotonic() + backoff * (0.5 + random.random() / 2)
                 return
             with self.lock:
-                if self.pending and self.pending[0] is body:
+                if self.pending and self.pending[0] is item:
                     self.pending.popleft()
-                    self.pending_bytes -= len(body)
+                    self.pending_bytes -= len(item[1])
             if outcome == "sent":
                 self.sent += 1
                 self.failures = 0
                 self._retry_at = 0.0
 
-    def _send(self, body: bytes, deadline: float | None) -> str:
+    def _send(self, path: str, body: bytes, deadline: float | None) -> str:
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip", "User-Agent": "treering-python/0.1.0"}
         if self.key:
             headers["Authorization"] = "Bearer " + self.key
         timeout = self.timeout_s
         if deadline is not None:
             timeout = max(0.1, min(timeout, deadline - time.monotonic()))
-        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        request = urllib.request.Request(self.server + path, data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                response.read()
+                self._answer(path, response.status, response.read())
                 return "sent"
         except urllib.error.HTTPError as e:
-            detail = e.read()[:500].decode(errors="replace")
+            raw = e.read()
+            self._answer(path, e.code, raw)
+            detail = raw[:500].decode(errors="replace")
+            if e.code in (404, 409) and path != INGEST:   # a session that is over (or gone): expected
+                log.debug("treering: session upload refused (%s): %s", e.code, detail)
+                return "refused"
             if 400 <= e.code < 500:
-                self.log.warning("refused", "the server refused an upload (%s): %s", e.code, detail)
+                self.log.warning("refused", "the server refused an upload to %s (%s): %s", path, e.code, detail)
                 return "refused"
             self.log.warning("server-error", "upload failed with %s, will retry: %s", e.code, detail)
             return "retry"
         except Exception as e:  # connection refused, timeout, DNS...
-            self.log.warning("unreachable", "cannot reach %s, will retry: %s", self.url, e)
+            self.log.warning("unreachable", "cannot reach %s, will retry: %s", self.server, e)
             return "retry"
+
+    def _answer(self, path: str, status: int, raw: bytes) -> None:
+        if self.on_answer is None:
+            return
+        try:
+            answer = json.loads(raw) if raw else None
+        except ValueError:
+            answer = None
+        try:
+            self.on_answer(path, status, answer)
+        except Exception:
+            log.debug("treering: answer handler failed", exc_info=True)

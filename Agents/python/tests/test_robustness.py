@@ -1,0 +1,213 @@
+"""The middleware never harms the app: with the Treering server down, when
+the app raises, with streamed responses, and with ASGI scopes that are not
+HTTP requests (lifespan, websocket), which pass through untouched."""
+import asyncio
+import socket
+import threading
+import time
+
+import pytest
+
+import treering
+from treering import tagging
+from treering.middleware.asgi import TreeringASGIMiddleware
+from treering.middleware.wsgi import TreeringWSGIMiddleware
+from webservers import get, get_all, merged, samples_with, serve_asgi, serve_wsgi, transactions_of, wait_for
+
+import django_site
+import fastapi_site
+
+
+def closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"   # nothing listens there once closed
+
+
+def hello(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"hello"]
+
+
+def timed_gets(urls):
+    times = []
+    for url in urls:
+        t0 = time.monotonic()
+        status, body = get(url)
+        times.append(time.monotonic() - t0)
+        assert status == 200, (url, status, body[:200])
+    return times
+
+
+def test_with_the_server_down_every_app_serves_as_fast_as_ever():
+    agent = treering.start(app="down", server=closed_port_url(), interval_ms=5, upload_every_s=0.2)
+    try:
+        with serve_wsgi(TreeringWSGIMiddleware(hello)) as bare, serve_wsgi(django_site.application) as dj, \
+                serve_asgi(fastapi_site.build(seconds=0.01)) as fa:
+            times = timed_gets([f"{bare}/x", f"{dj}/health/", f"{fa}/fast", f"{fa}/pool/1"] * 10)
+            time.sleep(0.5)   # uploads and session polls keep failing meanwhile
+            times += timed_gets([f"{bare}/x", f"{dj}/health/", f"{fa}/fast"] * 5)
+        assert agent.sessions.poll_failures >= 1 and agent.sessions.polls == 0
+        assert agent.uploader.failures >= 1 and agent.uploader.sent == 0
+    finally:
+        t0 = time.monotonic()
+        treering.stop()
+        stop_s = time.monotonic() - t0
+    # Trivial requests: nothing waits on the unreachable server.
+    assert max(times) < 0.5 and sorted(times)[len(times) // 2] < 0.05, sorted(times)[-5:]
+    assert stop_s < 7   # the last flush is bounded in time
+
+
+class Boom(Exception):
+    pass
+
+
+def test_an_exception_from_a_wsgi_app_reaches_the_server_unchanged():
+    error = Boom("from the app")
+
+    def failing(environ, start_response):
+        raise error
+
+    treering.start(app="raises", interval_ms=5)
+    try:
+        with pytest.raises(Boom) as caught:
+            TreeringWSGIMiddleware(failing)({"REQUEST_METHOD": "GET", "PATH_INFO": "/x"}, lambda *a: None)
+        assert caught.value is error
+        assert tagging.current_tags(threading.get_ident()) == ()   # the thread is untagged again
+        with serve_wsgi(TreeringWSGIMiddleware(failing)) as url:
+            assert get(f"{url}/x")[0] == 500   # wsgiref's own answer to an app that raised
+            assert get(f"{url}/y")[0] == 500
+            assert wait_for(lambda: tagging._tags_by_thread == {}, 5)
+    finally:
+        treering.stop()
+
+
+def test_an_exception_from_an_asgi_app_reaches_the_server_unchanged():
+    error = Boom("from the app")
+
+    async def failing(scope, receive, send):
+        raise error
+
+    async def call():
+        scope = {"type": "http", "method": "GET", "path": "/x", "root_path": ""}
+        await TreeringASGIMiddleware(failing)(scope, None, None)
+
+    treering.start(app="raises", interval_ms=5)
+    try:
+        with pytest.raises(Boom) as caught:
+            asyncio.run(call())
+        assert caught.value is error and tagging._tags_by_task == {}
+        with serve_asgi(fastapi_site.build(seconds=0.05)) as url:
+            assert get(f"{url}/boom")[0] == 500
+            assert get(f"{url}/fast")[0] == 200
+            assert wait_for(lambda: tagging._tags_by_task == {}, 5)
+    finally:
+        treering.stop()
+
+
+def test_a_django_view_that_raises_gets_djangos_500_and_leaves_no_tag():
+    treering.start(app="raises", interval_ms=5)
+    try:
+        with serve_wsgi(django_site.application) as url:
+            assert [status for status, _ in get_all([f"{url}/broken/", f"{url}/health/"])] == [500, 200]
+            assert wait_for(lambda: tagging._tags_by_thread == {}, 5)
+    finally:
+        treering.stop()
+
+
+def test_streamed_bodies_are_part_of_their_request():
+    agent = treering.start(app="streams", interval_ms=2)
+    try:
+        with serve_wsgi(django_site.application) as dj, serve_asgi(fastapi_site.build(seconds=0.4)) as fa:
+            answers = get_all([f"{dj}/stream/12/", f"{fa}/stream/3"])
+    finally:
+        treering.stop()
+    assert [status for status, _ in answers] == [200, 200]
+    assert answers[0][1].count(b"\n") == 12 and answers[1][1].startswith(b"3:")
+    doc = merged(agent.documents)
+    # Made while the server sends them (Django: on the WSGI thread after the
+    # view returned; Starlette: in a task of its own), yet named by their route.
+    django_parts = transactions_of(samples_with(doc, "stream_part"))
+    assert set(django_parts) == {"GET stream/<int:n>/"} and django_parts["GET stream/<int:n>/"] >= 20, django_parts
+    fastapi_chunks = transactions_of(samples_with(doc, "stream_chunk"))
+    assert set(fastapi_chunks) == {"GET /stream/{n}"} and fastapi_chunks["GET /stream/{n}"] >= 20, fastapi_chunks
+
+
+def test_an_http_middleware_running_the_app_in_its_own_task_keeps_the_names():
+    agent = treering.start(app="basehttp", interval_ms=2)
+    try:
+        with serve_asgi(fastapi_site.build(seconds=0.5, http_middleware=True)) as url:
+            answers = get_all([f"{url}/alpha/1", f"{url}/beta/2"])
+    finally:
+        treering.stop()
+    assert [status for status, _ in answers] == [200, 200]
+    doc = merged(agent.documents)
+    alpha = transactions_of(samples_with(doc, "alpha_spin"))
+    beta = transactions_of(samples_with(doc, "beta_spin"))
+    assert set(alpha) == {"GET /alpha/{n}"} and set(beta) == {"GET /beta/{n}"}, (alpha, beta)
+
+
+def test_lifespan_and_websocket_scopes_pass_through_untouched():
+    seen = []
+
+    async def inner(scope, receive, send):
+        seen.append((scope, receive, send, dict(tagging._tags_by_task)))
+
+    async def receive():
+        return {}
+
+    async def send(message):
+        pass
+
+    async def main():
+        app = TreeringASGIMiddleware(inner)
+        for kind in ("lifespan", "websocket"):
+            scope = {"type": kind, "path": "/ws", "asgi": {"version": "3.0"}}
+            before = dict(scope)
+            await app(scope, receive, send)
+            assert seen[-1][0] is scope and scope == before          # the same scope, unchanged
+            assert seen[-1][1] is receive and seen[-1][2] is send    # the server's own callables
+            assert seen[-1][3] == {}                                 # no request was started
+
+    treering.start(app="scopes", interval_ms=5)
+    try:
+        asyncio.run(main())
+    finally:
+        treering.stop()
+    assert len(seen) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx`")   # Starlette's TestClient on httpx: not ours
+def test_a_real_lifespan_and_websocket_work_through_the_middleware():
+    from contextlib import asynccontextmanager
+
+    from fastapi import FastAPI, WebSocket
+    from fastapi.testclient import TestClient
+
+    events = []
+
+    @asynccontextmanager
+    async def lifespan(app):
+        events.append("startup")
+        yield
+        events.append("shutdown")
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.websocket("/echo")
+    async def echo(ws: WebSocket):
+        await ws.accept()
+        text = await ws.receive_text()
+        await ws.send_text(text.upper())
+        await ws.close()
+
+    app.add_middleware(TreeringASGIMiddleware)
+    treering.start(app="ws", interval_ms=5)
+    try:
+        with TestClient(app) as client:
+            with client.websocket_connect("/echo") as ws:
+                ws.send_text("ring")
+                assert ws.receive_text() == "RING"
+    finally:
+        treering.stop()
+    assert events == ["startup", "shutdown"]

@@ -1,0 +1,67 @@
+"""Django middleware: add `"treering.middleware.django.TreeringMiddleware"`
+at the top of MIDDLEWARE.
+
+The transaction is named by the resolved URL pattern, `GET orders/<int:pk>/`,
+not the raw URL (whose ids would make every request its own name); it is set
+in `process_view`, once Django has resolved the URL. Until then (the
+middleware above the view) the thread's samples carry no transaction.
+Under a WSGI server a streamed response (`StreamingHttpResponse`) ends the
+request when the server closes it, so making its body is part of it."""
+from __future__ import annotations
+
+import logging
+
+from .. import inflight
+
+log = logging.getLogger("treering")
+
+ATTRIBUTE = "_treering_request"
+
+
+class TreeringMiddleware:
+    sync_capable = True
+    async_capable = False   # under ASGI Django runs it in a thread, where thread tagging applies
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            record = inflight.begin()
+            setattr(request, ATTRIBUTE, record)
+        except Exception:
+            log.debug("treering: request start failed", exc_info=True)
+            return self.get_response(request)
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            _end(record)
+            raise
+        try:
+            if response.streaming and "wsgi.version" in request.META:
+                # A streamed body is made while the WSGI server sends it, on
+                # this thread: the request ends when the server closes it.
+                response._resource_closers.append(lambda: _end(record))
+                return response
+        except Exception:
+            pass
+        _end(record)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        try:
+            record = getattr(request, ATTRIBUTE, None)
+            match = request.resolver_match
+            route = getattr(match, "route", None) or getattr(match, "view_name", None)
+            if record is not None and route:
+                inflight.set_name(record, f"{request.method} {route}")
+        except Exception:
+            log.debug("treering: naming the request failed", exc_info=True)
+        return None
+
+
+def _end(record) -> None:
+    try:
+        inflight.end(record)
+    except Exception:
+        log.debug("treering: request end failed", exc_info=True)
