@@ -98,6 +98,33 @@ public struct CallTree: Sendable {
         lastPath.removeAll()
     }
 
+    /// Adds a tree given as parents-first node arrays (its stored form)
+    /// without building that tree's child index. Siblings repeating a frame
+    /// simply merge.
+    public mutating func merge(parents: [Int32], frames: [Int32], selfCounts counts: [Int64]) throws(CallTreeError) {
+        let n = parents.count
+        guard n == frames.count, n == counts.count, parents.first == -1 else {
+            throw .malformed("node arrays differ in length or lack the root")
+        }
+        var subtotals = counts
+        for i in stride(from: n - 1, through: 1, by: -1) {
+            let p = Int(parents[i])
+            guard p >= 0, p < i else { throw .malformed("node \(i) has parent \(p), not an earlier node") }
+            subtotals[p] += subtotals[i]
+        }
+        var mapped = [Int32](repeating: 0, count: n)
+        for i in 1..<n {
+            let node = childCreating(of: mapped[Int(parents[i])], frame: frames[i])
+            mapped[i] = node
+            selfCounts[Int(node)] += counts[i]
+            totals[Int(node)] += subtotals[i]
+        }
+        selfCounts[0] += counts[0]
+        totals[0] += subtotals[0]
+        lastStack.removeAll()
+        lastPath.removeAll()
+    }
+
     /// Builds a tree from nodes listed parents-first: `parents[i] < i`.
     /// Totals are derived; self counts are given. Used by decoders.
     public init(parents: [Int32], frames: [Int32], selfCounts: [Int64]) throws(CallTreeError) {

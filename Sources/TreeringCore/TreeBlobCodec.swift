@@ -21,7 +21,22 @@ public enum TreeBlobCodec {
         return out
     }
 
+    /// The stored tree as a `CallTree` (with its child index, ready to grow).
     public static func decode(_ bytes: [UInt8]) throws(CallTreeError) -> CallTree {
+        let (parents, frames, selfs) = try nodes(bytes)
+        return try CallTree(parents: parents, frames: frames, selfCounts: selfs)
+    }
+
+    /// Adds the stored tree to `tree` without building the stored tree's own
+    /// child index: queries and rollups merge dozens of large stored trees,
+    /// and that index was most of what decoding them cost.
+    public static func merge(_ bytes: [UInt8], into tree: inout CallTree) throws(CallTreeError) {
+        let (parents, frames, selfs) = try nodes(bytes)
+        try tree.merge(parents: parents, frames: frames, selfCounts: selfs)
+    }
+
+    /// The node arrays, parents-first, as stored.
+    static func nodes(_ bytes: [UInt8]) throws(CallTreeError) -> ([Int32], [Int32], [Int64]) {
         let parsed: ([Int32], [Int32], [Int64])? = bytes.withUnsafeBufferPointer { buf in
             guard buf.count >= 2, buf[0] == magic, buf[1] == version else { return nil }
             var pos = 2
@@ -45,7 +60,7 @@ public enum TreeBlobCodec {
             guard pos == buf.count else { return nil }
             return (parents, frames, selfs)
         }
-        guard let (parents, frames, selfs) = parsed else { throw .malformed("stored tree blob is damaged") }
-        return try CallTree(parents: parents, frames: frames, selfCounts: selfs)
+        guard let parsed else { throw .malformed("stored tree blob is damaged") }
+        return parsed
     }
 }

@@ -25,7 +25,7 @@ extension AppDatabase {
 
     private func merged(_ read: QueryRead) async throws -> LoadedTree {
         var tree = CallTree()
-        for blob in read.blobs { tree.merge(try TreeBlobCodec.decode([UInt8](blob))) }
+        for blob in read.blobs { try TreeBlobCodec.merge([UInt8](blob), into: &tree) }
         return LoadedTree(tree: tree, frames: try await frames(ids: tree.usedFrames), intervalMs: read.intervalMs)
     }
 

@@ -57,7 +57,7 @@ extension AppDatabase {
                 db, sql: "SELECT tree FROM rollup WHERE series_id = ? AND resolution = ? AND bucket >= ? AND bucket < ?",
                 arguments: [series, finer, straddling, straddling + resolution])
             {
-                tree.merge(try TreeBlobCodec.decode([UInt8](blob)))
+                try TreeBlobCodec.merge([UInt8](blob), into: &tree)
             }
             if tree.totalCount == 0 {
                 try db.execute(

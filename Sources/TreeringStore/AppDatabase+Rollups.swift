@@ -111,10 +111,10 @@ extension AppDatabase {
     static func mergeBatch(_ batch: RollupBatch) throws -> [RollupKey: CallTree] {
         var level: [RollupKey: CallTree] = [:]
         for t in batch.trees {
-            let tree = try TreeBlobCodec.decode([UInt8](t.blob))
+            let bytes = [UInt8](t.blob)
             let minute = RollupPlan.floor(t.start, RollupPlan.resolutions[0])
-            level[RollupKey(series: .one(t.series), resolution: RollupPlan.resolutions[0], bucket: minute), default: CallTree()].merge(tree)
-            level[RollupKey(series: .all(app: t.app), resolution: RollupPlan.resolutions[0], bucket: minute), default: CallTree()].merge(tree)
+            try TreeBlobCodec.merge(bytes, into: &level[RollupKey(series: .one(t.series), resolution: RollupPlan.resolutions[0], bucket: minute), default: CallTree()])
+            try TreeBlobCodec.merge(bytes, into: &level[RollupKey(series: .all(app: t.app), resolution: RollupPlan.resolutions[0], bucket: minute), default: CallTree()])
         }
         var all = level
         for resolution in RollupPlan.resolutions.dropFirst() {
@@ -124,7 +124,7 @@ extension AppDatabase {
             level = up
         }
         for (key, blob) in batch.existing {
-            all[key]!.merge(try TreeBlobCodec.decode([UInt8](blob)))
+            try TreeBlobCodec.merge([UInt8](blob), into: &all[key]!)
         }
         return all
     }

@@ -1,5 +1,11 @@
 import Foundation
 
+/// `print`, flushed at once: progress shows as it happens, in order with the server's log.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}
+
 /// Timing and memory readings for the benchmark.
 enum Measure {
     /// Median wall time of `runs` calls, in seconds.
@@ -23,6 +29,20 @@ enum Measure {
         return times.sorted()[times.count / 2]
     }
 
+    /// The `q` quantile (0...1) of `values`, nearest rank.
+    static func percentile(_ values: [Double], _ q: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))]
+    }
+
+    /// Seconds since `start` (a `DispatchTime` uptime in nanoseconds).
+    static func since(_ start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
     /// Resets the kernel's peak-RSS mark, so the next reading covers only what follows.
     static func resetPeak() {
         // procfs takes a plain write; Foundation's atomic or truncating writes fail there.
@@ -43,5 +63,6 @@ enum Measure {
     }
 
     static func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+    static func kb(_ bytes: Int) -> String { String(format: "%.1f KB", Double(bytes) / 1e3) }
     static func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
 }
