@@ -23,7 +23,8 @@ extension AppDatabase {
         var intervalMs: Double
     }
 
-    private func merged(_ read: QueryRead) async throws -> LoadedTree {
+    /// The trees merged, with the frames they name.
+    func merged(_ read: QueryRead) async throws -> LoadedTree {
         var tree = CallTree()
         for blob in read.blobs { tree.merge(try TreeBlobCodec.decode([UInt8](blob))) }
         return LoadedTree(tree: tree, frames: try await frames(ids: tree.usedFrames), intervalMs: read.intervalMs)
