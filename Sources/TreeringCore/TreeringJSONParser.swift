@@ -229,14 +229,8 @@ private struct Run {
 
     // MARK: Values
 
-    /// A value of the wrong type; the end of the input or a broken token is
-    /// malformed JSON instead, whatever field it fell in.
     mutating func typeError(_ path: String, _ expected: String) -> ProfileError {
-        let found = scanner.describeNext()
-        if found == "the end of the input" || found == "an invalid token" {
-            return ProfileError(.malformedJSON, "malformed JSON at byte \(scanner.pos): unexpected \(found == "an invalid token" ? "token" : "end of input") in \(path)")
-        }
-        return ProfileError.invalid(path, "expected \(expected), found \(found)")
+        scanner.typeError(path, expected)
     }
 
     mutating func string(_ path: String) throws -> String {

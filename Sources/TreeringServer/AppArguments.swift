@@ -16,8 +16,11 @@ public protocol AppArguments: Sendable {
     var templatesDirectory: String { get }
     /// Data whose start is older than this many seconds is removed.
     var retentionSeconds: Double { get }
+    /// Rules for targeted sessions (N, time limit, interval, poll period).
+    var sessionLimits: SessionLimits { get }
 }
 
 extension AppArguments {
     public var retentionSeconds: Double { 30 * 86_400 }
+    public var sessionLimits: SessionLimits { .default }
 }

@@ -30,4 +30,13 @@ extension AppDatabase {
         else { throw APIError.notFound("shared query") }
         return shared
     }
+
+    /// The session a route names by its `:id`, which may also be its share
+    /// token, or 404.
+    func session(named parameters: Parameters) async throws -> SessionSummary {
+        let name = parameters.get("id") ?? ""
+        if let id = Int64(name), let s = try await session(id: id) { return s }
+        if ShareToken.isWellFormed(name), let s = try await session(shareToken: name) { return s }
+        throw APIError.notFound("session \(name.prefix(40))")
+    }
 }

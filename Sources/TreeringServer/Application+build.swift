@@ -36,6 +36,9 @@ func buildRouter(
     router.addRoutes(IngestController(database: database, limits: arguments.limits).endpoints, atPath: "api/v1")
     router.addRoutes(ProfilesController(database: database).endpoints, atPath: "api/v1")
     router.addRoutes(QueryController(database: database, retentionSeconds: arguments.retentionSeconds).endpoints, atPath: "api/v1")
+    router.addRoutes(
+        SessionsController(database: database, limits: arguments.limits, sessionLimits: arguments.sessionLimits).endpoints,
+        atPath: "api/v1")
     router.addRoutes(PyroscopeController(database: database, limits: arguments.limits).endpoints)
     let serverURL = "http://\(arguments.hostname):\(arguments.port)"
     let report = StandaloneReport(templates: templates, publicDirectory: arguments.publicDirectory)

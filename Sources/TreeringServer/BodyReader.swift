@@ -1,6 +1,8 @@
 import CompressNIO
 import Hummingbird
+import Logging
 import NIOCore
+import TreeringCore
 
 /// Reads a request body within the size limits, inflating gzip as it
 /// streams: a body is refused (413) as soon as it passes a limit, so a gzip
@@ -22,6 +24,18 @@ struct BodyReader {
             throw APIError(
                 .unsupportedMediaType, code: "unsupported_encoding",
                 message: "Content-Encoding: \"\(encoding)\" is not supported (use gzip or none)")
+        }
+    }
+
+    /// Reads the body and parses it as one upload; a refused upload is
+    /// logged and answered 400 naming the field and the rule.
+    func profile(_ request: Request, parser: some ProfileParser, logger: Logger) async throws -> Profile {
+        let body = try await read(request)
+        do {
+            return try parser.parse(body)
+        } catch {
+            logger.info("refused upload", metadata: ["error": "\(error.message)"])
+            throw APIError(error)
         }
     }
 

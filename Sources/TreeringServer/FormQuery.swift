@@ -8,10 +8,15 @@ import Hummingbird
 enum FormQuery {
     static func parameters(_ request: Request) -> Parameters {
         guard let query = request.uri.query, !query.isEmpty else { return .init() }
-        return .init(query.split(separator: "&").map { pair in
+        return .init(pairs(query).map { (key: $0.key[...], value: $0.value[...]) })
+    }
+
+    /// `a=1&b=x+y` as decoded pairs, in order: a query string or a form body.
+    static func pairs(_ text: String) -> [(key: String, value: String)] {
+        text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (key: decode(parts[0])[...], value: (parts.count > 1 ? decode(parts[1]) : "")[...])
-        })
+            return (key: decode(parts[0]), value: parts.count > 1 ? decode(parts[1]) : "")
+        }
     }
 
     static func decode(_ text: Substring) -> String {

@@ -4,7 +4,7 @@ import TreeringCore
 import TreeringStore
 
 /// `POST /api/v1/ingest`: checks an upload, stores it, and answers 201 only
-/// after the transaction has committed.
+/// after the transaction has committed, with the app's running sessions.
 struct IngestController<Context: RequestContext> {
     let database: AppDatabase
     let limits: IngestLimits
@@ -18,29 +18,25 @@ struct IngestController<Context: RequestContext> {
         var url: String
         var shareURL: String
         var samples: Int64
+        /// The app's running sessions: agents learn of a new one with their next upload.
+        var sessions: [ActiveSessionJSON]
 
         enum CodingKeys: String, CodingKey {
-            case id, url, samples
+            case id, url, samples, sessions
             case shareURL = "share_url"
         }
     }
 
     @Sendable func ingest(request: Request, context: Context) async throws -> RawResponse {
-        let parser = try parser(for: request)
-        let body = try await BodyReader(limits: limits).read(request)
-        let profile: Profile
-        do {
-            profile = try parser.parse(body)
-        } catch {
-            context.logger.info("refused upload", metadata: ["error": "\(error.message)"])
-            throw APIError(error)
-        }
+        let profile = try await BodyReader(limits: limits).profile(request, parser: try parser(for: request), logger: context.logger)
         let saved = try await database.saveProfile(profile)
         context.logger.debug("stored profile", metadata: ["id": "\(saved.id)", "app": "\(profile.metadata.app)"])
         var answer = try RawResponse.encoding(
             Answer(
                 id: String(saved.id), url: "/profiles/\(saved.id)", shareURL: "/p/\(saved.shareToken)",
-                samples: saved.samples),
+                samples: saved.samples,
+                sessions: await database.activeSessions.active(app: profile.metadata.app, now: Date().timeIntervalSince1970)
+                    .map(ActiveSessionJSON.init)),
             status: .created)
         answer.headers[.location] = "/api/v1/profiles/\(saved.id)"
         return answer

@@ -4,8 +4,8 @@ import ServiceLifecycle
 import TreeringStore
 
 /// The background job beside the server: adds new uploads to the rollups
-/// every couple of seconds and removes data older than the retention now and
-/// then. It is the only writer of rollup rows in production; queries stay
+/// and writes the expiry of sessions past their deadline every couple of
+/// seconds, and removes data older than the retention now and then. It is the only writer of rollup rows in production; queries stay
 /// exact meanwhile because they read uploads not yet rolled up directly.
 struct RollupService: Service {
     let database: AppDatabase
@@ -32,10 +32,14 @@ struct RollupService: Service {
                 }
                 if rolled > 0 { logger.debug("rolled up \(rolled) profiles") }
                 let now = Date().timeIntervalSince1970
+                let expired = try await database.expireSessions(now: now)
+                if expired > 0 { logger.info("\(expired) sessions expired") }
                 if now - lastRetention >= retentionEvery {
                     lastRetention = now
                     let removed = try await database.removeData(before: now - retentionSeconds)
                     if removed > 0 { logger.info("retention removed \(removed) profiles older than \(Int(retentionSeconds)) s") }
+                    let sessions = try await database.removeSessions(before: now - retentionSeconds, now: now)
+                    if sessions > 0 { logger.info("retention removed \(sessions) sessions older than \(Int(retentionSeconds)) s") }
                 }
             } catch {
                 logger.error("rollup: \(error)")

@@ -23,7 +23,8 @@ extension AppDatabase {
         var intervalMs: Double
     }
 
-    private func merged(_ read: QueryRead) async throws -> LoadedTree {
+    /// The trees merged, with the frames they name.
+    func merged(_ read: QueryRead) async throws -> LoadedTree {
         var tree = CallTree()
         for blob in read.blobs { try TreeBlobCodec.merge([UInt8](blob), into: &tree) }
         return LoadedTree(tree: tree, frames: try await frames(ids: tree.usedFrames), intervalMs: read.intervalMs)

@@ -70,4 +70,27 @@ extension AppDatabase {
             }
         }
     }
+
+    /// Removes sessions created before `cutoff`, with their requests. A
+    /// session still running is kept until it is over (a time limit may be
+    /// longer than the retention). Returns how many it removed.
+    @discardableResult
+    public func removeSessions(before cutoff: Double, now: Double = Date().timeIntervalSince1970, chunk: Int = 50) async throws -> Int {
+        try await expireSessions(now: now)
+        var removed = 0
+        while true {
+            // A chunk's requests (up to N each) go with it: transactions stay short.
+            let n = try await writer.write { db -> Int in
+                try db.execute(
+                    sql: """
+                        DELETE FROM session WHERE id IN
+                            (SELECT id FROM session WHERE created_at < ? AND (state != 'running' OR until <= ?) LIMIT ?)
+                        """,
+                    arguments: [cutoff, now, chunk])
+                return db.changesCount
+            }
+            removed += n
+            if n < chunk { return removed }
+        }
+    }
 }

@@ -7,6 +7,8 @@ import TreeringCore
 public final class AppDatabase: Sendable {
     public let writer: DatabasePool
     let frameCache = FrameIDCache()
+    /// The running sessions, kept current by every write that opens or closes one.
+    public let activeSessions: ActiveSessionCache
 
     /// How hard a commit is pushed to disk. `.normal` survives a crash of the
     /// process (`kill -9`); `.full` also survives a power cut, at an fsync per upload.
@@ -23,6 +25,7 @@ public final class AppDatabase: Sendable {
         }
         writer = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(writer)
+        activeSessions = ActiveSessionCache(try writer.read { db in try Self.runningSessions(db) })
     }
 
     static var migrator: DatabaseMigrator {
@@ -115,6 +118,44 @@ public final class AppDatabase: Sendable {
                     filter TEXT NOT NULL,
                     created_at REAL NOT NULL
                 ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v4 sessions") { db in
+            try db.execute(sql: """
+                -- A targeted session: "profile the next N requests of one
+                -- transaction". Kept apart from profiles: no series, no rollups.
+                CREATE TABLE session (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    app_id INTEGER NOT NULL REFERENCES app(id),
+                    share_token TEXT NOT NULL UNIQUE,
+                    transaction_name TEXT NOT NULL,
+                    requests_wanted INTEGER NOT NULL,
+                    interval_ms REAL NOT NULL,
+                    time_limit_s REAL NOT NULL,
+                    created_at REAL NOT NULL,
+                    until REAL NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('running', 'done', 'expired', 'stopped')),
+                    closed_at REAL,
+                    count INTEGER NOT NULL DEFAULT 0 CHECK (count <= requests_wanted)
+                );
+                CREATE INDEX session_app ON session(app_id, id);
+                CREATE INDEX session_created ON session(created_at);
+                CREATE INDEX session_running ON session(until) WHERE state = 'running';
+                -- One recorded request: its call tree across threads, frames
+                -- interned per app as for profiles.
+                CREATE TABLE session_request (
+                    id INTEGER PRIMARY KEY,
+                    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+                    request TEXT NOT NULL,
+                    wall_ms REAL NOT NULL,
+                    host TEXT,
+                    threads TEXT NOT NULL,
+                    samples INTEGER NOT NULL,
+                    received_at REAL NOT NULL,
+                    tree BLOB NOT NULL,
+                    UNIQUE (session_id, request)
+                );
+                CREATE INDEX session_request_wall ON session_request(session_id, wall_ms DESC);
                 """)
         }
         return migrator

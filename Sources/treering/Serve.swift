@@ -30,9 +30,12 @@ struct Serve: AsyncParsableCommand, AppArguments {
 
     @OptionGroup var limitOptions: LimitOptions
 
+    @OptionGroup var sessionLimitOptions: SessionLimitOptions
+
     var hostname: String { host }
     var databasePath: String { database.db }
     var limits: IngestLimits { limitOptions.limits }
+    var sessionLimits: SessionLimits { sessionLimitOptions.limits }
     var retentionSeconds: Double { DurationText.seconds(retention) ?? 30 * 86_400 }
 
     func validate() throws {

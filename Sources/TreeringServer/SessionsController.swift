@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import TreeringCore
+import TreeringStore
+
+/// Targeted sessions: "profile the next N requests of transaction T".
+/// The dashboard starts, lists and stops them; agents poll the active ones
+/// and send each recorded request, which the store counts exactly.
+struct SessionsController<Context: RequestContext> {
+    let database: AppDatabase
+    let limits: IngestLimits
+    let sessionLimits: SessionLimits
+
+    var endpoints: RouteCollection<Context> {
+        RouteCollection(context: Context.self)
+            .post("apps/:app/sessions", use: create)
+            .get("apps/:app/sessions", use: list)
+            .get("apps/:app/sessions/active", use: active)
+            .get("sessions/:id", use: detail)
+            .get("sessions/:id/tree", use: tree)
+            .get("sessions/:id/folded", use: folded)
+            .get("sessions/:id/requests/:request/tree", use: requestTree)
+            .post("sessions/:id/stop", use: stop)
+            .post("sessions/:id/requests", use: addRequest)
+    }
+
+    @Sendable func create(request: Request, context: Context) async throws -> RawResponse {
+        let app = try context.parameters.app()
+        do { try AppName.validate(app, path: "app") } catch { throw APIError(error) }
+        let body = try await BodyReader(limits: limits).read(request)
+        let parser = SessionSpecParser(limits: sessionLimits, maxTransactionBytes: limits.profile.maxStringBytes)
+        let spec: SessionSpec
+        do {
+            let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            spec = contentType == "application/x-www-form-urlencoded"
+                ? try parser.parse(form: FormQuery.pairs(String(decoding: body, as: UTF8.self)))
+                : try parser.parse(json: body)
+        } catch {
+            throw APIError(error)
+        }
+        let session = try await database.createSession(app: app, spec: spec)
+        context.logger.info("session started", metadata: ["id": "\(session.id)", "app": "\(app)"])
+        var answer = try RawResponse.encoding(SessionJSON(session: session), status: .created)
+        answer.headers[.location] = "/api/v1/sessions/\(session.id)"
+        return answer
+    }
+
+    struct ListPage: Encodable {
+        var sessions: [SessionJSON]
+    }
+
+    @Sendable func list(request: Request, context: Context) async throws -> RawResponse {
+        let sessions = try await database.listSessions(app: try context.parameters.app())
+        return try .encoding(ListPage(sessions: sessions.map { SessionJSON(session: $0) }))
+    }
+
+    struct ActivePage: Encodable {
+        var sessions: [ActiveSessionJSON]
+        var pollSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case sessions
+            case pollSeconds = "poll_s"
+        }
+    }
+
+    /// What agents poll: served from memory, no database read.
+    @Sendable func active(request: Request, context: Context) async throws -> RawResponse {
+        let sessions = await database.activeSessions.active(app: try context.parameters.app(), now: Date().timeIntervalSince1970)
+        return try .encoding(ActivePage(sessions: sessions.map(ActiveSessionJSON.init), pollSeconds: sessionLimits.pollSeconds))
+    }
+
+    @Sendable func detail(request: Request, context: Context) async throws -> RawResponse {
+        let session = try await database.session(named: context.parameters)
+        let requests = try await database.sessionRequests(session: session.id)
+        return try .encoding(SessionJSON(session: session, requestsList: requests.map { SessionRequestJSON($0, session: session.id) }))
+    }
+
+    @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {
+        .json(try await mergedTree(context).json())
+    }
+
+    @Sendable func folded(request: Request, context: Context) async throws -> RawResponse {
+        .text(try await mergedTree(context).folded)
+    }
+
+    func mergedTree(_ context: Context) async throws -> LoadedTree {
+        let session = try await database.session(named: context.parameters)
+        guard let tree = try await database.sessionTree(id: session.id) else { throw APIError.notFound("session \(session.id)") }
+        return tree
+    }
+
+    @Sendable func requestTree(request: Request, context: Context) async throws -> RawResponse {
+        let session = try await database.session(named: context.parameters)
+        let raw = context.parameters.get("request") ?? ""
+        let name = raw.removingPercentEncoding ?? raw
+        guard let tree = try await database.sessionRequestTree(id: session.id, request: name) else {
+            throw APIError.notFound("request \(name.prefix(64)) of session \(session.id)")
+        }
+        return .json(tree.json())
+    }
+
+    @Sendable func stop(request: Request, context: Context) async throws -> RawResponse {
+        let session = try await database.session(named: context.parameters)
+        guard let stopped = try await database.stopSession(id: session.id) else { throw APIError.notFound("session \(session.id)") }
+        context.logger.info("session stopped", metadata: ["id": "\(session.id)", "state": "\(stopped.state.rawValue)"])
+        return try .encoding(SessionJSON(session: stopped))
+    }
+
+    struct RequestAnswer: Encodable {
+        var session: Int64
+        var count: Int
+        var requests: Int
+        var state: String
+    }
+
+    /// One recorded request: a treering/1 document (same parser, limits and
+    /// gzip as ingest) whose tags name the request, its wall time and the
+    /// session's transaction.
+    @Sendable func addRequest(request: Request, context: Context) async throws -> RawResponse {
+        let session = try await database.session(named: context.parameters)
+        let profile = try await BodyReader(limits: limits).profile(
+            request, parser: TreeringJSONParser(limits: limits.profile), logger: context.logger)
+        let tags: SessionRequestTags
+        do throws(ProfileError) {
+            guard profile.metadata.app == session.app else {
+                throw ProfileError(.invalidField, "app: must be the session's app \"\(session.app)\" (got \"\(profile.metadata.app.prefix(128))\")")
+            }
+            tags = try SessionRequestTags(tags: profile.metadata.tags, transaction: session.transaction, limits: sessionLimits)
+        } catch {
+            context.logger.info("refused session request", metadata: ["session": "\(session.id)", "error": "\(error.message)"])
+            throw APIError(error)
+        }
+        switch try await database.addSessionRequest(session: session.id, tags: tags, profile: profile) {
+        case .counted(let s), .duplicate(let s):
+            return try .encoding(
+                RequestAnswer(session: s.id, count: s.count, requests: s.requestsWanted, state: s.state.rawValue), status: .created)
+        case .closed(let s):
+            throw APIError(
+                .conflict, code: "session_closed",
+                message: "session \(s.id) is \(s.state.rawValue) (\(s.count) of \(s.requestsWanted) requests): nothing was stored")
+        case .unknownSession:
+            throw APIError.notFound("session \(session.id)")
+        }
+    }
+}
