@@ -7,6 +7,7 @@
 import { createTreePage } from "./tree-page.js";
 import { renderTimeline } from "./timeline.js";
 import { renderFilters } from "./filters.js";
+import { offerTransactions, wireSessions } from "./sessions-panel.js";
 
 const main = document.getElementById("profile");
 const app = main.dataset.app;
@@ -165,6 +166,7 @@ async function load() {
     drawTimeline();
     renderFilters(document.getElementById("filter-menus"), document.getElementById("filter-chips"), labels.labels, query.filters,
       (filters) => change({ ...query, filters }));
+    offerTransactions(labels.labels.transaction || []);
     rangeControls();
     notice(q);
     main.dataset.shown = apiParams(q).toString();
@@ -181,6 +183,7 @@ async function load() {
 }
 
 function wire() {
+  wireSessions(app);
   for (const b of document.querySelectorAll("[data-range]")) {
     b.addEventListener("click", () => change({ range: b.dataset.range, filters: query.filters }));
   }

@@ -105,3 +105,23 @@ struct AppPage {
         }
     }
 }
+
+/// A targeted session's page; its script polls `api_url` while it runs.
+struct SessionPage {
+    var title: String
+    var details_title = "Session"
+    var id: String
+    var app: String
+    var app_url: String
+    var api_url: String
+    var share_path: String
+
+    init(_ session: SessionSummary, shared: Bool) {
+        title = "\(session.app) · session \(session.id)"
+        id = String(session.id)
+        app = session.app
+        app_url = "/apps/" + AppQueryParameters.escape(session.app)
+        api_url = "/api/v1/sessions/" + (shared ? session.shareToken : String(session.id))
+        share_path = "/s/\(session.shareToken)"
+    }
+}

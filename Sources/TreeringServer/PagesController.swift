@@ -20,6 +20,8 @@ struct PagesController<Context: RequestContext> {
             .get("p/:token/report.html", use: download)
             .get("apps/:app", use: app)
             .get("q/:token", use: sharedQuery)
+            .get("sessions/:id", use: session)
+            .get("s/:id", use: session)
     }
 
     func render(_ context: Any, _ template: String) throws -> RawResponse {
@@ -85,5 +87,12 @@ struct PagesController<Context: RequestContext> {
     @Sendable func sharedQuery(request: Request, context: Context) async throws -> RawResponse {
         let shared = try await database.sharedQuery(named: context.parameters)
         return try render(AppPage(app: shared.query.app, retentionSeconds: retentionSeconds, shared: shared), "app")
+    }
+
+    /// A session's page by id or share token (`/s/{token}`); a shared page
+    /// reads the API by its token too.
+    @Sendable func session(request: Request, context: Context) async throws -> RawResponse {
+        let session = try await database.session(named: context.parameters)
+        return try render(SessionPage(session, shared: request.uri.path.hasPrefix("/s/")), "session")
     }
 }

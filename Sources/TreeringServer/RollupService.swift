@@ -12,21 +12,15 @@ struct RollupService: Service {
     let retentionSeconds: Double
     let logger: Logger
     var interval: Duration = .seconds(2)
-    /// After a pass that rolled up at least `burst` uploads, the next waits
-    /// `burstInterval`: each pass rewrites the coarse rows of every series it
-    /// touches, so under a burst fewer, larger passes cost less per upload.
-    /// Queries stay exact meanwhile (they read uploads not yet rolled up).
-    var burst = 100
-    var burstInterval: Duration = .seconds(10)
     var retentionEvery: Double = 600
 
     func run() async throws {
         var lastRetention = 0.0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            var rolled = 0
             do {
+                var rolled = 0
                 while true {
-                    let n = try await database.rollUp(batch: 5_000)
+                    let n = try await database.rollUp()
                     rolled += n
                     if n == 0 || Task.isShuttingDownGracefully { break }
                 }
@@ -44,8 +38,7 @@ struct RollupService: Service {
             } catch {
                 logger.error("rollup: \(error)")
             }
-            let pause = rolled >= burst ? burstInterval : interval
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

@@ -1,0 +1,134 @@
+// A targeted session's page: progress while it runs (polled, no reload), the
+// merged tree of its requests, and the requests slowest first, each opening
+// its own tree (`?request=` in the URL, so a link reopens the same one).
+import { createTreePage, el } from "./tree-page.js";
+
+const main = document.getElementById("profile");
+const pollMs = 1000;
+let session = null;
+let selected = new URLSearchParams(location.search).get("request") || "";
+let drawn = "";          // what the chart shows: request (or "") and the count it was drawn at
+let timer = null;
+
+const page = createTreePage({
+  params: () => {
+    const p = new URLSearchParams();
+    if (selected) p.set("request", selected);
+    return p;
+  },
+  emptyText: () => {
+    if (session && session.state === "running" && !session.count) return "No request recorded yet: waiting for the next matching requests.";
+    if (session && !session.count) return `The session ended (${session.state}) before any matching request came in.`;
+    return "No samples: the requests were faster than the sampling interval.";
+  },
+  link: async () => location.origin + main.dataset.sharePath + location.search,
+});
+
+const fmtTime = (s) => new Date(s * 1000).toLocaleString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+function left(seconds) {
+  if (seconds <= 0) return "time is up";
+  const m = Math.floor(seconds / 60), s = Math.floor(seconds % 60);
+  return (m ? `${m} min ` : "") + `${s} s left`;
+}
+
+async function json(url, init) {
+  const r = await fetch(url, init);
+  if (!r.ok) {
+    let message = `${r.status}`;
+    try { message = (await r.json()).error.message; } catch { /* not JSON */ }
+    throw new Error(message);
+  }
+  return r.json();
+}
+
+function status(s) {
+  document.getElementById("session-transaction").textContent = s.transaction;
+  const state = document.getElementById("session-state");
+  state.textContent = s.state;
+  state.className = `state state-${s.state}`;
+  const bar = document.getElementById("session-progress");
+  bar.max = s.requests;
+  bar.value = s.count;
+  document.getElementById("session-count").textContent = `${s.count} of ${s.requests} requests`;
+  document.getElementById("session-time").textContent = s.state === "running"
+    ? left(s.until - Date.now() / 1000)
+    : `started ${fmtTime(s.created_at)}` + (s.closed_at ? `, closed ${fmtTime(s.closed_at)}` : "");
+  document.getElementById("session-stop").hidden = s.state !== "running";
+  main.dataset.state = s.state;
+  main.dataset.count = String(s.count);
+}
+
+function requestsTable(s) {
+  const body = document.querySelector("#requests tbody");
+  const slowest = Math.max(1e-9, ...s.requests_list.map((r) => r.wall_ms));
+  body.replaceChildren(...s.requests_list.map((r) => {
+    const tr = el("tr");
+    tr.dataset.request = r.request;
+    tr.classList.toggle("selected", r.request === selected);
+    const id = el("td");
+    const a = el("a", r.request.slice(0, 12));
+    a.href = "?request=" + encodeURIComponent(r.request);
+    a.title = r.request;
+    id.append(a);
+    const wall = el("td", undefined, "wall");
+    const bar = el("span", undefined, "wall-bar");
+    bar.style.width = `${Math.max(1, (140 * r.wall_ms) / slowest)}px`;
+    wall.append(bar, document.createTextNode(`${r.wall_ms.toFixed(1)} ms`));
+    tr.append(id, wall, el("td", String(r.samples), "num"), el("td", r.host || ""), el("td", fmtTime(r.received_at)));
+    tr.addEventListener("click", (e) => { e.preventDefault(); choose(r.request); });
+    return tr;
+  }));
+}
+
+function choose(request) {
+  selected = selected === request ? "" : request;
+  for (const tr of document.querySelectorAll("#requests tbody tr")) tr.classList.toggle("selected", tr.dataset.request === selected);
+  drawTree(true);
+}
+
+async function drawTree(force = false) {
+  const one = selected && session.requests_list.find((r) => r.request === selected);
+  if (selected && !one) selected = "";    // not (yet) in the list: show them all
+  const key = one ? `r:${selected}` : `all:${session.count}:${session.state}`;
+  if (!force && key === drawn) return;
+  const tree = await json(one ? one.tree_url : session.tree_url);
+  drawn = key;
+  const rows = [["app", session.app], ["transaction", session.transaction],
+    ["requests", `${session.count} of ${session.requests}`], ["state", session.state],
+    ["interval", `${session.interval_ms} ms`], ["samples", tree.total]];
+  if (one) rows.push(["request", one.request], ["wall time", `${one.wall_ms.toFixed(1)} ms`], ["host", one.host || ""]);
+  page.show(tree, rows);
+  document.getElementById("showing").textContent = one
+    ? `Showing request ${one.request} (${one.wall_ms.toFixed(1)} ms). Click it again for all requests.`
+    : `Showing all ${session.count} requests merged. Click a request for its own tree.`;
+}
+
+async function refresh() {
+  clearTimeout(timer);
+  try {
+    session = await json(main.dataset.sessionUrl);
+    status(session);
+    requestsTable(session);
+    await drawTree();
+    document.getElementById("error").hidden = true;
+    main.dataset.ready = "true";
+  } catch (e) {
+    const box = document.getElementById("error");
+    box.textContent = `Could not load the session: ${e.message}`;
+    box.hidden = false;
+  }
+  if (!session || session.state === "running") timer = setTimeout(refresh, pollMs);
+}
+
+document.getElementById("session-stop").addEventListener("click", async () => {
+  try {
+    await json(`/api/v1/sessions/${session.id}/stop`, { method: "POST" });
+  } catch (e) {
+    document.getElementById("error").textContent = `Could not stop the session: ${e.message}`;
+    document.getElementById("error").hidden = false;
+  }
+  refresh();
+});
+
+refresh();

@@ -1,0 +1,68 @@
+// The app page's targeted sessions: a form to profile the next N requests of
+// one transaction (chosen from those seen in the range shown) and the app's
+// recent sessions with their progress. Starting one opens its page.
+import { el } from "./tree-page.js";
+
+function describe(s) {
+  return `${s.count} of ${s.requests} requests, ${s.state}`;
+}
+
+/** Fills the transaction menu; keeps the user's choice when it is still offered. */
+export function offerTransactions(transactions) {
+  const select = document.getElementById("session-transaction");
+  const chosen = select.value;
+  const names = [...transactions].sort();
+  select.replaceChildren(...names.map((t) => { const o = el("option", t); o.value = t; return o; }));
+  if (names.includes(chosen)) select.value = chosen;
+  const none = names.length === 0;
+  select.disabled = none;
+  document.getElementById("session-start").disabled = none;
+  document.getElementById("session-hint").hidden = !none;
+}
+
+export async function listSessions(app) {
+  const list = document.getElementById("session-list");
+  const r = await fetch("/api/v1/apps/" + encodeURIComponent(app) + "/sessions");
+  if (!r.ok) return;
+  const { sessions } = await r.json();
+  list.replaceChildren(...sessions.slice(0, 10).map((s) => {
+    const li = el("li");
+    const a = el("a", `#${s.id} ${s.transaction}`);
+    a.href = s.url;
+    const bar = el("progress");
+    bar.max = s.requests;
+    bar.value = s.count;
+    li.append(a, bar, el("span", describe(s), "muted"));
+    return li;
+  }));
+  document.getElementById("session-list-title").hidden = sessions.length === 0;
+}
+
+export function wireSessions(app) {
+  const form = document.getElementById("session-form");
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const error = document.getElementById("session-error");
+    const body = {
+      transaction: document.getElementById("session-transaction").value,
+      requests: Number(document.getElementById("session-requests").value),
+      time_limit_s: Math.round(Number(document.getElementById("session-minutes").value) * 60),
+      interval_ms: Number(document.getElementById("session-interval").value),
+    };
+    const button = document.getElementById("session-start");
+    button.disabled = true;
+    try {
+      const r = await fetch("/api/v1/apps/" + encodeURIComponent(app) + "/sessions", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      });
+      const answer = await r.json().catch(() => ({}));
+      if (!r.ok) throw new Error(answer.error ? answer.error.message : `${r.status}`);
+      location.assign(answer.url);
+    } catch (err) {
+      error.textContent = `Could not start the session: ${err.message}`;
+      error.hidden = false;
+      button.disabled = false;
+    }
+  });
+  listSessions(app);
+}
