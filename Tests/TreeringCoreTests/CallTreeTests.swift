@@ -95,6 +95,35 @@ func stacksOf(_ tree: CallTree) -> [[Int32]: Int64] {
         #expect(fromTreeBlob.totals == tree.totals)
     }
 
+    /// Queries and rollups merge stored trees straight from their bytes: the
+    /// result must be the merge of every tree's stacks, totals included.
+    @Test(arguments: [31, 32, 33] as [UInt64])
+    func mergingStoredTreesFromTheirBytesEqualsMergingTheirStacks(seed: UInt64) throws {
+        var merged = CallTree()
+        var all: [([Int32], Int64)] = []
+        for k in 0..<6 {
+            let stacks = randomStacks(seed: seed &* 10 &+ UInt64(k), count: 400, frames: 30, maxDepth: 12)
+            all += stacks
+            var tree = CallTree()
+            for (s, c) in stacks { tree.add(stack: s, count: c) }
+            try TreeBlobCodec.merge(TreeBlobCodec.encode(tree), into: &merged)
+        }
+        var direct = CallTree()
+        for (s, c) in all { direct.add(stack: s, count: c) }
+        #expect(stacksOf(merged) == reference(all))
+        #expect(merged.totalCount == direct.totalCount)
+        var sums = merged.selfCounts   // a node's total: its own samples and all below it
+        for i in stride(from: merged.nodeCount - 1, through: 1, by: -1) { sums[Int(merged.parents[i])] += sums[i] }
+        #expect(sums == merged.totals)
+        var fromDecoded = CallTree()
+        try fromDecoded.merge(parents: [-1, 0, 0], frames: [-1, 5, 5], selfCounts: [1, 2, 3])
+        #expect(stacksOf(fromDecoded) == [[5]: 5] && fromDecoded.totalCount == 6)
+        #expect(throws: CallTreeError.self) { try fromDecoded.merge(parents: [-1, 2, 0], frames: [-1, 1, 1], selfCounts: [0, 1, 1]) }
+        var blob = TreeBlobCodec.encode(direct)
+        blob.removeLast()
+        #expect(throws: CallTreeError.self) { try TreeBlobCodec.merge(blob, into: &merged) }
+    }
+
     @Test func damagedBlobsAreRefused() throws {
         var tree = CallTree()
         for (s, c) in randomStacks(seed: 3, count: 50) { tree.add(stack: s, count: c) }
