@@ -32,4 +32,15 @@ public struct ProfileError: Error, Equatable, Sendable, CustomStringConvertible 
     static func limit(_ path: String, _ rule: String) -> ProfileError {
         ProfileError(.limitExceeded, "\(path): \(rule)")
     }
+
+    /// What a JSON parser answers for any error it threw: its own as is,
+    /// the scanner's as malformed JSON at its byte.
+    static func fromParsing(_ error: any Error) -> ProfileError {
+        switch error {
+        case let error as ProfileError: error
+        case let error as JSONScanner.SyntaxError:
+            ProfileError(.malformedJSON, "malformed JSON at byte \(error.offset): \(error.message)")
+        default: ProfileError(.malformedJSON, "malformed JSON: \(error)")
+        }
+    }
 }

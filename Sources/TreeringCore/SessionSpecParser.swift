@@ -54,12 +54,8 @@ public struct SessionSpecParser: Sendable {
                 }
                 guard scanner.peek() == nil else { throw scanner.error("data after the end of the object") }
             }
-        } catch let error as ProfileError {
-            throw error
-        } catch let error as JSONScanner.SyntaxError {
-            throw ProfileError(.malformedJSON, "malformed JSON at byte \(error.offset): \(error.message)")
         } catch {
-            throw ProfileError(.malformedJSON, "malformed JSON: \(error)")
+            throw ProfileError.fromParsing(error)
         }
         return try validated(transaction, requests, time, interval)
     }

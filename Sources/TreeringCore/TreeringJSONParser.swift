@@ -20,12 +20,8 @@ public struct TreeringJSONParser: ProfileParser {
                 var run = Run(scanner: JSONScanner(buffer), limits: limits)
                 return try run.document()
             }
-        } catch let error as ProfileError {
-            throw error
-        } catch let error as JSONScanner.SyntaxError {
-            throw ProfileError(.malformedJSON, "malformed JSON at byte \(error.offset): \(error.message)")
         } catch {
-            throw ProfileError(.malformedJSON, "malformed JSON: \(error)")
+            throw ProfileError.fromParsing(error)
         }
     }
 }
