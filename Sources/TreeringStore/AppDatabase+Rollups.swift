@@ -17,7 +17,11 @@ extension AppDatabase {
         while true {
             let snapshot = try await writer.read { db in try Self.readRollupBatch(db, batch: batch) }
             guard let snapshot else { return 0 }
-            let rows = try Self.mergeBatch(snapshot)
+            // Encoded before the write transaction: ingest waits behind it,
+            // and encoding a pass's coarse rows takes longer than writing them.
+            let rows = try Self.mergeBatch(snapshot).map { key, tree in
+                (key: key, samples: tree.totalCount, blob: Data(TreeBlobCodec.encode(tree)))
+            }
             let written = try await writer.write { db -> Bool in
                 guard try Self.rollupState(db) == (snapshot.from, snapshot.version) else { return false }
                 var allSeries: [Int64: Int64] = [:]
@@ -25,7 +29,7 @@ extension AppDatabase {
                     INSERT INTO rollup (series_id, resolution, bucket, samples, tree) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (series_id, resolution, bucket) DO UPDATE SET samples = excluded.samples, tree = excluded.tree
                     """)
-                for (key, tree) in rows {
+                for (key, samples, blob) in rows {
                     let seriesID: Int64
                     switch key.series {
                     case .one(let id): seriesID = id
@@ -33,7 +37,7 @@ extension AppDatabase {
                         if allSeries[app] == nil { allSeries[app] = try Self.seriesID(db, appID: app, labels: Self.allSeriesLabels) }
                         seriesID = allSeries[app]!
                     }
-                    try upsert.execute(arguments: [seriesID, key.resolution, key.bucket, tree.totalCount, Data(TreeBlobCodec.encode(tree))])
+                    try upsert.execute(arguments: [seriesID, key.resolution, key.bucket, samples, blob])
                 }
                 try db.execute(
                     sql: "UPDATE rollup_state SET rolled_up_to = ?, version = version + 1 WHERE id = 1",
