@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -29,7 +30,9 @@ AGENT_DIR = REPO / "Agents" / "python"
 # Shared by both apps: the agent from source, warnings to stderr (the test
 # checks there are none), and a CPU-bound function for the heavy view.
 PRELUDE = textwrap.dedent(f"""
-    import logging, os, sys, time
+    import faulthandler, logging, os, signal, sys, time
+    faulthandler.enable()                   # a crash prints every thread's stack to app.err
+    faulthandler.register(signal.SIGUSR1)   # and so does the test's signal when the app stalls
     sys.path.insert(0, {str(AGENT_DIR)!r})
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     import treering
@@ -248,6 +251,10 @@ def test_a_session_records_exactly_n_requests_of_its_transaction(tmp_path, kind)
             def done():
                 return call(server, "GET", f"/api/v1/sessions/{sid}")[1]["state"] != "running"
             sent = send_mix_until(base, case["mix"], done)
+            if not done() and proc.poll() is None:
+                proc.send_signal(signal.SIGUSR1)   # where it is stuck, into app.err
+                time.sleep(1)
+            exited = proc.poll()
         finally:
             proc.terminate()
             try:
@@ -258,7 +265,7 @@ def test_a_session_records_exactly_n_requests_of_its_transaction(tmp_path, kind)
 
         status, detail = call(server, "GET", f"/api/v1/sessions/{sid}")
         assert status == 200, detail
-        assert detail["state"] == "done", (detail, sent, errors)
+        assert detail["state"] == "done", (detail, sent, f"app exited early: {exited}", errors)
         assert detail["count"] == 20 and len(detail["requests_list"]) == 20
         assert len({r["request"] for r in detail["requests_list"]}) == 20
         walls = [r["wall_ms"] for r in detail["requests_list"]]

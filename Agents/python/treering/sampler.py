@@ -1,16 +1,16 @@
 """The sampler: every interval, read every other thread's stack with
-`sys._current_frames()` and count it. Thread mode (default) is a daemon
+`sys._current_frames()` (through `frames.current_frames`) and count it. Thread mode (default) is a daemon
 thread and works under any server; signal mode uses SIGPROF (Linux, main
 thread only) and exists for comparison."""
 from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 import time
 
 from . import tagging
+from .frames import current_frames
 from .stacks import StackCounter, thread_names
 
 log = logging.getLogger("treering")
@@ -100,7 +100,7 @@ class Sampler:
 
     def sample_once(self, blocking: bool = True) -> None:
         t0 = time.perf_counter()
-        frames, tasks = tagging.tasks_around(sys._current_frames)
+        frames, tasks = tagging.tasks_around(current_frames)
         now = time.monotonic()
         if now - self._names_refreshed > 1.0 or len(frames) > len(self._names):
             self._names = thread_names()

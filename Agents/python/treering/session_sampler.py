@@ -9,11 +9,11 @@ sampled like its own thread."""
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
 
 from . import tagging
+from .frames import current_frames
 from .stacks import StackCounter
 
 log = logging.getLogger("treering")
@@ -118,7 +118,7 @@ class SessionSampler:
             now = time.monotonic()
             due = [r for r in self.recordings.values() if r.next_due <= now]
         if due:
-            frames, tasks = tagging.tasks_around(sys._current_frames)
+            frames, tasks = tagging.tasks_around(current_frames)
             with self.lock:
                 for recording in due:
                     if id(recording) in self.recordings:
