@@ -9,6 +9,8 @@ import time
 import urllib.request
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from treering.stacks import merge_documents as merged  # noqa: F401 (the tests' name for it)
+
 
 class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True
@@ -101,17 +103,3 @@ def transactions_of(samples: list[dict]) -> dict:
     return out
 
 
-def merged(documents: list[dict]) -> dict:
-    """The agent's documents of one run as one (frame indexes made global)."""
-    frames, index, samples = [], {}, []
-    for doc in documents:
-        remap = []
-        for f in doc["frames"]:
-            key = (f["name"], f["file"], f["line"])
-            if key not in index:
-                index[key] = len(frames)
-                frames.append(f)
-            remap.append(index[key])
-        for s in doc["samples"]:
-            samples.append(dict(s, stack=[remap[i] for i in s["stack"]]))
-    return {"frames": frames, "samples": samples}

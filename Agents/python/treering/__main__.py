@@ -11,6 +11,8 @@ import sys
 import urllib.error
 import urllib.request
 
+from .stacks import merge_documents
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m treering", description="Treering's Python profiler agent.")
@@ -71,7 +73,7 @@ def _run(parser, args) -> int:
         treering.stop()
         if args.output:
             documents = agent.documents
-            doc = _merge(documents) if documents else None
+            doc = merge_documents(documents) if documents else None
             if doc is None:
                 print("treering: no samples were taken (the program ran too briefly?)", file=sys.stderr)
             else:
@@ -80,30 +82,6 @@ def _run(parser, args) -> int:
         elif agent.uploader is not None and agent.uploader.pending:
             print(f"treering: {len(agent.uploader.pending)} upload(s) could not be sent to {args.server}", file=sys.stderr)
     return code
-
-
-def _merge(documents: list) -> dict:
-    """Several documents of one run as one (frames re-indexed, counts added)."""
-    if len(documents) == 1:
-        return documents[0]
-    frames, index, counts = [], {}, {}
-    for doc in documents:
-        remap = []
-        for f in doc["frames"]:
-            key = (f["name"], f["file"], f["line"])
-            if key not in index:
-                index[key] = len(frames)
-                frames.append(f)
-            remap.append(index[key])
-        for s in doc["samples"]:
-            key = (tuple(remap[i] for i in s["stack"]), s.get("thread"), tuple(sorted((s.get("tags") or {}).items())))
-            counts[key] = counts.get(key, 0) + s["count"]
-    merged = dict(documents[-1])
-    merged["start"] = documents[0]["start"]
-    merged["frames"] = frames
-    merged["samples"] = [dict({"stack": list(k[0]), "count": c, "thread": k[1]}, **({"tags": dict(k[2])} if k[2] else {}))
-                         for k, c in counts.items()]
-    return merged
 
 
 def _upload(args) -> int:

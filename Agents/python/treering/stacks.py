@@ -92,3 +92,27 @@ def _pid() -> int:
 def thread_names() -> dict:
     """Thread ident -> name, for the threads `threading` knows."""
     return {t.ident: t.name for t in threading.enumerate()}
+
+
+def merge_documents(documents: list) -> dict:
+    """Several documents of one run as one (frames re-indexed, counts added)."""
+    if len(documents) == 1:
+        return documents[0]
+    frames, index, counts = [], {}, {}
+    for doc in documents:
+        remap = []
+        for f in doc["frames"]:
+            key = (f["name"], f["file"], f["line"])
+            if key not in index:
+                index[key] = len(frames)
+                frames.append(f)
+            remap.append(index[key])
+        for s in doc["samples"]:
+            key = (tuple(remap[i] for i in s["stack"]), s.get("thread"), tuple(sorted((s.get("tags") or {}).items())))
+            counts[key] = counts.get(key, 0) + s["count"]
+    merged = dict(documents[-1])
+    merged["start"] = documents[0]["start"]
+    merged["frames"] = frames
+    merged["samples"] = [dict({"stack": list(k[0]), "count": c, "thread": k[1]}, **({"tags": dict(k[2])} if k[2] else {}))
+                         for k, c in counts.items()]
+    return merged
