@@ -5,8 +5,14 @@ import TreeringCore
 /// thread and tags (a sample's tag wins over the upload's of the same key).
 /// Stored as canonical JSON (sorted keys) so equal label sets are one row.
 enum SeriesLabels {
+    /// Upload tags under this prefix describe that one upload (the agent's
+    /// `treering.overhead_ms`, `treering.samples`, ...): a new value every
+    /// upload, so as labels they would make each upload its own series. They
+    /// stay in the profile's metadata.
+    static let uploadOnlyPrefix = "treering."
+
     static func labels(metadata: ProfileMetadata, sample: SampleLabels) -> [String: String] {
-        var labels = metadata.tags
+        var labels = metadata.tags.filter { !$0.key.hasPrefix(uploadOnlyPrefix) }
         if let host = metadata.host { labels["host"] = host }
         for tag in sample.tags { labels[tag.key] = tag.value }
         if let thread = sample.thread { labels["thread"] = thread }

@@ -77,6 +77,24 @@ let query = Frame(name: "query", file: "db.py", line: 5)
         #expect(try await reopened.profile(id: saved.id)?.metadata.tags == ["env": "test"])
     }
 
+    /// The agent tags each upload with its own cost (`treering.overhead_ms`,
+    /// `treering.samples`): new values every upload, which as labels would
+    /// make every upload a series of its own.
+    @Test func uploadOnlyTagsAreKeptWithTheProfileButAreNotLabels() async throws {
+        let db = try TemporaryDatabase().open()
+        var ids: [Int64] = []
+        for (k, overhead) in ["5.580", "4.120", "6.001"].enumerated() {
+            var p = makeProfile(start: 1_000 + Double(k) * 10, stacks: [([main, handle], 3, "T1", ["transaction": "GET /"])])
+            p.metadata.tags = ["env": "test", "treering.overhead_ms": overhead, "treering.samples": "150"]
+            ids.append(try await db.saveProfile(p).id)
+        }
+        let series = try await db.writer.read { try String.fetchAll($0, sql: "SELECT labels FROM series WHERE labels != '*'") }
+        #expect(series == [#"{"env":"test","host":"web-1","thread":"T1","transaction":"GET /"}"#])
+        let labels = try #require(try await db.labels(app: "shop", from: 0, until: 10_000))
+        #expect(labels.keys.sorted() == ["env", "host", "thread", "transaction"])
+        #expect(try await db.profile(id: ids[1])?.metadata.tags["treering.overhead_ms"] == "4.120")
+    }
+
     @Test func framesAreInternedOncePerApp() async throws {
         let tmp = try TemporaryDatabase()
         let db = try tmp.open()
