@@ -83,7 +83,11 @@ public struct CallTree: Sendable {
         var mapped = [Int32](repeating: node, count: other.nodeCount)
         for i in 1..<max(other.nodeCount, 1) {
             let frame = frameMap.map { $0[Int(other.frames[i])] } ?? other.frames[i]
-            let node = childCreating(of: mapped[Int(other.parents[i])], frame: frame)
+            // As in merge(parents:frames:selfCounts:): try the next node first.
+            let parent = mapped[Int(other.parents[i])]
+            let guess = Int(mapped[i - 1]) + 1
+            let node = i > 1 && guess < parents.count && parents[guess] == parent && frames[guess] == frame
+                ? Int32(guess) : childCreating(of: parent, frame: frame)
             mapped[i] = node
             selfCounts[Int(node)] += other.selfCounts[i]
             totals[Int(node)] += other.totals[i]
@@ -114,7 +118,13 @@ public struct CallTree: Sendable {
         }
         var mapped = [Int32](repeating: 0, count: n)
         for i in 1..<n {
-            let node = childCreating(of: mapped[Int(parents[i])], frame: frames[i])
+            // Trees stored in the same canonical order share long runs of
+            // nodes: the node after the previous one is usually the one
+            // wanted, found without a (cache-missing) hash lookup.
+            let parent = mapped[Int(parents[i])], frame = frames[i]
+            let guess = Int(mapped[i - 1]) + 1
+            let node = guess < self.parents.count && self.parents[guess] == parent && self.frames[guess] == frame
+                ? Int32(guess) : childCreating(of: parent, frame: frame)
             mapped[i] = node
             selfCounts[Int(node)] += counts[i]
             totals[Int(node)] += subtotals[i]

@@ -3,10 +3,26 @@
 /// edges, and what is left (less than the finest bucket) from raw uploads.
 /// A day not aligned to midnight becomes ~23 hours, a few 10-minute and
 /// minute buckets, and two raw slivers: about fifty reads, not thousands.
+///
+/// Minute buckets grow as uploads arrive; a coarser bucket is built once,
+/// from the finer ones, after it has closed (see `closedEnd`), so a rollup
+/// pass never rewrites the big hour and day trees. Until then a plan reads
+/// the finer buckets in its place.
 public struct RollupPlan: Equatable, Sendable {
     /// Bucket sizes in seconds, finest first. Buckets start at multiples of
     /// their size (UTC), so a coarser bucket is exactly a run of finer ones.
     public static let resolutions: [Int64] = [60, 600, 3_600, 86_400]
+
+    /// How long after a bucket's end uploads for it may still arrive before
+    /// it is built: an agent sends a slice about its length after the
+    /// slice's start. Later uploads are still counted (added to the built rows).
+    public static let closeGrace: Double = 120
+
+    /// Buckets of `resolution` that end at or before this time are closed,
+    /// given the newest upload start rolled up so far.
+    public static func closedEnd(newestStart: Double, resolution: Int64) -> Int64 {
+        floor(newestStart - closeGrace, resolution)
+    }
 
     /// `count` consecutive buckets of one resolution starting at `start`.
     public struct Run: Equatable, Sendable {
@@ -25,8 +41,14 @@ public struct RollupPlan: Equatable, Sendable {
     public var runs: [Run] = []
     public var slivers: [Sliver] = []
 
-    public init(from: Double, until: Double, resolutions: [Int64] = RollupPlan.resolutions) {
+    /// Coarse buckets of resolution r are read only when they end at or
+    /// before `builtThrough[r]` (a multiple of r); a resolution missing from
+    /// it is read wherever it fits.
+    private var builtThrough: [Int64: Int64] = [:]
+
+    public init(from: Double, until: Double, resolutions: [Int64] = RollupPlan.resolutions, builtThrough: [Int64: Int64] = [:]) {
         guard from < until else { return }
+        self.builtThrough = builtThrough
         cover(from, until, Array(resolutions.sorted().reversed())[...])
         runs.sort { ($0.start, $0.resolution) < ($1.start, $1.resolution) }
         slivers.sort { $0.from < $1.from }
@@ -42,7 +64,8 @@ public struct RollupPlan: Equatable, Sendable {
             return
         }
         let first = Self.ceil(from, size)
-        let last = Self.floor(until, size)
+        var last = Self.floor(until, size)
+        if let built = builtThrough[size] { last = min(last, built) }
         guard first < last else {
             cover(from, until, levels.dropFirst())
             return

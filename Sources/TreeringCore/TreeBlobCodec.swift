@@ -7,16 +7,45 @@ public enum TreeBlobCodec {
     static let version: UInt8 = 1
 
     /// Encodes `tree`, writing each frame id through `frameMap` when given.
+    /// Nodes are written in one canonical order (depth first, siblings by
+    /// stored frame id), the same for every tree: merging two such trees
+    /// then mostly finds each node right after the previous one (see
+    /// `CallTree.merge(parents:frames:selfCounts:)`) instead of hashing.
     public static func encode(_ tree: CallTree, frameMap: [Int32]? = nil) -> [UInt8] {
+        let n = max(tree.nodeCount, 1)
+        func stored(_ node: Int) -> Int32 { frameMap.map { $0[Int(tree.frames[node])] } ?? tree.frames[node] }
+        // Children of every node in one array (counting sort by parent), each
+        // run sorted by frame id.
+        var start = [Int32](repeating: 0, count: n + 1)
+        for i in 1..<n { start[Int(tree.parents[i]) + 1] += 1 }
+        for i in 0..<n { start[i + 1] += start[i] }
+        var children = [Int32](repeating: 0, count: max(n - 1, 0))
+        var fill = start
+        for i in 1..<n {
+            let p = Int(tree.parents[i])
+            children[Int(fill[p])] = Int32(i)
+            fill[p] += 1
+        }
+        var frames = [Int32](repeating: -1, count: n)
+        for i in 1..<n { frames[i] = stored(i) }
+        for p in 0..<n where start[p + 1] - start[p] > 1 {
+            children[Int(start[p])..<Int(start[p + 1])].sort { frames[Int($0)] < frames[Int($1)] }
+        }
         var out: [UInt8] = [magic, version]
-        out.reserveCapacity(tree.nodeCount * 5 + 8)
+        out.reserveCapacity(n * 5 + 8)
         Varint.append(UInt64(tree.nodeCount), to: &out)
         Varint.append(UInt64(tree.selfCounts[0]), to: &out)
-        for i in 1..<max(tree.nodeCount, 1) {
-            let frame = frameMap.map { $0[Int(tree.frames[i])] } ?? tree.frames[i]
-            Varint.append(UInt64(i - Int(tree.parents[i])), to: &out)
-            Varint.append(UInt64(UInt32(bitPattern: frame)), to: &out)
+        var position = [Int32](repeating: 0, count: n)
+        var written: Int32 = 1
+        var stack: [Int32] = Array(children[Int(start[0])..<Int(start[1])].reversed())
+        while let node = stack.popLast() {
+            let i = Int(node)
+            position[i] = written
+            Varint.append(UInt64(written - position[Int(tree.parents[i])]), to: &out)
+            Varint.append(UInt64(UInt32(bitPattern: frames[i])), to: &out)
             Varint.append(UInt64(tree.selfCounts[i]), to: &out)
+            written += 1
+            stack.append(contentsOf: children[Int(start[i])..<Int(start[i + 1])].reversed())
         }
         return out
     }

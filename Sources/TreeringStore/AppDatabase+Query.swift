@@ -25,9 +25,39 @@ extension AppDatabase {
 
     /// The trees merged, with the frames they name.
     func merged(_ read: QueryRead) async throws -> LoadedTree {
-        var tree = CallTree()
-        for blob in read.blobs { try TreeBlobCodec.merge([UInt8](blob), into: &tree) }
+        let tree = try await Self.merge(read.blobs)
         return LoadedTree(tree: tree, frames: try await frames(ids: tree.usedFrames), intervalMs: read.intervalMs)
+    }
+
+    /// Stored trees merged into one. A large query's trees are split in two
+    /// halves of about equal bytes merged side by side (a query's time is
+    /// almost all merging, and the machine has more than one core), then
+    /// the smaller result is merged into the larger.
+    static func merge(_ blobs: [Data], parallelAbove bytes: Int = 4_000_000) async throws -> CallTree {
+        func serially(_ part: [Data]) throws -> CallTree {
+            var tree = CallTree()
+            for blob in part { try TreeBlobCodec.merge([UInt8](blob), into: &tree) }
+            return tree
+        }
+        guard blobs.count > 1, blobs.reduce(0, { $0 + $1.count }) > bytes else { return try serially(blobs) }
+        var halves: ([Data], [Data]) = ([], [])
+        var weights = (0, 0)
+        for blob in blobs.sorted(by: { $0.count > $1.count }) {
+            if weights.0 <= weights.1 {
+                halves.0.append(blob)
+                weights.0 += blob.count
+            } else {
+                halves.1.append(blob)
+                weights.1 += blob.count
+            }
+        }
+        let (first, second) = halves
+        async let a = serially(first)
+        async let b = serially(second)
+        var (big, small) = try await (a, b)
+        if big.nodeCount < small.nodeCount { swap(&big, &small) }
+        big.merge(small)
+        return big
     }
 
     /// The series a filter picks: nil means every series (read from the
@@ -91,7 +121,7 @@ extension AppDatabase {
             return read
         }
         let rolledUpTo = try Self.rolledUpTo(db)
-        let plan = RollupPlan(from: query.from, until: query.until)
+        let plan = RollupPlan(from: query.from, until: query.until, builtThrough: try builtThrough(db))
         let series = try rollupSeries(db, appID: appID, selected: selected)
         if !series.isEmpty {
             for run in plan.runs {
@@ -124,17 +154,26 @@ extension AppDatabase {
                 if i >= 0 && i < points.count { points[i].samples += samples }
             }
             let rolledUpTo = try Self.rolledUpTo(db)
-            let resolution = RollupPlan.resolutions.last { step % $0 == 0 }!
             let series = try Self.rollupSeries(db, appID: appID, selected: selected)
             if !series.isEmpty {
-                let rows = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT bucket, SUM(samples) AS samples FROM rollup
-                        WHERE series_id IN (\(Self.idList(series))) AND resolution = ? AND bucket >= ? AND bucket < ? GROUP BY bucket
-                        """,
-                    arguments: [resolution, first, first + count * step])
-                while let row = try rows.next() { add(Double(row["bucket"] as Int64), row["samples"]) }
+                // The coarsest resolution that divides the step, and finer
+                // ones past the end of its built buckets.
+                let built = try Self.builtThrough(db)
+                var at = first
+                let end = first + count * step
+                for resolution in RollupPlan.resolutions.filter({ step % $0 == 0 }).reversed() where at < end {
+                    let until = min(end, built[resolution] ?? end)
+                    guard at < until else { continue }
+                    let rows = try Row.fetchCursor(
+                        db,
+                        sql: """
+                            SELECT bucket, SUM(samples) AS samples FROM rollup
+                            WHERE series_id IN (\(Self.idList(series))) AND resolution = ? AND bucket >= ? AND bucket < ? GROUP BY bucket
+                            """,
+                        arguments: [resolution, at, until])
+                    while let row = try rows.next() { add(Double(row["bucket"] as Int64), row["samples"]) }
+                    at = until
+                }
             }
             let seriesCondition = selected.map { "AND t.series_id IN (\(Self.idList($0)))" } ?? ""
             let recent = try Row.fetchCursor(

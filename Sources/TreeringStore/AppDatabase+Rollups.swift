@@ -8,15 +8,25 @@ extension AppDatabase {
     static let allSeriesLabels = "*"
 
     /// Adds the profiles stored since the last call (at most `batch` of them)
-    /// to the rollups and returns how many it added. The CPU work (decoding,
-    /// merging, encoding) runs outside the write transaction, so ingest is
-    /// not held up; if another rollup or a retention pass changed the rows
-    /// meanwhile, nothing is written and the batch is done again.
+    /// to the minute rollups (and to coarser buckets already built, for late
+    /// uploads), then builds the coarser buckets that have closed; returns
+    /// how many profiles it added. The CPU work (decoding, merging,
+    /// encoding) runs outside the write transaction, so ingest is not held
+    /// up; if another rollup or a retention pass changed the rows meanwhile,
+    /// nothing is written and the batch is done again.
     @discardableResult
     public func rollUp(batch: Int = 1_000) async throws -> Int {
+        let added = try await addToRollups(batch: batch)
+        try await buildClosedBuckets()
+        return added
+    }
+
+    func addToRollups(batch: Int) async throws -> Int {
         while true {
             let snapshot = try await writer.read { db in try Self.readRollupBatch(db, batch: batch) }
             guard let snapshot else { return 0 }
+            // An agent's clock far ahead must not close the buckets of everyone else.
+            let newest = min(snapshot.trees.map(\.start).max() ?? 0, Date().timeIntervalSince1970 + 600)
             // Encoded before the write transaction: ingest waits behind it,
             // and encoding a pass's coarse rows takes longer than writing them.
             let rows = try Self.mergeBatch(snapshot).map { key, tree in
@@ -40,8 +50,11 @@ extension AppDatabase {
                     try upsert.execute(arguments: [seriesID, key.resolution, key.bucket, samples, blob])
                 }
                 try db.execute(
-                    sql: "UPDATE rollup_state SET rolled_up_to = ?, version = version + 1 WHERE id = 1",
-                    arguments: [snapshot.to])
+                    sql: """
+                        UPDATE rollup_state SET rolled_up_to = ?, newest_start = MAX(newest_start, ?), version = version + 1
+                        WHERE id = 1
+                        """,
+                    arguments: [snapshot.to, newest])
                 return true
             }
             if written { return snapshot.profiles }
@@ -58,6 +71,16 @@ extension AppDatabase {
         var trees: [(app: Int64, series: Int64, start: Double, blob: Data)]
         /// The stored rows those trees will be added to.
         var existing: [RollupKey: Data]
+        /// Per coarse resolution, the end of its built buckets.
+        var built: [Int64: Int64]
+
+        /// The rows a profile starting at `start` is added to: its minute, and
+        /// each coarser bucket only once built (before, it is built from minutes).
+        func resolutions(for start: Double) -> [Int64] {
+            RollupPlan.resolutions.filter { r in
+                built[r].map { RollupPlan.floor(start, r) + r <= $0 } ?? true
+            }
+        }
     }
 
     /// The watermark and the version a pass read, compared again before it writes.
@@ -79,9 +102,11 @@ extension AppDatabase {
                 """,
             arguments: [from, to])
         let trees = rows.map { (app: $0["app_id"] as Int64, series: $0["series_id"] as Int64, start: $0["start"] as Double, blob: $0["tree"] as Data) }
+        var batch = RollupBatch(
+            from: from, to: to, version: version, profiles: ids.count, trees: trees, existing: [:], built: try builtThrough(db))
         var keys = Set<RollupKey>()
         for t in trees {
-            for resolution in RollupPlan.resolutions {
+            for resolution in batch.resolutions(for: t.start) {
                 let bucket = RollupPlan.floor(t.start, resolution)
                 keys.insert(RollupKey(series: .one(t.series), resolution: resolution, bucket: bucket))
                 keys.insert(RollupKey(series: .all(app: t.app), resolution: resolution, bucket: bucket))
@@ -91,7 +116,6 @@ extension AppDatabase {
         for app in Set(trees.map(\.app)) {
             allSeries[app] = try rollupSeries(db, appID: app, selected: nil).first
         }
-        var existing: [RollupKey: Data] = [:]
         let select = try db.cachedStatement(sql: "SELECT tree FROM rollup WHERE series_id = ? AND resolution = ? AND bucket = ?")
         for key in keys {
             let seriesID: Int64?
@@ -101,35 +125,105 @@ extension AppDatabase {
             }
             guard let seriesID else { continue }
             if let blob = try Data.fetchOne(select, arguments: [seriesID, key.resolution, key.bucket]) {
-                existing[key] = blob
+                batch.existing[key] = blob
             }
         }
-        return RollupBatch(
-            from: from, to: to, version: version, profiles: ids.count, trees: trees, existing: existing)
+        return batch
     }
 
-    /// The new rows: minute trees built from the profiles, each coarser level
-    /// from the level below (merged trees are smaller than their parts, so
-    /// this is cheaper than adding every profile to every level), then the
-    /// stored rows added.
+    /// Per coarse resolution, the end of its built buckets.
+    static func builtThrough(_ db: Database) throws -> [Int64: Int64] {
+        var built: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT resolution, through FROM rollup_built") {
+            built[row["resolution"]] = row["through"]
+        }
+        return built
+    }
+
+    /// The new rows: each profile's tree added to its minute row (and to the
+    /// built coarser rows it falls in), then the stored rows added.
     static func mergeBatch(_ batch: RollupBatch) throws -> [RollupKey: CallTree] {
-        var level: [RollupKey: CallTree] = [:]
+        var all: [RollupKey: CallTree] = [:]
         for t in batch.trees {
             let bytes = [UInt8](t.blob)
-            let minute = RollupPlan.floor(t.start, RollupPlan.resolutions[0])
-            try TreeBlobCodec.merge(bytes, into: &level[RollupKey(series: .one(t.series), resolution: RollupPlan.resolutions[0], bucket: minute), default: CallTree()])
-            try TreeBlobCodec.merge(bytes, into: &level[RollupKey(series: .all(app: t.app), resolution: RollupPlan.resolutions[0], bucket: minute), default: CallTree()])
-        }
-        var all = level
-        for resolution in RollupPlan.resolutions.dropFirst() {
-            var up: [RollupKey: CallTree] = [:]
-            for (key, tree) in level { up[key.parent(resolution), default: CallTree()].merge(tree) }
-            all.merge(up) { a, _ in a }
-            level = up
+            for resolution in batch.resolutions(for: t.start) {
+                let bucket = RollupPlan.floor(t.start, resolution)
+                try TreeBlobCodec.merge(bytes, into: &all[RollupKey(series: .one(t.series), resolution: resolution, bucket: bucket), default: CallTree()])
+                try TreeBlobCodec.merge(bytes, into: &all[RollupKey(series: .all(app: t.app), resolution: resolution, bucket: bucket), default: CallTree()])
+            }
         }
         for (key, blob) in batch.existing {
             try TreeBlobCodec.merge([UInt8](blob), into: &all[key]!)
         }
         return all
+    }
+
+    // MARK: building closed buckets
+
+    /// Builds, from the finer rows, the coarse buckets that closed behind the
+    /// newest upload rolled up (`RollupPlan.closedEnd`), one bucket of one
+    /// resolution per transaction, finest first; returns the rows written.
+    @discardableResult
+    public func buildClosedBuckets() async throws -> Int {
+        var written = 0
+        while true {
+            guard let work = try await writer.read({ db in try Self.readBuildWork(db) }) else { return written }
+            var trees: [Int64: CallTree] = [:]
+            for (series, blob) in work.finer { try TreeBlobCodec.merge([UInt8](blob), into: &trees[series, default: CallTree()]) }
+            let rows = trees.map { (series: $0.key, samples: $0.value.totalCount, blob: Data(TreeBlobCodec.encode($0.value))) }
+            let done = try await writer.write { db -> Bool in
+                guard try Self.rollupState(db).version == work.version else { return false }
+                // Rows of a bucket not built yet are stale (kept by a database
+                // from before building on close): the built ones replace them.
+                try db.execute(
+                    sql: "DELETE FROM rollup WHERE resolution = ? AND bucket >= ? AND bucket < ?",
+                    arguments: [work.resolution, work.from, work.until])
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO rollup (series_id, resolution, bucket, samples, tree) VALUES (?, ?, ?, ?, ?)")
+                for row in rows {
+                    try insert.execute(arguments: [row.series, work.resolution, work.until - work.resolution, row.samples, row.blob])
+                }
+                try db.execute(sql: "UPDATE rollup_built SET through = ? WHERE resolution = ?", arguments: [work.until, work.resolution])
+                try db.execute(sql: "UPDATE rollup_state SET version = version + 1 WHERE id = 1")
+                return true
+            }
+            if done { written += rows.count }
+        }
+    }
+
+    /// One closed bucket to build: the finer rows it is made of, per series.
+    /// `[from, until)` is what becomes built: empty buckets before it, then it.
+    struct BuildWork {
+        var version: Int64
+        var resolution: Int64
+        var from: Int64
+        var until: Int64
+        var finer: [(series: Int64, blob: Data)]
+    }
+
+    static func readBuildWork(_ db: Database) throws -> BuildWork? {
+        let version = try rollupState(db).version
+        let newest = try Double.fetchOne(db, sql: "SELECT newest_start FROM rollup_state WHERE id = 1") ?? 0
+        let built = try builtThrough(db)
+        // Finest first: a coarse bucket is built from finer buckets already built.
+        for (finer, resolution) in zip(RollupPlan.resolutions, RollupPlan.resolutions.dropFirst()) {
+            guard let from = built[resolution] else { continue }
+            let closed = RollupPlan.closedEnd(newestStart: newest, resolution: resolution)
+            guard from < closed else { continue }
+            guard let first = try Int64.fetchOne(
+                db, sql: "SELECT MIN(bucket) FROM rollup WHERE resolution = ? AND bucket >= ? AND bucket < ?",
+                arguments: [finer, from, closed])
+            else {
+                return BuildWork(version: version, resolution: resolution, from: from, until: closed, finer: [])
+            }
+            let bucket = RollupPlan.floor(Double(first), resolution)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT series_id, tree FROM rollup WHERE resolution = ? AND bucket >= ? AND bucket < ?",
+                arguments: [finer, bucket, bucket + resolution])
+            return BuildWork(
+                version: version, resolution: resolution, from: from, until: bucket + resolution,
+                finer: rows.map { (series: $0["series_id"], blob: $0["tree"]) })
+        }
+        return nil
     }
 }

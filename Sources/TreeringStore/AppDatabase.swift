@@ -158,6 +158,32 @@ public final class AppDatabase: Sendable {
                 CREATE INDEX session_request_wall ON session_request(session_id, wall_ms DESC);
                 """)
         }
+        migrator.registerMigration("v5 rollups built on close") { db in
+            try db.execute(sql: """
+                -- Coarse buckets (10 minutes and up) are built once, from the
+                -- finer ones, after they closed; queries read finer buckets in
+                -- the place of those not built yet. A bucket of a resolution
+                -- is built when it ends at or before its 'through'.
+                CREATE TABLE rollup_built (
+                    resolution INTEGER PRIMARY KEY,
+                    through INTEGER NOT NULL
+                );
+                -- The newest upload start rolled up: buckets close behind it.
+                ALTER TABLE rollup_state ADD COLUMN newest_start REAL NOT NULL DEFAULT 0;
+                UPDATE rollup_state SET newest_start =
+                    COALESCE((SELECT MAX(start) FROM profile WHERE id <= rollup_state.rolled_up_to), 0);
+                -- Building reads one resolution's buckets in a time range across series.
+                CREATE INDEX rollup_time ON rollup(resolution, bucket);
+                """)
+            // Rows written before this were kept whole for every bucket, so
+            // those already closed count as built; open ones are rebuilt when they close.
+            let newest = try Double.fetchOne(db, sql: "SELECT newest_start FROM rollup_state WHERE id = 1") ?? 0
+            for resolution in RollupPlan.resolutions.dropFirst() {
+                try db.execute(
+                    sql: "INSERT INTO rollup_built (resolution, through) VALUES (?, ?)",
+                    arguments: [resolution, max(0, RollupPlan.closedEnd(newestStart: newest, resolution: resolution))])
+            }
+        }
         return migrator
     }
 }

@@ -12,8 +12,4 @@ struct RollupKey: Hashable, Sendable {
     var resolution: Int64
     var bucket: Int64
 
-    /// The same series one resolution up.
-    func parent(_ resolution: Int64) -> RollupKey {
-        RollupKey(series: series, resolution: resolution, bucket: bucket / resolution * resolution)
-    }
 }

@@ -50,6 +50,9 @@ struct DayBench: AsyncParsableCommand {
     @Option(help: "Fresh openings of the database for the cold readings.")
     var coldRuns = 3
 
+    @Flag(help: "Measure the rollup path only, without the naive baseline (for profiling it).")
+    var noNaive = false
+
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 42
 
@@ -89,7 +92,7 @@ struct DayBench: AsyncParsableCommand {
             ingest = try await Self.ingest(day: day, path: path, clients: clients, generator: generator)
         }
         let size = try await Self.databaseSize(path: path)
-        let queries = ingestOnly ? [] : try await queryCases(generator).asyncMap { try await Self.measure($0, path: path, runs: runs, coldRuns: coldRuns) }
+        let queries = ingestOnly ? [] : try await queryCases(generator).asyncMap { try await Self.measure($0, path: path, runs: runs, coldRuns: coldRuns, naive: !noNaive) }
 
         say("\n## Results (\(ProcessInfo.processInfo.activeProcessorCount) cores)\n")
         if let ingest { say(ingest.table(day: day, clients: clients)) }
@@ -355,7 +358,7 @@ struct DayBench: AsyncParsableCommand {
     /// Cold: the first query on a freshly opened `AppDatabase` (new SQLite
     /// connections, so an empty page cache; the OS file cache is not dropped).
     /// Warm: repeated on the same connection pool.
-    static func measure(_ c: QueryCase, path: String, runs: Int, coldRuns: Int) async throws -> QueryResult {
+    static func measure(_ c: QueryCase, path: String, runs: Int, coldRuns: Int, naive measureNaive: Bool) async throws -> QueryResult {
         say("query \(c.name):")
         var cold: [Double] = [], warm: [Double] = []
         var db: AppDatabase!
@@ -373,6 +376,11 @@ struct DayBench: AsyncParsableCommand {
         }
         say(String(format: "  rollups: cold p50 %.1f ms, warm p50 %.1f ms; %d nodes, %d samples",
                      Measure.percentile(cold, 0.5) * 1000, Measure.percentile(warm, 0.5) * 1000, tree.tree.nodeCount, tree.tree.totalCount))
+        guard measureNaive else {
+            return QueryResult(
+                name: c.name, cold: cold, warm: warm, naiveCold: [], naiveWarm: [],
+                nodes: tree.tree.nodeCount, samples: tree.tree.totalCount, same: false)
+        }
         // The naive baseline: fewer repetitions when slow.
         var naiveCold: [Double] = [], naiveWarm: [Double] = []
         var naive: LoadedTree!
@@ -426,7 +434,7 @@ struct DayBench: AsyncParsableCommand {
             let nc = Measure.percentile(r.naiveCold, 0.5), nw = Measure.percentile(r.naiveWarm, 0.5)
             out += "| \(r.name) | \(Measure.ms(c)) | \(Measure.ms(w)) | \(Measure.ms(nc)) | \(Measure.ms(nw)) "
             out += String(format: "| %.0fx / %.0fx ", nc / c, nw / w)
-            out += "| \(r.nodes), \(r.samples) | \(r.same ? "yes" : "NO") |\n"
+            out += "| \(r.nodes), \(r.samples) | \(r.naiveWarm.isEmpty ? "not compared" : r.same ? "yes" : "NO") |\n"
         }
         return out
     }

@@ -92,7 +92,24 @@ func stacksOf(_ tree: CallTree) -> [[Int32]: Int64] {
         let fromStackBlob = try StackBlobCodec.decode(StackBlobCodec.encode(tree))
         #expect(stacksOf(fromTreeBlob) == reference(stacks))
         #expect(stacksOf(fromStackBlob) == reference(stacks))
-        #expect(fromTreeBlob.totals == tree.totals)
+        #expect(totalsByPath(fromTreeBlob) == totalsByPath(tree))
+        // One canonical order: the same stacks added in another order encode
+        // to the same bytes, and so does the decoded tree.
+        var reversed = CallTree()
+        for (s, c) in stacks.reversed() { reversed.add(stack: s, count: c) }
+        #expect(TreeBlobCodec.encode(reversed) == TreeBlobCodec.encode(tree))
+        #expect(TreeBlobCodec.encode(fromTreeBlob) == TreeBlobCodec.encode(tree))
+    }
+
+    /// Each node's total, keyed by its path of frames.
+    func totalsByPath(_ tree: CallTree) -> [[Int32]: Int64] {
+        var paths = [[Int32]](repeating: [], count: tree.nodeCount)
+        var out: [[Int32]: Int64] = [[]: tree.totalCount]
+        for i in 1..<tree.nodeCount {
+            paths[i] = paths[Int(tree.parents[i])] + [tree.frames[i]]
+            out[paths[i]] = tree.totals[i]
+        }
+        return out
     }
 
     /// Queries and rollups merge stored trees straight from their bytes: the

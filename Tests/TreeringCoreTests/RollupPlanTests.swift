@@ -26,6 +26,35 @@ import Testing
         }
     }
 
+    @Test func bucketsNotBuiltYetAreReadAsFinerOnes() {
+        var rng = SplitMix(state: 7)
+        for _ in 0..<300 {
+            let from = 1_732_406_400 + Double(rng.next(below: 4 * 86_400)) + 0.5
+            let until = from + Double(rng.next(below: 3 * 86_400))
+            let newest = from + Double(rng.next(below: 3 * 86_400))
+            var built: [Int64: Int64] = [:]
+            for r in RollupPlan.resolutions.dropFirst() { built[r] = RollupPlan.closedEnd(newestStart: newest, resolution: r) }
+            let plan = RollupPlan(from: from, until: until, builtThrough: built)
+            var pieces = plan.runs.map { (Double($0.start), Double($0.end)) } + plan.slivers.map { ($0.from, $0.until) }
+            pieces.sort { $0.0 < $1.0 }
+            var at = from
+            for (a, b) in pieces {
+                #expect(a == at)
+                at = b
+            }
+            #expect(at == until || pieces.isEmpty)
+            for run in plan.runs where run.resolution > 60 { #expect(run.end <= built[run.resolution]!) }
+        }
+        // The last, open hour of a day becomes 10-minute and minute buckets.
+        let start: Double = 1_732_406_400
+        let plan = RollupPlan(from: start, until: start + 86_400, builtThrough: [600: Int64(start) + 86_400 - 600, 3_600: Int64(start) + 82_800, 86_400: Int64(start)])
+        #expect(plan.runs == [
+            .init(resolution: 3_600, start: Int64(start), count: 23),
+            .init(resolution: 600, start: Int64(start) + 82_800, count: 5),
+            .init(resolution: 60, start: Int64(start) + 85_800, count: 10),
+        ])
+    }
+
     @Test func anUnalignedDayIsAboutFiftyReads() {
         let plan = RollupPlan(from: 1_732_460_123.4, until: 1_732_460_123.4 + 86_400)
         #expect(plan.bucketCount < 60)

@@ -71,11 +71,15 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
         LabelFilter(["transaction": ["no such route"]]),
     ]
 
-    @Test(arguments: [1, 2, 3] as [UInt64])
-    func mergedTreeOfARangeEqualsTheMergeOfItsUploads(seed: UInt64) async throws {
+    /// Uploads in random order (most arrive after their buckets closed, so
+    /// they are added to built rows) and in time order (buckets are built
+    /// from minutes as they close).
+    @Test(arguments: [(1, false), (2, false), (3, true), (4, true)] as [(UInt64, Bool)])
+    func mergedTreeOfARangeEqualsTheMergeOfItsUploads(seed: UInt64, inTimeOrder: Bool) async throws {
         let tmp = try TemporaryDatabase()
         let db = try tmp.open()
-        let data = RandomUploads(seed: seed, count: 400)
+        var data = RandomUploads(seed: seed, count: 400)
+        if inTimeOrder { data.profiles.sort { $0.metadata.start < $1.metadata.start } }
         var rng = SplitMix(state: seed &* 77)
         for (i, profile) in data.profiles.enumerated() {
             _ = try await db.saveProfile(profile)
@@ -108,16 +112,56 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
                 #expect(stacks(try await db.queryTree(query)) == data.expected(query), "rolled \(from)..<\(until) \(filter)")
             }
         }
+        // Hours and days were built from minutes, up to the close behind the newest upload.
+        let newest = data.profiles.map(\.metadata.start).max()!
+        let built = try await db.writer.read { db in try AppDatabase.builtThrough(db) }
+        for resolution in RollupPlan.resolutions.dropFirst() {
+            #expect(built[resolution] == RollupPlan.closedEnd(newestStart: newest, resolution: resolution))
+        }
+        let hourRows = try await db.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rollup WHERE resolution = 3600")! }
+        #expect(hourRows > 50)
+        // Late uploads, into buckets already built, are counted too.
+        let late = RandomUploads(seed: seed &+ 1_000, count: 40)
+        for p in late.profiles { _ = try await db.saveProfile(p) }
+        while try await db.rollUp(batch: 7) > 0 {}
+        data.profiles += late.profiles
+        for (from, until) in ranges.prefix(8) {
+            for filter in Self.filters.prefix(3) {
+                let query = AppQuery(app: "shop", from: from, until: until, filter: filter)
+                #expect(stacks(try await db.queryTree(query)) == data.expected(query), "late \(from)..<\(until) \(filter)")
+            }
+        }
         #expect(try await db.queryTree(AppQuery(app: "nope", from: 0, until: 1e10)) == nil)
+    }
+
+    @Test func largeQueriesMergeInTwoHalvesToTheSameTree() async throws {
+        let tmp = try TemporaryDatabase()
+        let db = try tmp.open()
+        for p in RandomUploads(seed: 11, count: 150).profiles { _ = try await db.saveProfile(p) }
+        try await db.rollUp()
+        let blobs = try await db.writer.read { db in try Data.fetchAll(db, sql: "SELECT tree FROM profile_tree") }
+        func paths(_ tree: CallTree) -> [[Int32]: Int64] {
+            var out: [[Int32]: Int64] = [:]
+            tree.forEachStack { out[$0] = $1 }
+            return out
+        }
+        let serial = try await AppDatabase.merge(blobs, parallelAbove: .max)
+        let halves = try await AppDatabase.merge(blobs, parallelAbove: 0)
+        #expect(serial.totalCount > 0)
+        #expect(paths(halves) == paths(serial))
+        #expect(halves.totalCount == serial.totalCount && halves.nodeCount == serial.nodeCount)
     }
 
     @Test func timelineCountsSamplesPerStepAndLabelsListWhatWasSeen() async throws {
         let tmp = try TemporaryDatabase()
         let db = try tmp.open()
-        let data = RandomUploads(seed: 9, count: 200)
+        var data = RandomUploads(seed: 9, count: 200)
+        // In time order, rolled up once: hours are built through the first
+        // quarter of the range, then 10-minute and minute rows, then raw uploads.
+        data.profiles.sort { $0.metadata.start < $1.metadata.start }
         for (i, p) in data.profiles.enumerated() {
             _ = try await db.saveProfile(p)
-            if i == 120 { try await db.rollUp() }
+            if i == 50 { try await db.rollUp() }
         }
         let from = RandomUploads.origin + 1_234.5, until = from + RandomUploads.day
         for filter in Self.filters.prefix(3) {
