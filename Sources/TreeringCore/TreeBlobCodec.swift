@@ -13,41 +13,90 @@ public enum TreeBlobCodec {
     /// `CallTree.merge(parents:frames:selfCounts:)`) instead of hashing.
     public static func encode(_ tree: CallTree, frameMap: [Int32]? = nil) -> [UInt8] {
         let n = max(tree.nodeCount, 1)
-        func stored(_ node: Int) -> Int32 { frameMap.map { $0[Int(tree.frames[node])] } ?? tree.frames[node] }
         // Children of every node in one array (counting sort by parent), each
-        // run sorted by frame id.
-        var start = [Int32](repeating: 0, count: n + 1)
-        for i in 1..<n { start[Int(tree.parents[i]) + 1] += 1 }
-        for i in 0..<n { start[i + 1] += start[i] }
-        var children = [Int32](repeating: 0, count: max(n - 1, 0))
-        var fill = start
-        for i in 1..<n {
-            let p = Int(tree.parents[i])
-            children[Int(fill[p])] = Int32(i)
-            fill[p] += 1
-        }
+        // run then sorted by stored frame id.
         var frames = [Int32](repeating: -1, count: n)
-        for i in 1..<n { frames[i] = stored(i) }
-        for p in 0..<n where start[p + 1] - start[p] > 1 {
-            children[Int(start[p])..<Int(start[p + 1])].sort { frames[Int($0)] < frames[Int($1)] }
-        }
-        var out: [UInt8] = [magic, version]
-        out.reserveCapacity(n * 5 + 8)
-        Varint.append(UInt64(tree.nodeCount), to: &out)
-        Varint.append(UInt64(tree.selfCounts[0]), to: &out)
+        var start = [Int32](repeating: 0, count: n + 1)
+        var children = [Int32](repeating: 0, count: n)
         var position = [Int32](repeating: 0, count: n)
-        var written: Int32 = 1
-        var stack: [Int32] = Array(children[Int(start[0])..<Int(start[1])].reversed())
-        while let node = stack.popLast() {
-            let i = Int(node)
-            position[i] = written
-            Varint.append(UInt64(written - position[Int(tree.parents[i])]), to: &out)
-            Varint.append(UInt64(UInt32(bitPattern: frames[i])), to: &out)
-            Varint.append(UInt64(tree.selfCounts[i]), to: &out)
-            written += 1
-            stack.append(contentsOf: children[Int(start[i])..<Int(start[i + 1])].reversed())
+        var stack: [Int32] = []
+        stack.reserveCapacity(64)
+        // At most 3 varints of 10 bytes per node, plus the header.
+        let capacity = 16 + n * 30
+        return [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
+            tree.parents.withUnsafeBufferPointer { parents in
+                tree.selfCounts.withUnsafeBufferPointer { selfs in
+                    frames.withUnsafeMutableBufferPointer { frames in
+                        start.withUnsafeMutableBufferPointer { start in
+                            children.withUnsafeMutableBufferPointer { children in
+                                position.withUnsafeMutableBufferPointer { position in
+                                    if let frameMap {
+                                        for i in 1..<n { frames[i] = frameMap[Int(tree.frames[i])] }
+                                    } else {
+                                        for i in 1..<n { frames[i] = tree.frames[i] }
+                                    }
+                                    for i in 1..<n { start[Int(parents[i]) + 1] += 1 }
+                                    for i in 0..<n { start[i + 1] += start[i] }
+                                    // `position` doubles as the fill cursor per parent here.
+                                    for i in 1..<n {
+                                        let p = Int(parents[i])
+                                        children[Int(start[p] + position[p])] = Int32(i)
+                                        position[p] += 1
+                                    }
+                                    for p in 0..<n {
+                                        let lo = Int(start[p]), hi = Int(start[p + 1])
+                                        guard hi - lo > 1 else { continue }
+                                        if hi - lo > 16 {
+                                            children[lo..<hi].sort { frames[Int($0)] < frames[Int($1)] }
+                                            continue
+                                        }
+                                        // Insertion sort: most nodes have a few children.
+                                        for j in (lo + 1)..<hi {
+                                            let c = children[j], f = frames[Int(c)]
+                                            var k = j
+                                            while k > lo && frames[Int(children[k - 1])] > f {
+                                                children[k] = children[k - 1]
+                                                k -= 1
+                                            }
+                                            children[k] = c
+                                        }
+                                    }
+                                    var pos = 0
+                                    @inline(__always) func put(_ value: UInt64) {
+                                        var v = value
+                                        while v >= 0x80 {
+                                            out[pos] = UInt8(truncatingIfNeeded: v) | 0x80
+                                            pos += 1
+                                            v >>= 7
+                                        }
+                                        out[pos] = UInt8(v)
+                                        pos += 1
+                                    }
+                                    out[0] = magic
+                                    out[1] = version
+                                    pos = 2
+                                    put(UInt64(tree.nodeCount))
+                                    put(UInt64(selfs[0]))
+                                    position[0] = 0
+                                    var next: Int32 = 1
+                                    for j in stride(from: Int(start[1]) - 1, through: Int(start[0]), by: -1) { stack.append(children[j]) }
+                                    while let node = stack.popLast() {
+                                        let i = Int(node)
+                                        position[i] = next
+                                        put(UInt64(next - position[Int(parents[i])]))
+                                        put(UInt64(UInt32(bitPattern: frames[i])))
+                                        put(UInt64(selfs[i]))
+                                        next += 1
+                                        for j in stride(from: Int(start[i + 1]) - 1, through: Int(start[i]), by: -1) { stack.append(children[j]) }
+                                    }
+                                    written = pos
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        return out
     }
 
     /// The stored tree as a `CallTree` (with its child index, ready to grow).

@@ -59,12 +59,14 @@ extension AppDatabase {
         let meta = p.profile.metadata
         let appID = try Self.appID(db, name: meta.app)
         let (frameMap, newFrames) = try Self.internFrames(db, appID: appID, frames: p.profile.frames.frames, cache: cache)
-        try db.execute(
+        // Cached statements: compiling these for every upload cost more than running them.
+        try db.cachedStatement(
             sql: """
                 INSERT INTO profile (app_id, share_token, host, pid, runtime, agent, start, "end", interval_ms,
                                      tags, threads, samples, stacks, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 appID, p.summary.shareToken, meta.host, meta.pid, meta.runtime, meta.agent, meta.start, meta.end,
                 meta.intervalMs, p.tagsJSON, p.threadsJSON, p.summary.samples, p.summary.stacks, p.summary.createdAt,
@@ -72,8 +74,7 @@ extension AppDatabase {
         let profileID = db.lastInsertedRowID
         for (i, entry) in p.trees.enumerated() {
             let seriesID = try Self.seriesID(db, appID: appID, labels: p.seriesLabels[i])
-            try db.execute(
-                sql: "INSERT INTO profile_tree (profile_id, series_id, samples, tree) VALUES (?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO profile_tree (profile_id, series_id, samples, tree) VALUES (?, ?, ?, ?)").execute(
                 arguments: [profileID, seriesID, entry.tree.totalCount, Data(TreeBlobCodec.encode(entry.tree, frameMap: frameMap))])
         }
         var saved = p.summary
@@ -82,18 +83,18 @@ extension AppDatabase {
     }
 
     static func appID(_ db: Database, name: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name = ?", arguments: [name]) { return id }
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM app WHERE name = ?"), arguments: [name]) { return id }
         try db.execute(sql: "INSERT INTO app (name) VALUES (?)", arguments: [name])
         return db.lastInsertedRowID
     }
 
     static func seriesID(_ db: Database, appID: Int64, labels: String) throws -> Int64 {
         if let id = try Int64.fetchOne(
-            db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [appID, labels])
+            db.cachedStatement(sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?"), arguments: [appID, labels])
         {
             return id
         }
-        try db.execute(sql: "INSERT INTO series (app_id, labels) VALUES (?, ?)", arguments: [appID, labels])
+        try db.cachedStatement(sql: "INSERT INTO series (app_id, labels) VALUES (?, ?)").execute(arguments: [appID, labels])
         return db.lastInsertedRowID
     }
 
