@@ -12,6 +12,11 @@ public struct FrameTable: Sendable {
 
     public var count: Int { frames.count }
 
+    public mutating func reserveCapacity(_ n: Int) {
+        frames.reserveCapacity(n)
+        ids.reserveCapacity(n)
+    }
+
     public subscript(id: Int32) -> Frame { frames[Int(id)] }
 
     /// The id of `frame`, adding it when it is new.

@@ -24,6 +24,11 @@ struct JSONScanner {
 
     var atEnd: Bool { pos >= bytes.count }
 
+    /// Goes back to a position read before (to parse a skipped value after all).
+    mutating func seek(to position: Int) {
+        pos = position
+    }
+
     @inline(__always)
     mutating func skipWhitespace() {
         while pos < bytes.count {

@@ -47,6 +47,8 @@ private struct Run {
 
     var samples = SampleTable()
     var labels = LabelTable()
+    /// Label ids by the digest of their thread and tags text (see `labelID`).
+    var labelsByText: [UInt64: (text: LabelText, id: Int32)] = [:]
     var maxFrameIndex: Int64 = -1
     var minFrameIndex: Int64 = 0
 
@@ -87,7 +89,8 @@ private struct Run {
             } else if scanner.rawEquals(key, "tags") {
                 tags = try tagObject("tags")
             } else {
-                try skipUnknown(scanner.string(key), depthUsed: 1)
+                let unknown = scanner.string(key)
+                try skipUnknown(unknown, depthUsed: 1)
             }
         }
         guard scanner.peek() == nil else {
@@ -109,9 +112,10 @@ private struct Run {
             guard i < limits.maxFrames else {
                 throw ProfileError.limit("frames", "more than \(limits.maxFrames) frames")
             }
-            let path = "frames[\(i)]"
+            // Paths name a bad field in an error; built only when one is thrown.
+            func path() -> String { "frames[\(i)]" }
             guard scanner.consume(UInt8(ascii: "{")) else {
-                throw typeError(path, "an object with name, file and line")
+                throw typeError(path(), "an object with name, file and line")
             }
             var name: String?
             var file = ""
@@ -119,19 +123,20 @@ private struct Run {
             var firstKey = true
             while let key = try scanner.nextKey(first: &firstKey) {
                 if scanner.rawEquals(key, "name") {
-                    name = try string(path + ".name")
+                    name = try string(path() + ".name")
                 } else if scanner.rawEquals(key, "file") {
-                    file = try string(path + ".file")
+                    file = try string(path() + ".file")
                 } else if scanner.rawEquals(key, "line") {
-                    line = try integer(path + ".line")
+                    line = try integer(path() + ".line")
                     guard line >= 0, line <= Int64(Int32.max) else {
-                        throw ProfileError.invalid(path + ".line", "must be an integer >= 0 (got \(line))")
+                        throw ProfileError.invalid(path() + ".line", "must be an integer >= 0 (got \(line))")
                     }
                 } else {
-                    try skipUnknown(path + "." + scanner.string(key), depthUsed: 3)
+                    let unknown = scanner.string(key)
+                    try skipUnknown(path() + "." + unknown, depthUsed: 3)
                 }
             }
-            guard let name else { throw ProfileError.missing(path + ".name") }
+            guard let name else { throw ProfileError.missing(path() + ".name") }
             uploadFrames.append(Frame(name: name, file: file, line: Int(line)))
         }
     }
@@ -158,8 +163,8 @@ private struct Run {
         }
         var count: Int64?
         var sawStack = false
-        var thread: String?
-        var sampleTags: [String: String] = [:]
+        // Where the thread and tags values are: read once per distinct text.
+        var labelText = LabelText()
         var firstKey = true
         while let key = try scanner.nextKey(first: &firstKey) {
             if scanner.rawEquals(key, "stack") {
@@ -176,19 +181,77 @@ private struct Run {
                 }
                 count = c
             } else if scanner.rawEquals(key, "thread") {
-                thread = try optionalString("samples[\(index)].thread")
+                labelText.thread = try skippedValue("samples[\(index)].thread")
             } else if scanner.rawEquals(key, "tags") {
-                sampleTags = try tagObject("samples[\(index)].tags")
+                labelText.tags = try skippedValue("samples[\(index)].tags")
             } else {
-                try skipUnknown("samples[\(index)]." + scanner.string(key), depthUsed: 3)
+                let unknown = scanner.string(key)
+                try skipUnknown("samples[\(index)]." + unknown, depthUsed: 3)
             }
         }
+        let labelID = try labelID(labelText, index)
         guard sawStack else { throw ProfileError.missing("samples[\(index)].stack") }
         guard let count else {
             samples.discardOpenSample()
             throw ProfileError.missing("samples[\(index)].count")
         }
-        samples.endSample(count: count, labelID: labels.intern(SampleLabels(thread: thread, tags: sampleTags)))
+        samples.endSample(count: count, labelID: labelID)
+    }
+
+    /// Byte ranges of a sample's `thread` and `tags` values in the input.
+    struct LabelText {
+        var thread: Range<Int>?
+        var tags: Range<Int>?
+    }
+
+    /// The range of the next value, skipped (it is read later, if at all).
+    mutating func skippedValue(_ path: @autoclosure () -> String) throws -> Range<Int> {
+        _ = scanner.peek()
+        let start = scanner.pos
+        try skipUnknown(path(), depthUsed: 3)
+        return start..<scanner.pos
+    }
+
+    /// The label id of a sample's thread and tags. A thousand samples of an
+    /// upload repeat a few dozen of them: the same text maps to the id it got
+    /// the first time (compared byte for byte), without building strings and
+    /// a dictionary for every sample.
+    mutating func labelID(_ text: LabelText, _ index: Int) throws -> Int32 {
+        let digest = FastDigest.mix(FastDigest.mix(1, bytes(text.thread)), bytes(text.tags))
+        if let seen = labelsByText[digest], sameText(seen.text, text) { return seen.id }
+        let resume = scanner.pos
+        var thread: String?
+        var tags: [String: String] = [:]
+        if let range = text.thread {
+            scanner.seek(to: range.lowerBound)
+            thread = try optionalString("samples[\(index)].thread")
+        }
+        if let range = text.tags {
+            scanner.seek(to: range.lowerBound)
+            tags = try tagObject("samples[\(index)].tags")
+        }
+        scanner.seek(to: resume)
+        let id = labels.intern(SampleLabels(thread: thread, tags: tags))
+        if labelsByText[digest] == nil { labelsByText[digest] = (text, id) }
+        return id
+    }
+
+    /// The input bytes in `range` (none for a missing value, which differs
+    /// from an empty one by the length mixed in first).
+    func bytes(_ range: Range<Int>?) -> UnsafeBufferPointer<UInt8> {
+        guard let range else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(rebasing: scanner.bytes[range])
+    }
+
+    func sameText(_ a: LabelText, _ b: LabelText) -> Bool {
+        func same(_ x: Range<Int>?, _ y: Range<Int>?) -> Bool {
+            switch (x, y) {
+            case (nil, nil): return true
+            case let (x?, y?): return x == y || scanner.bytes[x].elementsEqual(scanner.bytes[y])
+            default: return false
+            }
+        }
+        return same(a.thread, b.thread) && same(a.tags, b.tags)
     }
 
     /// Reads a stack straight into the sample table.
@@ -229,63 +292,62 @@ private struct Run {
         scanner.typeError(path, expected)
     }
 
-    mutating func string(_ path: String) throws -> String {
+    mutating func string(_ path: @autoclosure () -> String) throws -> String {
         guard scanner.peek() == UInt8(ascii: "\"") else {
-            throw typeError(path, "a string")
+            throw typeError(path(), "a string")
         }
         let raw = try scanner.rawString()
         guard raw.end - raw.start <= limits.maxStringBytes || scanner.string(raw).utf8.count <= limits.maxStringBytes else {
-            throw ProfileError.limit(path, "longer than the limit of \(limits.maxStringBytes) bytes")
+            throw ProfileError.limit(path(), "longer than the limit of \(limits.maxStringBytes) bytes")
         }
         return scanner.string(raw)
     }
 
-    mutating func optionalString(_ path: String) throws -> String? {
+    mutating func optionalString(_ path: @autoclosure () -> String) throws -> String? {
         if try scanner.consumeNull() { return nil }
-        return try string(path)
+        return try string(path())
     }
 
-    mutating func number(_ path: String) throws -> Double {
+    mutating func number(_ path: @autoclosure () -> String) throws -> Double {
         guard scanner.nextIsNumber() else {
-            throw typeError(path, "a number")
+            throw typeError(path(), "a number")
         }
         return try scanner.number()
     }
 
-    mutating func integer(_ path: String) throws -> Int64 {
+    mutating func integer(_ path: @autoclosure () -> String) throws -> Int64 {
         guard scanner.nextIsNumber() else {
-            throw typeError(path, "an integer")
+            throw typeError(path(), "an integer")
         }
         do {
             return try scanner.integer()
         } catch {
-            throw ProfileError.invalid(path, "expected an integer (\(error.message))")
+            throw ProfileError.invalid(path(), "expected an integer (\(error.message))")
         }
     }
 
-    mutating func optionalInteger(_ path: String) throws -> Int64? {
+    mutating func optionalInteger(_ path: @autoclosure () -> String) throws -> Int64? {
         if try scanner.consumeNull() { return nil }
-        return try integer(path)
+        return try integer(path())
     }
 
     /// A `{"key": "value", ...}` object of labels.
-    mutating func tagObject(_ path: String) throws -> [String: String] {
+    mutating func tagObject(_ path: @autoclosure () -> String) throws -> [String: String] {
         if try scanner.consumeNull() { return [:] }
         guard scanner.consume(UInt8(ascii: "{")) else {
-            throw typeError(path, "an object of string values")
+            throw typeError(path(), "an object of string values")
         }
         var result: [String: String] = [:]
         var first = true
         while let rawKey = try scanner.nextKey(first: &first) {
             let key = scanner.string(rawKey)
-            let keyPath = "\(path).\(key)"
-            guard !key.isEmpty else { throw ProfileError.invalid(path, "a tag key must not be empty") }
+            guard !key.isEmpty else { throw ProfileError.invalid(path(), "a tag key must not be empty") }
             guard key.utf8.count <= limits.maxStringBytes else {
-                throw ProfileError.limit(path, "a tag key is longer than the limit of \(limits.maxStringBytes) bytes")
+                throw ProfileError.limit(path(), "a tag key is longer than the limit of \(limits.maxStringBytes) bytes")
             }
-            result[key] = try string(keyPath)
+            result[key] = try string("\(path()).\(key)")
             guard result.count <= limits.maxTags else {
-                throw ProfileError.limit(path, "more than \(limits.maxTags) tags")
+                throw ProfileError.limit(path(), "more than \(limits.maxTags) tags")
             }
         }
         return result
@@ -293,10 +355,10 @@ private struct Run {
 
     /// Unknown fields are allowed (the format grows by optional fields) but
     /// may not nest deeper than the format's own shape.
-    mutating func skipUnknown(_ path: String, depthUsed: Int) throws {
+    mutating func skipUnknown(_ path: @autoclosure () -> String, depthUsed: Int) throws {
         let allowed = TreeringJSONParser.maxNesting - depthUsed
         guard try scanner.skipValue(depthAllowed: allowed) else {
-            throw ProfileError.limit(path, "JSON nested deeper than \(TreeringJSONParser.maxNesting) levels")
+            throw ProfileError.limit(path(), "JSON nested deeper than \(TreeringJSONParser.maxNesting) levels")
         }
     }
 
@@ -322,6 +384,7 @@ private struct Run {
         }
         // Identical frames become one id, so equal stacks merge.
         var table = FrameTable()
+        table.reserveCapacity(uploadFrames.count)
         let map = uploadFrames.map { table.intern($0) }
         if table.count != uploadFrames.count { samples.remapFrames(map) }
         let metadata = ProfileMetadata(

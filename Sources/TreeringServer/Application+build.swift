@@ -19,7 +19,10 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
     return Application(
         router: router,
         configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "treering"),
-        services: [RollupService(database: database, retentionSeconds: arguments.retentionSeconds, logger: logger)],
+        services: [
+            RollupService(database: database, retentionSeconds: arguments.retentionSeconds, logger: logger),
+            CheckpointService(checkpointer: try WALCheckpointer(path: arguments.databasePath), logger: logger),
+        ],
         logger: logger)
 }
 

@@ -12,9 +12,16 @@ extension AppDatabase {
     /// Stores several profiles of one request (a Pyroscope push carries one
     /// per series) in one transaction: all are kept or none is.
     public func saveProfiles(_ profiles: [Profile], now: Double = Date().timeIntervalSince1970) async throws -> [ProfileSummary] {
-        // The CPU work happens before the write transaction, which stays short.
-        let prepared = try profiles.map { try PreparedProfile($0, now: now) }
+        // The CPU work happens before the write transaction, which stays
+        // short: every upload waits for it. Once an app's frames are known
+        // (nearly every upload of a running agent), that includes mapping
+        // them to stored ids and encoding the trees.
         let cache = frameCache
+        let prepared = try profiles.map { profile in
+            var p = try PreparedProfile(profile, now: now)
+            p.encodeIfFramesAreKnown(cache)
+            return p
+        }
         let (saved, learned) = try await writer.write { db -> ([ProfileSummary], [(Int64, [(Frame, Int32)])]) in
             var saved: [ProfileSummary] = []
             var learned: [(Int64, [(Frame, Int32)])] = []
@@ -26,7 +33,10 @@ extension AppDatabase {
             return (saved, learned)
         }
         // Only committed ids enter the cache.
-        for (appID, frames) in learned { cache.remember(app: appID, frames) }
+        for (p, (appID, frames)) in zip(prepared, learned) {
+            cache.remember(app: appID, named: p.profile.metadata.app)
+            cache.remember(app: appID, frames)
+        }
         return saved
     }
 
@@ -39,6 +49,15 @@ extension AppDatabase {
         var summary: ProfileSummary
         var tagsJSON: String
         var threadsJSON: String
+        /// The app's id and each tree's blob, when every frame already had a stored id.
+        var stored: (appID: Int64, blobs: [Data])?
+
+        mutating func encodeIfFramesAreKnown(_ cache: FrameIDCache) {
+            guard let appID = cache.appID(named: profile.metadata.app),
+                let map = cache.lookupAll(app: appID, profile.frames.frames)
+            else { return }
+            stored = (appID, trees.map { Data(TreeBlobCodec.encode($0.tree, frameMap: map)) })
+        }
 
         init(_ profile: Profile, now: Double) throws {
             self.profile = profile
@@ -57,8 +76,17 @@ extension AppDatabase {
 
     static func insert(_ db: Database, _ p: PreparedProfile, cache: FrameIDCache) throws -> (ProfileSummary, Int64, [(Frame, Int32)]) {
         let meta = p.profile.metadata
-        let appID = try Self.appID(db, name: meta.app)
-        let (frameMap, newFrames) = try Self.internFrames(db, appID: appID, frames: p.profile.frames.frames, cache: cache)
+        let appID: Int64
+        let blobs: [Data]
+        var newFrames: [(Frame, Int32)] = []
+        if let stored = p.stored {
+            (appID, blobs) = stored
+        } else {
+            appID = try Self.appID(db, name: meta.app)
+            let frameMap: [Int32]
+            (frameMap, newFrames) = try Self.internFrames(db, appID: appID, frames: p.profile.frames.frames, cache: cache)
+            blobs = p.trees.map { Data(TreeBlobCodec.encode($0.tree, frameMap: frameMap)) }
+        }
         // Cached statements: compiling these for every upload cost more than running them.
         try db.cachedStatement(
             sql: """
@@ -75,7 +103,7 @@ extension AppDatabase {
         for (i, entry) in p.trees.enumerated() {
             let seriesID = try Self.seriesID(db, appID: appID, labels: p.seriesLabels[i])
             try db.cachedStatement(sql: "INSERT INTO profile_tree (profile_id, series_id, samples, tree) VALUES (?, ?, ?, ?)").execute(
-                arguments: [profileID, seriesID, entry.tree.totalCount, Data(TreeBlobCodec.encode(entry.tree, frameMap: frameMap))])
+                arguments: [profileID, seriesID, entry.tree.totalCount, blobs[i]])
         }
         var saved = p.summary
         saved.id = profileID

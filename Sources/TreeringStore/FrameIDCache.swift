@@ -7,6 +7,30 @@ import TreeringCore
 final class FrameIDCache: @unchecked Sendable {
     private let lock = NSLock()
     private var ids: [Int64: [Frame: Int32]] = [:]
+    private var apps: [String: Int64] = [:]
+
+    /// The id of the app with this name, once a commit has stored it.
+    func appID(named name: String) -> Int64? {
+        lock.withLock { apps[name] }
+    }
+
+    func remember(app: Int64, named name: String) {
+        lock.withLock { apps[name] = app }
+    }
+
+    /// The stored id of every frame, or nil unless all are known.
+    func lookupAll(app: Int64, _ frames: [Frame]) -> [Int32]? {
+        lock.withLock {
+            guard let known = ids[app] else { return frames.isEmpty ? [] : nil }
+            var map: [Int32] = []
+            map.reserveCapacity(frames.count)
+            for frame in frames {
+                guard let id = known[frame] else { return nil }
+                map.append(id)
+            }
+            return map
+        }
+    }
 
     func lookup(app: Int64, _ frames: [Frame]) -> [Int32?] {
         lock.withLock {
@@ -23,6 +47,9 @@ final class FrameIDCache: @unchecked Sendable {
     }
 
     func forget(app: Int64) {
-        lock.withLock { _ = ids.removeValue(forKey: app) }
+        lock.withLock {
+            _ = ids.removeValue(forKey: app)
+            apps = apps.filter { $0.value != app }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TreeringCore
@@ -70,6 +71,19 @@ func stacksOf(_ tree: CallTree) -> [[Int32]: Int64] {
         // b's frame 0 is a's frame 1 and the other way round.
         a.merge(b, frameMap: [1, 0])
         #expect(stacksOf(a) == [[0, 1]: 3, [1, 0]: 2])
+    }
+
+    @Test func framesAreEqualByTheirValuesHoweverTheStringsWereMade() {
+        let long = "handle_request_with_a_rather_long_name"
+        let a = Frame(name: long, file: "app/views.py", line: 12)
+        let b = Frame(name: String(decoding: Array(long.utf8), as: UTF8.self), file: "app/" + "views.py", line: 12)
+        #expect(a == b && a.hashValue == b.hashValue)
+        #expect(Set([a, b, Frame(name: long, file: "app/views.py", line: 13)]).count == 2)
+        // The digest keeps the fields apart: moving a byte across them is another frame.
+        #expect(Frame(name: "ab", file: "c") != Frame(name: "a", file: "bc"))
+        #expect(Set((0..<5_000).map { Frame(name: "f\($0 % 1_000)", file: "m.py", line: $0 / 1_000) }).count == 5_000)
+        let decoded = try? JSONDecoder().decode(Frame.self, from: Data(#"{"name":"n","file":"f","line":3}"#.utf8))
+        #expect(decoded == Frame(name: "n", file: "f", line: 3))
     }
 
     @Test func mergeUnderANodeAddsToItsAncestors() {

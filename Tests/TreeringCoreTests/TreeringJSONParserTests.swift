@@ -41,6 +41,39 @@ import Testing
         #expect(profile.labels.contains(SampleLabels(thread: "Thread-3 (process_request)", tags: ["transaction": "GET /orders/"])))
     }
 
+    /// Sample labels are read once per distinct text; the same labels
+    /// written differently, or missing, must still land where they belong.
+    @Test func sampleLabelsAreTheSameWhateverTheirText() throws {
+        let doc = #"""
+            {"format":"treering/1","app":"a","start":1,"end":2,"interval_ms":10,
+             "frames":[{"name":"f","file":"m.py","line":1}],
+             "samples":[
+              {"stack":[0],"count":1,"thread":"w","tags":{"transaction":"A"}},
+              {"stack":[0],"count":2,"thread":"w","tags":{ "transaction" : "A" }},
+              {"tags":{"transaction":"B"},"stack":[0],"count":4,"thread":"w"},
+              {"stack":[0],"count":8,"thread":"w","tags":{"transaction":"A"}},
+              {"stack":[0],"count":16,"thread":null},
+              {"stack":[0],"count":32},
+              {"stack":[0],"count":64,"thread":"w","tags":{"transaction":"A","x":"1"}},
+              {"stack":[0],"count":128,"thread":"w2","tags":{"transaction":"A"}}
+             ]}
+            """#
+        let profile = try TreeringJSONParser().parse(Array(doc.utf8))
+        var counts: [SampleLabels: Int64] = [:]
+        for (labels, tree) in profile.treesByLabels() { counts[labels, default: 0] += tree.totalCount }
+        #expect(counts == [
+            SampleLabels(thread: "w", tags: ["transaction": "A"]): 11,
+            SampleLabels(thread: "w", tags: ["transaction": "B"]): 4,
+            SampleLabels(): 48,
+            SampleLabels(thread: "w", tags: ["transaction": "A", "x": "1"]): 64,
+            SampleLabels(thread: "w2", tags: ["transaction": "A"]): 128,
+        ])
+        // A bad value is refused even after a good one.
+        let bad = doc.replacingOccurrences(of: #""count":128,"thread":"w2""#, with: #""count":128,"thread":7"#)
+        let error = #expect(throws: ProfileError.self) { try TreeringJSONParser().parse(Array(bad.utf8)) }
+        #expect(error?.message.contains("samples[7].thread") == true, "\(error?.message ?? "")")
+    }
+
     @Test func stringEscapesDecode() throws {
         let json = #"""
             {"format":"treering/1","app":"a","start":1,"end":2,"interval_ms":1,
