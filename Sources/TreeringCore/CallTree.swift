@@ -135,6 +135,30 @@ public struct CallTree: Sendable {
         lastPath.removeAll()
     }
 
+    /// The child of `parent` for `frame`, trying node `guess` first (see
+    /// `merge(parents:frames:selfCounts:)`), created when missing.
+    @inline(__always)
+    mutating func childForMerge(of parent: Int32, frame: Int32, guess: Int32) -> Int32 {
+        let g = Int(guess)
+        if g < parents.count && parents[g] == parent && frames[g] == frame { return guess }
+        return childCreating(of: parent, frame: frame)
+    }
+
+    /// Adds to a node's self count only: `TreeMerger` derives the totals
+    /// once at the end (`recomputeTotals`).
+    @inline(__always)
+    mutating func addSelf(_ node: Int32, _ count: Int64) {
+        selfCounts[Int(node)] += count
+    }
+
+    /// Totals from the self counts: children come after their parents.
+    mutating func recomputeTotals() {
+        totals = selfCounts
+        for i in stride(from: parents.count - 1, through: 1, by: -1) { totals[Int(parents[i])] += totals[i] }
+        lastStack.removeAll()
+        lastPath.removeAll()
+    }
+
     /// Builds a tree from nodes listed parents-first: `parents[i] < i`.
     /// Totals are derived; self counts are given. Used by decoders.
     public init(parents: [Int32], frames: [Int32], selfCounts: [Int64]) throws(CallTreeError) {

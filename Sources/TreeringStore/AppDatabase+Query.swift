@@ -35,9 +35,9 @@ extension AppDatabase {
     /// the smaller result is merged into the larger.
     static func merge(_ blobs: [Data], parallelAbove bytes: Int = 4_000_000) async throws -> CallTree {
         func serially(_ part: [Data]) throws -> CallTree {
-            var tree = CallTree()
-            for blob in part { try TreeBlobCodec.merge([UInt8](blob), into: &tree) }
-            return tree
+            var merger = TreeMerger()
+            for blob in part { try merger.add(blob) }
+            return merger.finish()
         }
         guard blobs.count > 1, blobs.reduce(0, { $0 + $1.count }) > bytes else { return try serially(blobs) }
         var halves: ([Data], [Data]) = ([], [])

@@ -52,13 +52,14 @@ extension AppDatabase {
                     db, sql: "SELECT 1 FROM rollup WHERE series_id = ? AND resolution = ? AND bucket = ?",
                     arguments: [series, resolution, straddling]) == true
             else { continue }
-            var tree = CallTree()
+            var merger = TreeMerger()
             for blob in try Data.fetchAll(
                 db, sql: "SELECT tree FROM rollup WHERE series_id = ? AND resolution = ? AND bucket >= ? AND bucket < ?",
                 arguments: [series, finer, straddling, straddling + resolution])
             {
-                try TreeBlobCodec.merge([UInt8](blob), into: &tree)
+                try merger.add(blob)
             }
+            let tree = merger.finish()
             if tree.totalCount == 0 {
                 try db.execute(
                     sql: "DELETE FROM rollup WHERE series_id = ? AND resolution = ? AND bucket = ?",

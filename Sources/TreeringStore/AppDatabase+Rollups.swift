@@ -140,22 +140,22 @@ extension AppDatabase {
         return built
     }
 
-    /// The new rows: each profile's tree added to its minute row (and to the
-    /// built coarser rows it falls in), then the stored rows added.
+    /// The new rows: the stored rows (first: they are the largest, and set
+    /// the node order the rest mostly follows), then each profile's tree
+    /// added to its minute row and to the built coarser rows it falls in.
     static func mergeBatch(_ batch: RollupBatch) throws -> [RollupKey: CallTree] {
-        var all: [RollupKey: CallTree] = [:]
+        var all: [RollupKey: TreeMerger] = [:]
+        for (key, blob) in batch.existing {
+            try all[key, default: TreeMerger()].add(blob)
+        }
         for t in batch.trees {
-            let bytes = [UInt8](t.blob)
             for resolution in batch.resolutions(for: t.start) {
                 let bucket = RollupPlan.floor(t.start, resolution)
-                try TreeBlobCodec.merge(bytes, into: &all[RollupKey(series: .one(t.series), resolution: resolution, bucket: bucket), default: CallTree()])
-                try TreeBlobCodec.merge(bytes, into: &all[RollupKey(series: .all(app: t.app), resolution: resolution, bucket: bucket), default: CallTree()])
+                try all[RollupKey(series: .one(t.series), resolution: resolution, bucket: bucket), default: TreeMerger()].add(t.blob)
+                try all[RollupKey(series: .all(app: t.app), resolution: resolution, bucket: bucket), default: TreeMerger()].add(t.blob)
             }
         }
-        for (key, blob) in batch.existing {
-            try TreeBlobCodec.merge([UInt8](blob), into: &all[key]!)
-        }
-        return all
+        return all.mapValues { $0.finish() }
     }
 
     // MARK: building closed buckets
@@ -168,9 +168,12 @@ extension AppDatabase {
         var written = 0
         while true {
             guard let work = try await writer.read({ db in try Self.readBuildWork(db) }) else { return written }
-            var trees: [Int64: CallTree] = [:]
-            for (series, blob) in work.finer { try TreeBlobCodec.merge([UInt8](blob), into: &trees[series, default: CallTree()]) }
-            let rows = trees.map { (series: $0.key, samples: $0.value.totalCount, blob: Data(TreeBlobCodec.encode($0.value))) }
+            var mergers: [Int64: TreeMerger] = [:]
+            for (series, blob) in work.finer { try mergers[series, default: TreeMerger()].add(blob) }
+            let rows = mergers.map { series, merger in
+                let tree = merger.finish()
+                return (series: series, samples: tree.totalCount, blob: Data(TreeBlobCodec.encode(tree)))
+            }
             let done = try await writer.write { db -> Bool in
                 guard try Self.rollupState(db).version == work.version else { return false }
                 // Rows of a bucket not built yet are stale (kept by a database

@@ -131,6 +131,7 @@ func stacksOf(_ tree: CallTree) -> [[Int32]: Int64] {
     @Test(arguments: [31, 32, 33] as [UInt64])
     func mergingStoredTreesFromTheirBytesEqualsMergingTheirStacks(seed: UInt64) throws {
         var merged = CallTree()
+        var merger = TreeMerger()
         var all: [([Int32], Int64)] = []
         for k in 0..<6 {
             let stacks = randomStacks(seed: seed &* 10 &+ UInt64(k), count: 400, frames: 30, maxDepth: 12)
@@ -138,14 +139,20 @@ func stacksOf(_ tree: CallTree) -> [[Int32]: Int64] {
             var tree = CallTree()
             for (s, c) in stacks { tree.add(stack: s, count: c) }
             try TreeBlobCodec.merge(TreeBlobCodec.encode(tree), into: &merged)
+            // TreeMerger: blobs read in one pass, one tree added as built.
+            if k == 3 { merger.add(tree) } else { try merger.add(TreeBlobCodec.encode(tree)) }
         }
         var direct = CallTree()
         for (s, c) in all { direct.add(stack: s, count: c) }
-        #expect(stacksOf(merged) == reference(all))
-        #expect(merged.totalCount == direct.totalCount)
-        var sums = merged.selfCounts   // a node's total: its own samples and all below it
-        for i in stride(from: merged.nodeCount - 1, through: 1, by: -1) { sums[Int(merged.parents[i])] += sums[i] }
-        #expect(sums == merged.totals)
+        let streamed = merger.finish()
+        for tree in [merged, streamed] {
+            #expect(stacksOf(tree) == reference(all))
+            #expect(tree.totalCount == direct.totalCount)
+            var sums = tree.selfCounts   // a node's total: its own samples and all below it
+            for i in stride(from: tree.nodeCount - 1, through: 1, by: -1) { sums[Int(tree.parents[i])] += sums[i] }
+            #expect(sums == tree.totals)
+        }
+        #expect(totalsByPath(streamed) == totalsByPath(direct))
         var fromDecoded = CallTree()
         try fromDecoded.merge(parents: [-1, 0, 0], frames: [-1, 5, 5], selfCounts: [1, 2, 3])
         #expect(stacksOf(fromDecoded) == [[5]: 5] && fromDecoded.totalCount == 6)
@@ -153,6 +160,9 @@ func stacksOf(_ tree: CallTree) -> [[Int32]: Int64] {
         var blob = TreeBlobCodec.encode(direct)
         blob.removeLast()
         #expect(throws: CallTreeError.self) { try TreeBlobCodec.merge(blob, into: &merged) }
+        var another = TreeMerger()
+        #expect(throws: CallTreeError.self) { try another.add(blob) }
+        #expect(throws: CallTreeError.self) { try another.add([0x54, 1, 3, 0, 2, 1, 1, 1, 1, 1]) }  // a parent after its child
     }
 
     @Test func damagedBlobsAreRefused() throws {
