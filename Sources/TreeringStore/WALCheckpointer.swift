@@ -4,21 +4,37 @@ import GRDB
 /// its own, so that no upload waits for it: SQLite's own checkpoint runs in
 /// the commit that crosses its threshold, and that upload (and every one
 /// queued behind the writer) waits while megabytes are copied and synced.
-/// A passive checkpoint takes no lock writers need; once the log is fully
-/// copied, the next commit starts it again from the beginning.
+///
+/// A passive checkpoint takes no lock writers need, but under steady ingest
+/// it never catches up with the last commit, and the log is only started
+/// again from its beginning once it has been copied whole: so when the log
+/// passes `restartPages`, a restart checkpoint copies the little that is
+/// left and lets the next commit start the log over (writers wait for that
+/// short step only).
 public final class WALCheckpointer: Sendable {
     private let connection: DatabaseQueue
+    let restartPages: Int
 
-    public init(path: String) throws {
+    public init(path: String, restartPages: Int = 4_096) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
         connection = try DatabaseQueue(path: path, configuration: config)
+        self.restartPages = restartPages
     }
 
-    /// Pages in the log, and how many of them are now in the database file.
+    /// Pages in the log, and how many of them are now in the database file;
+    /// nil when another checkpoint (SQLite's own, past 256 MB) was running.
     @discardableResult
-    public func checkpoint() async throws -> (logPages: Int, copied: Int) {
-        let (log, copied) = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-        return (log, copied)
+    public func checkpoint() async throws -> (logPages: Int, copied: Int)? {
+        do {
+            return try await connection.writeWithoutTransaction { db in
+                let (log, copied) = try db.checkpoint(.passive)
+                guard log >= restartPages else { return (log, copied) }
+                let restarted = try db.checkpoint(.restart)
+                return (restarted.walFrameCount, restarted.checkpointedFrameCount)
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            return nil
+        }
     }
 }
