@@ -31,6 +31,8 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA mmap_size = 68719476736")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+            // When the log starts over, its file is cut back to 64 MB.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         writer = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(writer)

@@ -135,3 +135,23 @@ let query = Frame(name: "query", file: "db.py", line: 5)
         #expect(try await db.profileTree(id: 42) == nil)
     }
 }
+
+@Suite struct WALCheckpointerTests {
+    /// The server checkpoints from its own connection: the log is copied
+    /// into the file, and the next commit starts it over. (Under steady
+    /// ingest only the restart checkpoint past the threshold gets there;
+    /// `treering-bench day` shows that, this test the contract.)
+    @Test func checkpointsCopyTheLogAndStartItOver() async throws {
+        let tmp = try TemporaryDatabase()
+        let db = try tmp.open()
+        let checkpointer = try WALCheckpointer(path: tmp.path, restartPages: 8)
+        for p in RandomUploads(seed: 3, count: 40).profiles { _ = try await db.saveProfile(p) }
+        let first = try #require(try await checkpointer.checkpoint())
+        #expect(first.logPages >= 8 && first.copied == first.logPages)
+        for p in RandomUploads(seed: 4, count: 2).profiles { _ = try await db.saveProfile(p) }
+        let second = try #require(try await checkpointer.checkpoint())
+        #expect(second.logPages > 0 && second.logPages < first.logPages, "the log started over")
+        // Nothing was lost on the way.
+        #expect(try await db.listProfiles(limit: 100).count == 42)
+    }
+}
