@@ -3,21 +3,25 @@ import Testing
 @testable import TreeringCore
 
 @Suite struct RollupPlanTests {
+    /// Runs and slivers tile [from, until) without gaps or overlaps.
+    func expectTiles(_ plan: RollupPlan, _ from: Double, _ until: Double) {
+        var pieces = plan.runs.map { (Double($0.start), Double($0.end)) } + plan.slivers.map { ($0.from, $0.until) }
+        pieces.sort { $0.0 < $1.0 }
+        var at = from
+        for (a, b) in pieces {
+            #expect(a == at)
+            at = b
+        }
+        #expect(at == until || (pieces.isEmpty && from == until))
+    }
+
     @Test func coversARangeExactlyWithFewBuckets() {
         var rng = SplitMix(state: 42)
         for _ in 0..<500 {
             let from = Double(rng.next(below: 10_000_000)) + Double(rng.next(below: 1000)) / 1000
             let until = from + Double(rng.next(below: 8 * 86_400))
             let plan = RollupPlan(from: from, until: until)
-            // Runs and slivers tile [from, until) without gaps or overlaps.
-            var pieces = plan.runs.map { (Double($0.start), Double($0.end)) } + plan.slivers.map { ($0.from, $0.until) }
-            pieces.sort { $0.0 < $1.0 }
-            var at = from
-            for (a, b) in pieces {
-                #expect(a == at)
-                at = b
-            }
-            #expect(at == until || (pieces.isEmpty && from == until))
+            expectTiles(plan, from, until)
             for run in plan.runs { #expect(run.start % run.resolution == 0 && run.count > 0) }
             for sliver in plan.slivers { #expect(sliver.until - sliver.from < 60) }
             #expect(plan.slivers.count <= 2)
@@ -35,14 +39,7 @@ import Testing
             var built: [Int64: Int64] = [:]
             for r in RollupPlan.resolutions.dropFirst() { built[r] = RollupPlan.closedEnd(newestStart: newest, resolution: r) }
             let plan = RollupPlan(from: from, until: until, builtThrough: built)
-            var pieces = plan.runs.map { (Double($0.start), Double($0.end)) } + plan.slivers.map { ($0.from, $0.until) }
-            pieces.sort { $0.0 < $1.0 }
-            var at = from
-            for (a, b) in pieces {
-                #expect(a == at)
-                at = b
-            }
-            #expect(at == until || pieces.isEmpty)
+            expectTiles(plan, from, until)
             for run in plan.runs where run.resolution > 60 { #expect(run.end <= built[run.resolution]!) }
         }
         // The last, open hour of a day becomes 10-minute and minute buckets.
