@@ -83,11 +83,7 @@ public struct CallTree: Sendable {
         var mapped = [Int32](repeating: node, count: other.nodeCount)
         for i in 1..<max(other.nodeCount, 1) {
             let frame = frameMap.map { $0[Int(other.frames[i])] } ?? other.frames[i]
-            // As in merge(parents:frames:selfCounts:): try the next node first.
-            let parent = mapped[Int(other.parents[i])]
-            let guess = Int(mapped[i - 1]) + 1
-            let node = i > 1 && guess < parents.count && parents[guess] == parent && frames[guess] == frame
-                ? Int32(guess) : childCreating(of: parent, frame: frame)
+            let node = childForMerge(of: mapped[Int(other.parents[i])], frame: frame, guess: mapped[i - 1] + 1)
             mapped[i] = node
             selfCounts[Int(node)] += other.selfCounts[i]
             totals[Int(node)] += other.totals[i]
@@ -102,41 +98,10 @@ public struct CallTree: Sendable {
         lastPath.removeAll()
     }
 
-    /// Adds a tree given as parents-first node arrays (its stored form)
-    /// without building that tree's child index. Siblings repeating a frame
-    /// simply merge.
-    public mutating func merge(parents: [Int32], frames: [Int32], selfCounts counts: [Int64]) throws(CallTreeError) {
-        let n = parents.count
-        guard n == frames.count, n == counts.count, parents.first == -1 else {
-            throw .malformed("node arrays differ in length or lack the root")
-        }
-        var subtotals = counts
-        for i in stride(from: n - 1, through: 1, by: -1) {
-            let p = Int(parents[i])
-            guard p >= 0, p < i else { throw .malformed("node \(i) has parent \(p), not an earlier node") }
-            subtotals[p] += subtotals[i]
-        }
-        var mapped = [Int32](repeating: 0, count: n)
-        for i in 1..<n {
-            // Trees stored in the same canonical order share long runs of
-            // nodes: the node after the previous one is usually the one
-            // wanted, found without a (cache-missing) hash lookup.
-            let parent = mapped[Int(parents[i])], frame = frames[i]
-            let guess = Int(mapped[i - 1]) + 1
-            let node = guess < self.parents.count && self.parents[guess] == parent && self.frames[guess] == frame
-                ? Int32(guess) : childCreating(of: parent, frame: frame)
-            mapped[i] = node
-            selfCounts[Int(node)] += counts[i]
-            totals[Int(node)] += subtotals[i]
-        }
-        selfCounts[0] += counts[0]
-        totals[0] += subtotals[0]
-        lastStack.removeAll()
-        lastPath.removeAll()
-    }
-
-    /// The child of `parent` for `frame`, trying node `guess` first (see
-    /// `merge(parents:frames:selfCounts:)`), created when missing.
+    /// The child of `parent` for `frame`, created when missing. Trees stored
+    /// in the same canonical order share long runs of nodes: the node after
+    /// the previous one (`guess`) is usually the one wanted, found without a
+    /// (cache-missing) hash lookup.
     @inline(__always)
     mutating func childForMerge(of parent: Int32, frame: Int32, guess: Int32) -> Int32 {
         let g = Int(guess)

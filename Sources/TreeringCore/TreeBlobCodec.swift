@@ -10,7 +10,7 @@ public enum TreeBlobCodec {
     /// Nodes are written in one canonical order (depth first, siblings by
     /// stored frame id), the same for every tree: merging two such trees
     /// then mostly finds each node right after the previous one (see
-    /// `CallTree.merge(parents:frames:selfCounts:)`) instead of hashing.
+    /// `TreeMerger`) instead of hashing.
     public static func encode(_ tree: CallTree, frameMap: [Int32]? = nil) -> [UInt8] {
         let n = max(tree.nodeCount, 1)
         // Children of every node in one array (counting sort by parent), each
@@ -105,40 +105,48 @@ public enum TreeBlobCodec {
         return try CallTree(parents: parents, frames: frames, selfCounts: selfs)
     }
 
-    /// Adds the stored tree to `tree` without building the stored tree's own
-    /// child index: queries and rollups merge dozens of large stored trees,
-    /// and that index was most of what decoding them cost.
-    public static func merge(_ bytes: [UInt8], into tree: inout CallTree) throws(CallTreeError) {
-        let (parents, frames, selfs) = try nodes(bytes)
-        try tree.merge(parents: parents, frames: frames, selfCounts: selfs)
-    }
-
     /// The node arrays, parents-first, as stored.
     static func nodes(_ bytes: [UInt8]) throws(CallTreeError) -> ([Int32], [Int32], [Int64]) {
-        let parsed: ([Int32], [Int32], [Int64])? = bytes.withUnsafeBufferPointer { buf in
-            guard buf.count >= 2, buf[0] == magic, buf[1] == version else { return nil }
-            var pos = 2
-            guard let n = Varint.read(buf, &pos), n >= 1, n <= UInt64(buf.count),
-                let rootSelf = Varint.read(buf, &pos)
-            else { return nil }
-            let count = Int(n)
-            var parents = [Int32](repeating: -1, count: count)
-            var frames = [Int32](repeating: -1, count: count)
-            var selfs = [Int64](repeating: 0, count: count)
-            selfs[0] = Int64(clamping: rootSelf)
-            for i in 1..<count {
-                guard let back = Varint.read(buf, &pos), back >= 1, back <= UInt64(i),
-                    let frame = Varint.read(buf, &pos), frame <= UInt64(Int32.max),
-                    let selfCount = Varint.read(buf, &pos), selfCount <= UInt64(Int64.max)
-                else { return nil }
-                parents[i] = Int32(i - Int(back))
-                frames[i] = Int32(frame)
-                selfs[i] = Int64(selfCount)
-            }
-            guard pos == buf.count else { return nil }
-            return (parents, frames, selfs)
+        var parents: [Int32] = [], frames: [Int32] = [], selfs: [Int64] = []
+        try bytes.withUnsafeBufferPointer { (buf) throws(CallTreeError) in
+            try walk(
+                buf,
+                start: { count, rootSelf in
+                    parents = [Int32](repeating: -1, count: count)
+                    frames = [Int32](repeating: -1, count: count)
+                    selfs = [Int64](repeating: 0, count: count)
+                    selfs[0] = rootSelf
+                },
+                node: { i, parent, frame, selfCount in
+                    parents[i] = Int32(parent)
+                    frames[i] = frame
+                    selfs[i] = selfCount
+                })
         }
-        guard let parsed else { throw .malformed("stored tree blob is damaged") }
-        return parsed
+        return (parents, frames, selfs)
+    }
+
+    /// Reads a stored tree, checking its form as it goes: `start` gets the
+    /// node count and the root's self count, then `node` each other node in
+    /// stored order (index, its parent's index, frame id, self count).
+    @inline(__always)
+    static func walk(
+        _ buf: UnsafeBufferPointer<UInt8>, start: (Int, Int64) -> Void, node: (Int, Int, Int32, Int64) -> Void
+    ) throws(CallTreeError) {
+        let damaged = CallTreeError.malformed("stored tree blob is damaged")
+        guard buf.count >= 2, buf[0] == magic, buf[1] == version else { throw damaged }
+        var pos = 2
+        guard let n = Varint.read(buf, &pos), n >= 1, n <= UInt64(buf.count),
+            let rootSelf = Varint.read(buf, &pos), rootSelf <= UInt64(Int64.max)
+        else { throw damaged }
+        start(Int(n), Int64(rootSelf))
+        for i in 1..<Int(n) {
+            guard let back = Varint.read(buf, &pos), back >= 1, back <= UInt64(i),
+                let frame = Varint.read(buf, &pos), frame <= UInt64(Int32.max),
+                let selfCount = Varint.read(buf, &pos), selfCount <= UInt64(Int64.max)
+            else { throw damaged }
+            node(i, i - Int(back), Int32(frame), Int64(selfCount))
+        }
+        guard pos == buf.count else { throw damaged }
     }
 }

@@ -12,26 +12,18 @@ public struct TreeMerger: Sendable {
 
     /// Adds one stored tree (`TreeBlobCodec`'s form).
     public mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) throws(CallTreeError) {
-        let damaged = CallTreeError.malformed("stored tree blob is damaged")
-        guard bytes.count >= 2, bytes[0] == TreeBlobCodec.magic, bytes[1] == TreeBlobCodec.version else { throw damaged }
-        var pos = 2
-        guard let n = Varint.read(bytes, &pos), n >= 1, n <= UInt64(bytes.count),
-            let rootSelf = Varint.read(bytes, &pos), rootSelf <= UInt64(Int64.max)
-        else { throw damaged }
-        let count = Int(n)
-        if mapped.count < count { mapped = [Int32](repeating: 0, count: count) }
-        tree.addSelf(0, Int64(rootSelf))
-        mapped[0] = 0
-        for i in 1..<count {
-            guard let back = Varint.read(bytes, &pos), back >= 1, back <= UInt64(i),
-                let frame = Varint.read(bytes, &pos), frame <= UInt64(Int32.max),
-                let selfCount = Varint.read(bytes, &pos), selfCount <= UInt64(Int64.max)
-            else { throw damaged }
-            let node = tree.childForMerge(of: mapped[i - Int(back)], frame: Int32(frame), guess: mapped[i - 1] + 1)
-            mapped[i] = node
-            tree.addSelf(node, Int64(selfCount))
-        }
-        guard pos == bytes.count else { throw damaged }
+        try TreeBlobCodec.walk(
+            bytes,
+            start: { count, rootSelf in
+                if mapped.count < count { mapped = [Int32](repeating: 0, count: count) }
+                mapped[0] = 0
+                tree.addSelf(0, rootSelf)
+            },
+            node: { i, parent, frame, selfCount in
+                let node = tree.childForMerge(of: mapped[parent], frame: frame, guess: mapped[i - 1] + 1)
+                mapped[i] = node
+                tree.addSelf(node, selfCount)
+            })
     }
 
     /// Adds one stored tree held in an array.

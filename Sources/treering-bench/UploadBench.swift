@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompressNIO
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -157,7 +158,9 @@ struct UploadBench: AsyncParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let gz = try gzip(Data(bytes), in: folder)
+        // zlib's default level, as DayBodies does.
+        var plainBody = ByteBuffer(bytes: bytes)
+        let gz = Array(try plainBody.compress(with: .gzip()).readableBytesView)
         let app = try await buildApplication(BenchArguments(databasePath: folder.appendingPathComponent("http.sqlite").path))
         try await app.test(.live) { client in
             let plain = try await Measure.medianAsync(runs: runs) {
@@ -175,17 +178,6 @@ struct UploadBench: AsyncParsableCommand {
             print("| plain JSON, \(Measure.mb(bytes.count)) | \(Measure.ms(plain)) | \(Int(Double(samples) / plain)) |")
             print("| gzip, \(Measure.mb(gz.count)) | \(Measure.ms(compressed)) | \(Int(Double(samples) / compressed)) |")
         }
-    }
-
-    func gzip(_ data: Data, in folder: URL) throws -> [UInt8] {
-        let file = folder.appendingPathComponent("upload.json")
-        try data.write(to: file)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        p.arguments = ["-k", "-6", file.path]
-        try p.run()
-        p.waitUntilExit()
-        return Array(try Data(contentsOf: folder.appendingPathComponent("upload.json.gz")))
     }
 
     func rate(_ samples: Int, _ size: Double, _ seconds: Double) -> String {
