@@ -88,3 +88,18 @@ def test_signal_mode_samples_the_main_thread():
         caller_of_hot(time.monotonic() + 0.5)
     main = [s for s in p.document["samples"] if s["thread"] == "MainThread"]
     assert any("hot_function" in names_of(p.document, s) for s in main)
+
+
+def test_a_profiled_block_leaves_no_thread_of_its_own_behind():
+    before = {t.name for t in threading.enumerate()}
+    # A server that is not there: the block still ends, and so do its threads.
+    with treering.profile(app="unit", interval_ms=5, server="http://127.0.0.1:9") as p:
+        hot_function(time.monotonic() + 0.2)
+    assert p.document is not None and p.document["samples"]
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        left = {t.name for t in threading.enumerate() if t.name.startswith("treering")} - before
+        if not left:
+            break
+        time.sleep(0.05)
+    assert not left, f"threads still running after the block: {sorted(left)}"

@@ -33,17 +33,12 @@ def profile(app: str = "python-app", interval_ms: float = 10.0, **kwargs):
     """Profiles the block with its own sampler (independent of `start()`);
     with `server=` the document is also uploaded."""
     result = Profile()
+    # Sessions record requests tagged by the middleware of `start()`'s agent,
+    # never a block's: this agent has no use for their poll thread.
+    kwargs["sessions"] = False
     agent = Agent(Config.resolve(app=app, interval_ms=interval_ms, upload_every_s=1e9, **kwargs))
     agent.start()
     try:
         yield result
     finally:
-        agent.sampler.stop()
-        if agent._thread is not None:
-            agent._stop.set()
-            agent._thread.join(timeout=2)
-        agent.running = False
-        result.document = agent.collect()
-        if agent.uploader is not None:
-            import time
-            agent.uploader.flush(deadline=time.monotonic() + 5)
+        result.document = agent.stop(flush_timeout_s=5)
