@@ -2,7 +2,6 @@
 distinct transaction names."""
 import json
 import threading
-import time
 
 import pytest
 
@@ -11,14 +10,7 @@ from treering import tagging
 from treering.config import Config
 from treering.middleware.wsgi import TreeringWSGIMiddleware
 from treering.transactions import TransactionNames
-from webservers import get, get_all, merged, samples_with, serve_wsgi, transactions_of
-
-
-def grind(seconds):
-    x, deadline = 0, time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        x += sum(range(200))
-    return x
+from webservers import get, get_all, grind, merged, samples_with, serve_wsgi, transactions_of
 
 
 def heavy_body():

@@ -2,6 +2,7 @@
 (notes/session-contract.md): the agent learns sessions by polling and from
 ingest answers, records only the requests of the session's transaction,
 sends one document per request, and stops at once on a 409."""
+import contextlib
 import gzip
 import http.server
 import json
@@ -15,7 +16,7 @@ import treering
 from format_check import check
 from treering.middleware.wsgi import TreeringWSGIMiddleware
 from treering.sessions import Session, Sessions
-from webservers import get, get_all, serve_asgi, serve_wsgi, wait_for
+from webservers import get, get_all, grind, serve_asgi, serve_wsgi, wait_for
 
 import django_site
 import fastapi_site
@@ -101,13 +102,6 @@ def fake():
     server.server_close()
 
 
-def grind(seconds):
-    x, deadline = 0, time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        x += sum(range(200))
-    return x
-
-
 def heavy_work():
     return grind(0.15)
 
@@ -135,24 +129,30 @@ def start_agent(fake, **kwargs):
     return treering.start(app="shop", server=fake.url, interval_ms=10, upload_every_s=60, **kwargs)
 
 
-def test_a_session_records_exactly_its_transactions_requests(fake):
-    session = fake.add(7, "GET /heavy", requests=3)
+@contextlib.contextmanager
+def agent_in_session(fake):
+    """The agent, once it has learnt the stand-in server's sessions; stopped after."""
     agent = start_agent(fake)
     try:
-        assert wait_for(lambda: "GET /heavy" in agent.sessions.by_transaction)
-        with serve_wsgi(TreeringWSGIMiddleware(app)) as url:
-            get_all([f"{url}/heavy", f"{url}/light", f"{url}/heavy", f"{url}/light", f"{url}/light"])
-            assert wait_for(lambda: len(session["posts"]) >= 2)
-            get_all([f"{url}/heavy"] * 3)
-            assert wait_for(lambda: session["count"] == 3)
-            # Done: the agent stops recording at once, whatever comes next.
-            assert wait_for(lambda: not agent.sessions.by_transaction)
-            posts = len(session["posts"])
-            get_all([f"{url}/heavy"] * 2)
-            time.sleep(1.2)
-            assert len(session["posts"]) == posts
+        assert wait_for(lambda: agent.sessions.by_transaction)
+        yield agent
     finally:
         treering.stop()
+
+
+def test_a_session_records_exactly_its_transactions_requests(fake):
+    session = fake.add(7, "GET /heavy", requests=3)
+    with agent_in_session(fake) as agent, serve_wsgi(TreeringWSGIMiddleware(app)) as url:
+        get_all([f"{url}/heavy", f"{url}/light", f"{url}/heavy", f"{url}/light", f"{url}/light"])
+        assert wait_for(lambda: len(session["posts"]) >= 2)
+        get_all([f"{url}/heavy"] * 3)
+        assert wait_for(lambda: session["count"] == 3)
+        # Done: the agent stops recording at once, whatever comes next.
+        assert wait_for(lambda: not agent.sessions.by_transaction)
+        posts = len(session["posts"])
+        get_all([f"{url}/heavy"] * 2)
+        time.sleep(1.2)
+        assert len(session["posts"]) == posts
     assert posts <= 5   # never more than the heavy requests served while it was open
     ids = set()
     for doc in session["docs"]:
@@ -173,19 +173,14 @@ def test_a_session_records_exactly_its_transactions_requests(fake):
 def test_a_409_stops_the_session_even_if_the_server_still_lists_it(fake):
     session = fake.add(8, "GET /heavy", refuse=True)
     fake.keep_listing = True
-    agent = start_agent(fake)
-    try:
-        assert wait_for(lambda: agent.sessions.by_transaction)
-        with serve_wsgi(TreeringWSGIMiddleware(app)) as url:
-            get(f"{url}/heavy")
-            assert wait_for(lambda: len(session["posts"]) == 1)
-            assert wait_for(lambda: not agent.sessions.by_transaction)
-            polls = fake.polls
-            assert wait_for(lambda: fake.polls >= polls + 2)   # the stale list came back: ignored
-            get_all([f"{url}/heavy"] * 3)
-            time.sleep(1.2)
-    finally:
-        treering.stop()
+    with agent_in_session(fake) as agent, serve_wsgi(TreeringWSGIMiddleware(app)) as url:
+        get(f"{url}/heavy")
+        assert wait_for(lambda: len(session["posts"]) == 1)
+        assert wait_for(lambda: not agent.sessions.by_transaction)
+        polls = fake.polls
+        assert wait_for(lambda: fake.polls >= polls + 2)   # the stale list came back: ignored
+        get_all([f"{url}/heavy"] * 3)
+        time.sleep(1.2)
     assert len(session["posts"]) == 1
     assert not agent.sessions.by_transaction
 
@@ -207,14 +202,9 @@ def test_sessions_are_learnt_from_ingest_answers_when_polls_fail(fake):
 
 def test_a_request_shorter_than_the_interval_is_sent_with_no_samples(fake):
     session = fake.add(10, "GET /fast", requests=1, interval_ms=1000)
-    agent = start_agent(fake)
-    try:
-        assert wait_for(lambda: agent.sessions.by_transaction)
-        with serve_wsgi(TreeringWSGIMiddleware(app)) as url:
-            get(f"{url}/fast")
-            assert wait_for(lambda: session["count"] == 1)
-    finally:
-        treering.stop()
+    with agent_in_session(fake), serve_wsgi(TreeringWSGIMiddleware(app)) as url:
+        get(f"{url}/fast")
+        assert wait_for(lambda: session["count"] == 1)
     doc = session["docs"][0]
     assert doc["samples"] == [] and check(doc) == []
     assert doc["tags"]["transaction"] == "GET /fast"
@@ -222,16 +212,11 @@ def test_a_request_shorter_than_the_interval_is_sent_with_no_samples(fake):
 
 def test_asgi_session_keeps_only_its_tasks_samples(fake):
     session = fake.add(11, "GET /alpha/{n}", requests=2, interval_ms=2)
-    agent = start_agent(fake)
-    try:
-        assert wait_for(lambda: agent.sessions.by_transaction)
-        with serve_asgi(fastapi_site.build(seconds=0.5)) as url:
-            answers = get_all([f"{url}/alpha/1", f"{url}/beta/1", f"{url}/alpha/2", f"{url}/beta/2",
-                               f"{url}/pool/1"])
-            assert {status for status, _ in answers} == {200}
-            assert wait_for(lambda: session["count"] == 2)
-    finally:
-        treering.stop()
+    with agent_in_session(fake), serve_asgi(fastapi_site.build(seconds=0.5)) as url:
+        answers = get_all([f"{url}/alpha/1", f"{url}/beta/1", f"{url}/alpha/2", f"{url}/beta/2",
+                           f"{url}/pool/1"])
+        assert {status for status, _ in answers} == {200}
+        assert wait_for(lambda: session["count"] == 2)
     for doc in session["docs"]:
         names = names_in(doc)
         assert "alpha_spin" in names
@@ -242,14 +227,9 @@ def test_asgi_session_keeps_only_its_tasks_samples(fake):
 
 def test_asgi_session_of_a_sync_endpoint_samples_its_worker_thread(fake):
     session = fake.add(12, "GET /pool/{n}", requests=1, interval_ms=2)
-    agent = start_agent(fake)
-    try:
-        assert wait_for(lambda: agent.sessions.by_transaction)
-        with serve_asgi(fastapi_site.build(seconds=0.4)) as url:
-            get_all([f"{url}/pool/1", f"{url}/alpha/1"])
-            assert wait_for(lambda: session["count"] == 1)
-    finally:
-        treering.stop()
+    with agent_in_session(fake), serve_asgi(fastapi_site.build(seconds=0.4)) as url:
+        get_all([f"{url}/pool/1", f"{url}/alpha/1"])
+        assert wait_for(lambda: session["count"] == 1)
     names = names_in(session["docs"][0])
     assert "pool_spin" in names and "alpha_spin" not in names
 
@@ -273,16 +253,11 @@ def test_a_session_past_its_until_is_over_at_once():
 
 def test_a_django_session_records_the_requests_of_its_url_pattern(fake):
     session = fake.add(13, "GET orders/<int:pk>/", requests=2, interval_ms=2)
-    agent = start_agent(fake)
-    try:
-        assert wait_for(lambda: agent.sessions.by_transaction)
-        with serve_wsgi(django_site.application) as url:
-            answers = get_all([f"{url}/orders/1/?s=0.15", f"{url}/light/", f"{url}/orders/22/?s=0.15",
-                               f"{url}/api/items/3/", f"{url}/health/"])
-            assert {status for status, _ in answers} == {200}
-            assert wait_for(lambda: session["count"] == 2)
-    finally:
-        treering.stop()
+    with agent_in_session(fake), serve_wsgi(django_site.application) as url:
+        answers = get_all([f"{url}/orders/1/?s=0.15", f"{url}/light/", f"{url}/orders/22/?s=0.15",
+                           f"{url}/api/items/3/", f"{url}/health/"])
+        assert {status for status, _ in answers} == {200}
+        assert wait_for(lambda: session["count"] == 2)
     for doc in session["docs"]:
         assert check(doc) == []
         assert doc["tags"]["transaction"] == "GET orders/<int:pk>/"
@@ -296,15 +271,10 @@ def test_an_asgi_session_follows_its_request_into_tasks_it_starts(fake):
     # @app.middleware("http") runs the endpoint in a task of its own, and a
     # streamed body is made in another: both are the request's.
     session = fake.add(14, "GET /stream/{n}", requests=1, interval_ms=2)
-    agent = start_agent(fake)
-    try:
-        assert wait_for(lambda: agent.sessions.by_transaction)
-        with serve_asgi(fastapi_site.build(seconds=0.3, http_middleware=True)) as url:
-            answers = get_all([f"{url}/stream/1", f"{url}/beta/1"])
-            assert {status for status, _ in answers} == {200}
-            assert wait_for(lambda: session["count"] == 1)
-    finally:
-        treering.stop()
+    with agent_in_session(fake), serve_asgi(fastapi_site.build(seconds=0.3, http_middleware=True)) as url:
+        answers = get_all([f"{url}/stream/1", f"{url}/beta/1"])
+        assert {status for status, _ in answers} == {200}
+        assert wait_for(lambda: session["count"] == 1)
     names = names_in(session["docs"][0])
     assert "stream_chunk" in names and "beta_spin" not in names, names
 

@@ -3,22 +3,15 @@
 request into its own series on the server."""
 from __future__ import annotations
 
-import os
 import threading
 
+from .config import Config
+
 OTHER = "other"
-DEFAULT_LIMIT = 200
-
-
-def _limit_from_env() -> int:
-    try:
-        return max(0, int(os.environ.get("TREERING_MAX_TRANSACTIONS") or DEFAULT_LIMIT))
-    except ValueError:
-        return DEFAULT_LIMIT
 
 
 class TransactionNames:
-    def __init__(self, limit: int = DEFAULT_LIMIT):
+    def __init__(self, limit: int = Config.max_transactions):
         self.limit = limit
         self.seen: set = set()
         self._lock = threading.Lock()
@@ -37,8 +30,8 @@ class TransactionNames:
 
 
 # Process-wide: middleware of every kind shares one cap. The agent sets the
-# limit from its config when it starts.
-names = TransactionNames(_limit_from_env())
+# limit from its config (keyword, then TREERING_MAX_TRANSACTIONS) when it starts.
+names = TransactionNames()
 
 
 def configure(limit: int) -> None:
