@@ -4,7 +4,7 @@
 // value, then view/focus/q), so reloading or sending the link gives the same
 // picture; "Copy link" stores the query under a token for a link that keeps
 // its absolute range.
-import { createTreePage } from "./tree-page.js";
+import { createTreePage, fetchJSON } from "./tree-page.js";
 import { renderTimeline } from "./timeline.js";
 import { renderFilters } from "./filters.js";
 import { offerTransactions, wireSessions } from "./sessions-panel.js";
@@ -130,16 +130,6 @@ function notice(q) {
   } else box.hidden = true;
 }
 
-async function json(url) {
-  const r = await fetch(url);
-  if (!r.ok) {
-    let message = `${r.status}`;
-    try { message = (await r.json()).error.message; } catch { /* not JSON */ }
-    throw new Error(message);
-  }
-  return r.json();
-}
-
 async function load() {
   const ticket = ++loading;
   const q = absolute(query);
@@ -151,9 +141,9 @@ async function load() {
   const base = "/api/v1/apps/" + encodeURIComponent(app);
   try {
     const [tree, timeline, labels] = await Promise.all([
-      json("/api/v1/query?" + appQuery),
-      json(base + "/timeline?" + apiParams(q)),
-      json(base + "/labels?" + apiParams(q, false)),
+      fetchJSON("/api/v1/query?" + appQuery),
+      fetchJSON(base + "/timeline?" + apiParams(q)),
+      fetchJSON(base + "/labels?" + apiParams(q, false)),
     ]);
     if (ticket !== loading) return;
     shown = q;

@@ -1,7 +1,7 @@
 // A targeted session's page: progress while it runs (polled, no reload), the
 // merged tree of its requests, and the requests slowest first, each opening
 // its own tree (`?request=` in the URL, so a link reopens the same one).
-import { createTreePage, el } from "./tree-page.js";
+import { createTreePage, el, fetchJSON } from "./tree-page.js";
 
 const main = document.getElementById("profile");
 const pollMs = 1000;
@@ -30,16 +30,6 @@ function left(seconds) {
   if (seconds <= 0) return "time is up";
   const m = Math.floor(seconds / 60), s = Math.floor(seconds % 60);
   return (m ? `${m} min ` : "") + `${s} s left`;
-}
-
-async function json(url, init) {
-  const r = await fetch(url, init);
-  if (!r.ok) {
-    let message = `${r.status}`;
-    try { message = (await r.json()).error.message; } catch { /* not JSON */ }
-    throw new Error(message);
-  }
-  return r.json();
 }
 
 function status(s) {
@@ -92,7 +82,7 @@ async function drawTree(force = false) {
   if (selected && !one) selected = "";    // not (yet) in the list: show them all
   const key = one ? `r:${selected}` : `all:${session.count}:${session.state}`;
   if (!force && key === drawn) return;
-  const tree = await json(one ? one.tree_url : session.tree_url);
+  const tree = await fetchJSON(one ? one.tree_url : session.tree_url);
   drawn = key;
   const rows = [["app", session.app], ["transaction", session.transaction],
     ["requests", `${session.count} of ${session.requests}`], ["state", session.state],
@@ -107,7 +97,7 @@ async function drawTree(force = false) {
 async function refresh() {
   clearTimeout(timer);
   try {
-    session = await json(main.dataset.sessionUrl);
+    session = await fetchJSON(main.dataset.sessionUrl);
     status(session);
     requestsTable(session);
     await drawTree();
@@ -122,11 +112,14 @@ async function refresh() {
 }
 
 document.getElementById("session-stop").addEventListener("click", async () => {
+  // Its own box: the next successful poll clears the load error at once.
+  const box = document.getElementById("stop-error");
   try {
-    await json(`/api/v1/sessions/${session.id}/stop`, { method: "POST" });
+    await fetchJSON(`/api/v1/sessions/${session.id}/stop`, { method: "POST" });
+    box.hidden = true;
   } catch (e) {
-    document.getElementById("error").textContent = `Could not stop the session: ${e.message}`;
-    document.getElementById("error").hidden = false;
+    box.textContent = `Could not stop the session: ${e.message}`;
+    box.hidden = false;
   }
   refresh();
 });

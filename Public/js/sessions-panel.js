@@ -1,7 +1,7 @@
 // The app page's targeted sessions: a form to profile the next N requests of
 // one transaction (chosen from those seen in the range shown) and the app's
 // recent sessions with their progress. Starting one opens its page.
-import { el } from "./tree-page.js";
+import { el, fetchJSON } from "./tree-page.js";
 
 function describe(s) {
   return `${s.count} of ${s.requests} requests, ${s.state}`;
@@ -52,11 +52,9 @@ export function wireSessions(app) {
     const button = document.getElementById("session-start");
     button.disabled = true;
     try {
-      const r = await fetch("/api/v1/apps/" + encodeURIComponent(app) + "/sessions", {
+      const answer = await fetchJSON("/api/v1/apps/" + encodeURIComponent(app) + "/sessions", {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       });
-      const answer = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(answer.error ? answer.error.message : `${r.status}`);
       location.assign(answer.url);
     } catch (err) {
       error.textContent = `Could not start the session: ${err.message}`;

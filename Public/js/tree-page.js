@@ -15,6 +15,17 @@ export function el(tag, text, cls) {
   return e;
 }
 
+/** Fetches JSON; a refusal throws with the server's error message. */
+export async function fetchJSON(url, init) {
+  const r = await fetch(url, init);
+  if (!r.ok) {
+    let message = `${r.status}`;
+    try { message = (await r.json()).error.message; } catch { /* not JSON */ }
+    throw new Error(message);
+  }
+  return r.json();
+}
+
 export function pct(x) { return x === 0 || !isFinite(x) ? "0%" : (100 * x).toFixed(x < 0.001 ? 3 : 1) + "%"; }
 
 /** Reads view, focus and search from the URL. */

@@ -53,6 +53,9 @@ enum AppQueryParameters {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
     }
 
+    /// The app's dashboard page.
+    static func pagePath(app: String) -> String { "/apps/" + escape(app) }
+
     static func escape(_ s: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")

@@ -46,8 +46,7 @@ struct IngestController<Context: RequestContext> {
     /// Content-Type; formats without their own metadata take it from the query.
     func parser(for request: Request) throws -> any ProfileParser {
         let query = request.uri.queryParameters
-        let contentType = request.headers[.contentType]?.split(separator: ";").first
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let contentType = request.mediaType
         let format: UploadFormat
         if let name = query.get("format") {
             guard let known = UploadFormat(name: name) else {

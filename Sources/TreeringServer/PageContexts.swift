@@ -120,7 +120,7 @@ struct SessionPage {
         title = "\(session.app) · session \(session.id)"
         id = String(session.id)
         app = session.app
-        app_url = "/apps/" + AppQueryParameters.escape(session.app)
+        app_url = AppQueryParameters.pagePath(app: session.app)
         api_url = "/api/v1/sessions/" + (shared ? session.shareToken : String(session.id))
         share_path = "/s/\(session.shareToken)"
     }

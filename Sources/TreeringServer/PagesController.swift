@@ -40,7 +40,7 @@ struct PagesController<Context: RequestContext> {
             apps: apps.map {
                 .init(
                     name: $0.name, profiles: $0.profiles, samples: $0.samples,
-                    last_seen: Formatting.iso8601($0.lastSeen), url: "/apps/\(AppQueryParameters.escape($0.name))")
+                    last_seen: Formatting.iso8601($0.lastSeen), url: AppQueryParameters.pagePath(app: $0.name))
             },
             profiles: profiles.map { p in
                 .init(

@@ -2,11 +2,16 @@ import Foundation
 import Hummingbird
 
 extension Parameters {
-    /// The route's `:app`, percent-decoded: app names may hold `/` and spaces,
-    /// which a path carries as `%2F` and `%20`, and Hummingbird leaves path
-    /// parameters as they came.
+    /// The route's `:app`, percent-decoded (see `decoded`).
     func app() throws -> String {
-        guard let raw = get("app") else { throw APIError.notFound("app") }
-        return raw.removingPercentEncoding ?? raw
+        guard let app = decoded("app") else { throw APIError.notFound("app") }
+        return app
+    }
+
+    /// A path parameter, percent-decoded: app names and request ids may hold
+    /// `/` and spaces, which a path carries as `%2F` and `%20`, and
+    /// Hummingbird leaves path parameters as they came.
+    func decoded(_ name: String) -> String? {
+        get(name).map { $0.removingPercentEncoding ?? $0 }
     }
 }

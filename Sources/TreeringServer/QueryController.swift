@@ -47,7 +47,7 @@ struct QueryController<Context: RequestContext> {
                 AppJSON(
                     name: $0.name, profiles: $0.profiles, samples: $0.samples, firstSeen: $0.firstSeen,
                     lastSeen: $0.lastSeen, hosts: $0.hosts,
-                    url: "/apps/\(AppQueryParameters.escape($0.name))")
+                    url: AppQueryParameters.pagePath(app: $0.name))
             }))
     }
 

@@ -31,8 +31,7 @@ struct SessionsController<Context: RequestContext> {
         let parser = SessionSpecParser(limits: sessionLimits, maxTransactionBytes: limits.profile.maxStringBytes)
         let spec: SessionSpec
         do {
-            let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-            spec = contentType == "application/x-www-form-urlencoded"
+            spec = request.mediaType == "application/x-www-form-urlencoded"
                 ? try parser.parse(form: FormQuery.pairs(String(decoding: body, as: UTF8.self)))
                 : try parser.parse(json: body)
         } catch {
@@ -92,8 +91,7 @@ struct SessionsController<Context: RequestContext> {
 
     @Sendable func requestTree(request: Request, context: Context) async throws -> RawResponse {
         let session = try await database.session(named: context.parameters)
-        let raw = context.parameters.get("request") ?? ""
-        let name = raw.removingPercentEncoding ?? raw
+        let name = context.parameters.decoded("request") ?? ""
         guard let tree = try await database.sessionRequestTree(id: session.id, request: name) else {
             throw APIError.notFound("request \(name.prefix(64)) of session \(session.id)")
         }
