@@ -23,7 +23,7 @@ def test_samples_of_each_view_carry_its_url_pattern():
 
     heavy = transactions_of(samples_with(doc, "crunch_order"))
     assert set(heavy) == {HEAVY}, heavy          # one name for three URLs, none missing it
-    assert heavy[HEAVY] >= 60
+    assert heavy[HEAVY] >= 30   # 3 x 0.4 s at 5 ms; a floor, not a rate: CI machines are loaded
 
     light = transactions_of(samples_with(doc, "tally_light"))
     assert light and set(light) <= {"GET light/", "GET api/items/<int:pk>/"}, light

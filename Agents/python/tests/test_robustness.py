@@ -118,19 +118,21 @@ def test_a_django_view_that_raises_gets_djangos_500_and_leaves_no_tag():
 def test_streamed_bodies_are_part_of_their_request():
     agent = treering.start(app="streams", interval_ms=2)
     try:
-        with serve_wsgi(django_site.application) as dj, serve_asgi(fastapi_site.build(seconds=0.4)) as fa:
-            answers = get_all([f"{dj}/stream/12/", f"{fa}/stream/3"])
+        with serve_wsgi(django_site.application) as dj, serve_asgi(fastapi_site.build(seconds=0.6)) as fa:
+            answers = get_all([f"{dj}/stream/30/", f"{fa}/stream/3"])
     finally:
         treering.stop()
     assert [status for status, _ in answers] == [200, 200]
-    assert answers[0][1].count(b"\n") == 12 and answers[1][1].startswith(b"3:")
+    assert answers[0][1].count(b"\n") == 30 and answers[1][1].startswith(b"3:")
     doc = merged(agent.documents)
     # Made while the server sends them (Django: on the WSGI thread after the
     # view returned; Starlette: in a task of its own), yet named by their route.
+    # Both bodies take ~0.6 s; on a loaded 2-core CI machine the sampler thread
+    # gets the GIL only every 10-15 ms, hence "at least 10" samples, not a rate.
     django_parts = transactions_of(samples_with(doc, "stream_part"))
-    assert set(django_parts) == {"GET stream/<int:n>/"} and django_parts["GET stream/<int:n>/"] >= 20, django_parts
+    assert set(django_parts) == {"GET stream/<int:n>/"} and django_parts["GET stream/<int:n>/"] >= 10, django_parts
     fastapi_chunks = transactions_of(samples_with(doc, "stream_chunk"))
-    assert set(fastapi_chunks) == {"GET /stream/{n}"} and fastapi_chunks["GET /stream/{n}"] >= 20, fastapi_chunks
+    assert set(fastapi_chunks) == {"GET /stream/{n}"} and fastapi_chunks["GET /stream/{n}"] >= 10, fastapi_chunks
 
 
 def test_an_http_middleware_running_the_app_in_its_own_task_keeps_the_names():
