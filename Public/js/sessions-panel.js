@@ -22,10 +22,8 @@ export function offerTransactions(transactions) {
 
 export async function listSessions(app) {
   const list = document.getElementById("session-list");
-  const r = await fetch("/api/v1/apps/" + encodeURIComponent(app) + "/sessions");
-  if (!r.ok) return;
-  const { sessions } = await r.json();
-  list.replaceChildren(...sessions.slice(0, 10).map((s) => {
+  const { sessions } = await fetchJSON("/api/v1/apps/" + encodeURIComponent(app) + "/sessions?limit=10");
+  list.replaceChildren(...sessions.map((s) => {
     const li = el("li");
     const a = el("a", `#${s.id} ${s.transaction}`);
     a.href = s.url;
@@ -62,5 +60,9 @@ export function wireSessions(app) {
       button.disabled = false;
     }
   });
-  listSessions(app);
+  listSessions(app).catch((err) => {
+    const error = document.getElementById("session-error");
+    error.textContent = `Could not list the sessions: ${err.message}`;
+    error.hidden = false;
+  });
 }

@@ -116,12 +116,12 @@ struct SessionPage {
     var api_url: String
     var share_path: String
 
-    init(_ session: SessionSummary, shared: Bool) {
+    init(_ session: SessionSummary) {
         title = "\(session.app) · session \(session.id)"
         id = String(session.id)
         app = session.app
         app_url = AppQueryParameters.pagePath(app: session.app)
-        api_url = "/api/v1/sessions/" + (shared ? session.shareToken : String(session.id))
+        api_url = "/api/v1/sessions/\(session.id)"
         share_path = "/s/\(session.shareToken)"
     }
 }

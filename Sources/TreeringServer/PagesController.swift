@@ -89,10 +89,10 @@ struct PagesController<Context: RequestContext> {
         return try render(AppPage(app: shared.query.app, retentionSeconds: retentionSeconds, shared: shared), "app")
     }
 
-    /// A session's page by id or share token (`/s/{token}`); a shared page
-    /// reads the API by its token too.
+    /// A session's page by id or share token (`/s/{token}`); either page
+    /// reads the API by id, as the session JSON's own links do.
     @Sendable func session(request: Request, context: Context) async throws -> RawResponse {
         let session = try await database.session(named: context.parameters)
-        return try render(SessionPage(session, shared: request.uri.path.hasPrefix("/s/")), "session")
+        return try render(SessionPage(session), "session")
     }
 }

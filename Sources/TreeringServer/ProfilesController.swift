@@ -33,12 +33,7 @@ struct ProfilesController<Context: RequestContext> {
 
     @Sendable func list(request: Request, context: Context) async throws -> RawResponse {
         let query = request.uri.queryParameters
-        let limit = try query.get("limit").map { text -> Int in
-            guard let n = Int(text), (1...1000).contains(n) else {
-                throw APIError(.badRequest, code: "invalid_parameter", message: "limit: must be an integer from 1 to 1000")
-            }
-            return n
-        } ?? 50
+        let limit = try query.limit(default: 50)
         let before = try query.get("before").map { text -> Int64 in
             guard let n = Int64(text) else {
                 throw APIError(.badRequest, code: "invalid_parameter", message: "before: must be a profile id")

@@ -49,7 +49,8 @@ struct SessionsController<Context: RequestContext> {
     }
 
     @Sendable func list(request: Request, context: Context) async throws -> RawResponse {
-        let sessions = try await database.listSessions(app: try context.parameters.app())
+        let sessions = try await database.listSessions(
+            app: try context.parameters.app(), limit: try request.uri.queryParameters.limit(default: 100))
         return try .encoding(ListPage(sessions: sessions.map { SessionJSON(session: $0) }))
     }
 

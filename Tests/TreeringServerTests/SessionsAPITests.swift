@@ -113,6 +113,21 @@ func errorMessage(_ response: TestResponse) throws -> (code: String?, message: S
         }
     }
 
+    @Test func theSessionsListTakesALimitNewestFirst() async throws {
+        let app = try await buildApplication(TestArguments())
+        try await app.test(.router) { client in
+            var ids: [Int] = []
+            for n in 1...3 { ids.append(try #require(try await client.startSession(["transaction": "GET /t\(n)"])["id"] as? Int)) }
+            let two = try json(try await client.get("/api/v1/apps/shop-web/sessions?limit=2").body)["sessions"] as? [[String: Any]]
+            #expect(two?.compactMap { $0["id"] as? Int } == [ids[2], ids[1]])
+            let all = try json(try await client.get("/api/v1/apps/shop-web/sessions").body)["sessions"] as? [[String: Any]]
+            #expect(all?.count == 3)
+            let bad = try await client.get("/api/v1/apps/shop-web/sessions?limit=0")
+            #expect(bad.status == .badRequest)
+            #expect(try errorMessage(bad).message == "limit: must be an integer from 1 to 1000")
+        }
+    }
+
     @Test func aFormPostStartsASessionToo() async throws {
         let app = try await buildApplication(TestArguments())
         try await app.test(.router) { client in
