@@ -141,6 +141,12 @@ struct UploadBench: AsyncParsableCommand {
             var all = CallTree()
             for _ in 0..<copies { for blob in treeBlobs { all.merge(try TreeBlobCodec.decode(blob)) } }
         }
+        // What queries and rollups run on these blobs: no CallTree per blob.
+        let treeMerger = try Measure.median(runs: runs) {
+            var merger = TreeMerger()
+            for _ in 0..<copies { for blob in treeBlobs { try merger.add(blob) } }
+            _ = merger.finish()
+        }
         let stackMerge = try Measure.median(runs: runs) {
             var all = CallTree()
             for _ in 0..<copies { for blob in stackBlobs { all.merge(try StackBlobCodec.decode(blob)) } }
@@ -148,6 +154,7 @@ struct UploadBench: AsyncParsableCommand {
         print("\n| stored form (\(series.count) series trees) | bytes | encode | decode + merge x\(copies) |")
         print("| --- | --- | --- | --- |")
         print("| tree nodes (TreeBlobCodec, chosen) | \(Measure.mb(treeBytes)) | \(Measure.ms(treeEncode)) | \(Measure.ms(treeMerge)) |")
+        print("| tree nodes through TreeMerger (queries, rollups) | \(Measure.mb(treeBytes)) | | \(Measure.ms(treeMerger)) |")
         print("| stack list (StackBlobCodec) | \(Measure.mb(stackBytes)) | \(Measure.ms(stackEncode)) | \(Measure.ms(stackMerge)) |")
         print(String(format: "tree nodes: %.2fx smaller, %.2fx faster to decode and merge\n",
                      Double(stackBytes) / Double(treeBytes), stackMerge / treeMerge))
