@@ -103,3 +103,44 @@ def test_a_profiled_block_leaves_no_thread_of_its_own_behind():
             break
         time.sleep(0.05)
     assert not left, f"threads still running after the block: {sorted(left)}"
+
+
+def spin_first(seconds):
+    hot_function(time.monotonic() + seconds)
+
+
+def spin_second(seconds):
+    hot_function(time.monotonic() + seconds)
+
+
+def threads_of(doc, function):
+    return {s["thread"] for s in doc["samples"] if function in names_of(doc, s)}
+
+
+def test_a_thread_that_follows_another_carries_its_own_name():
+    # The second thread starts as the first ends, usually with the same
+    # ident and the same thread count: its samples must not keep the old name.
+    with treering.profile(app="unit", interval_ms=5) as p:
+        for name, target in (("first-worker", spin_first), ("second-worker", spin_second)):
+            t = threading.Thread(target=target, args=(0.3,), name=name)
+            t.start()
+            t.join()
+    assert threads_of(p.document, "spin_first") == {"first-worker"}
+    assert threads_of(p.document, "spin_second") == {"second-worker"}
+
+
+def test_pythons_numbered_thread_names_become_one_name():
+    # A thread per request (socketserver.ThreadingMixIn) is named
+    # Thread-<n> (<target>): one name for all of them, not one per request.
+    with treering.profile(app="unit", interval_ms=5) as p:
+        for _ in range(8):
+            workers = [threading.Thread(target=spin_first, args=(0.05,)) for _ in range(2)]
+            for t in workers:
+                t.start()
+            for t in workers:
+                t.join()
+        named = threading.Thread(target=spin_second, args=(0.2,), name="Thread-pool-7")
+        named.start()
+        named.join()
+    assert threads_of(p.document, "spin_first") == {"Thread-* (spin_first)"}
+    assert threads_of(p.document, "spin_second") == {"Thread-pool-7"}   # a name the app chose stays

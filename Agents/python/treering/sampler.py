@@ -12,6 +12,7 @@ import time
 from . import tagging
 from .frames import current_frames
 from .stacks import StackCounter, thread_names
+from .thread_names import ThreadNames
 
 log = logging.getLogger("treering")
 
@@ -51,8 +52,8 @@ class Sampler:
         self.overhead_s = 0.0
         self.samples_taken = 0
         self._idle_codes: dict = {}
-        self._names: dict = {}
-        self._names_refreshed = 0.0
+        self._names = ThreadNames()
+        self._threads_checked = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -102,12 +103,12 @@ class Sampler:
         t0 = time.perf_counter()
         frames, tasks = tagging.tasks_around(current_frames)
         now = time.monotonic()
-        if now - self._names_refreshed > 1.0 or len(frames) > len(self._names):
-            self._names = thread_names()
-            self._names_refreshed = now
+        if now - self._threads_checked > 1.0:
+            self._threads_checked = now
             if tagging._loop_by_thread:
-                tagging.forget_threads(self._names.keys())
-        names = self._names
+                tagging.forget_threads(thread_names().keys())
+        threads = self._names.current()
+        name_of = self._names.name
         ignored = self.ignored_idents
         include_idle = self.include_idle
         idle_codes = self._idle_codes
@@ -126,7 +127,7 @@ class Sampler:
                         idle = idle_codes[code] = _is_idle_code(code)
                     if idle:
                         continue
-                add(frame, names.get(ident) or f"Thread-{ident}", current_tags(ident, tasks))
+                add(frame, name_of(threads, ident), current_tags(ident, tasks))
             self.samples_taken += 1
             self.overhead_s += time.perf_counter() - t0
         finally:
