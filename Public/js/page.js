@@ -11,10 +11,21 @@ function load() {
   return Promise.all([fetch(main.dataset.treeUrl).then((r) => r.json()), fetch(main.dataset.metaUrl).then((r) => r.json())]);
 }
 
+// The Python agent tags how many times it sampled: fewer than asked when its
+// thread waited for the GIL behind busy threads, and then the tooltip's
+// times (samples x interval) fall short of the wall time.
+function samplingRate(meta) {
+  const ticks = Number((meta.tags || {})["treering.samples"]);
+  const span = meta.end - meta.start;
+  if (!(ticks > 0 && span > 0 && meta.interval_ms > 0)) return [];
+  return [["sampling rate", `${Math.round(ticks / span)} Hz of ${Math.round(1000 / meta.interval_ms)} Hz asked`]];
+}
+
 function detailRows(meta) {
   const fmt = (s) => new Date(s * 1000).toISOString().replace(".000Z", "Z");
   return [["app", meta.app], ["host", meta.host], ["pid", meta.pid], ["runtime", meta.runtime], ["agent", meta.agent],
-    ["range", `${fmt(meta.start)} – ${fmt(meta.end)}`], ["interval", `${meta.interval_ms} ms`], ["samples", meta.samples],
+    ["range", `${fmt(meta.start)} – ${fmt(meta.end)}`], ["interval", `${meta.interval_ms} ms`], ...samplingRate(meta),
+    ["samples", meta.samples],
     ["threads", (meta.threads || []).join(", ")],
     ...Object.entries(meta.tags || {}).map(([k, v]) => [k, v])];
 }

@@ -63,7 +63,7 @@ const geometry = {
         ctx.fillText(fit(ctx, focus.depth ? focus.data.name : "all", 2 * rw - 16), cx, cy - 7);
         ctx.font = "11px system-ui, sans-serif";
         ctx.fillStyle = "#6b7385";
-        ctx.fillText(`${focus.value} samples`, cx, cy + 9);
+        ctx.fillText(`${focus.value} ${focus.value === 1 ? "sample" : "samples"}`, cx, cy + 9);
       },
       label(ctx, text, u0, u1, depth, win) {
         const [r0, r1] = radii(depth, win);

@@ -26,6 +26,19 @@ export async function fetchJSON(url, init) {
   return r.json();
 }
 
+/** "1 sample", "12 samples". */
+export function samples(n) { return `${n} ${n === 1 ? "sample" : "samples"}`; }
+
+/** Time that `n` samples stand for at the asked interval (an estimate:
+ * a sampler starved of the GIL takes fewer samples than asked). */
+export function duration(n, intervalMs) {
+  const ms = n * intervalMs;
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  if (ms < 60000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms < 3600000) return `${(ms / 60000).toFixed(1)} min`;
+  return `${(ms / 3600000).toFixed(1)} h`;
+}
+
 export function pct(x) { return x === 0 || !isFinite(x) ? "0%" : (100 * x).toFixed(x < 0.001 ? 3 : 1) + "%"; }
 
 /** Reads view, focus and search from the URL. */
@@ -94,7 +107,7 @@ export function createTreePage(options) {
     focusNode.ancestors().reverse().forEach((n, i, all) => {
       if (i) nav.append(el("span", "›", "sep"));
       const a = el("a", n.depth ? n.data.name : "all");
-      a.title = n.data.file ? `${n.data.file}:${n.data.line}` : "";
+      a.title = n.data.file ? `${n.data.name}\n${n.data.file}:${n.data.line}` : "";
       if (i < all.length - 1) a.addEventListener("click", () => setFocus(n));
       nav.append(a);
     });
@@ -108,13 +121,13 @@ export function createTreePage(options) {
       tooltip.replaceChildren(
         el("div", `${d.members.length} smaller callees`, "fn"),
         el("div", `of ${d.parent.depth ? d.parent.data.name : "all"} · click to zoom in`),
-        el("div", `total ${total} samples (${pct(total / root.value)} of all, ${pct(total / d.parent.value)} of parent)`),
+        el("div", `total ${samples(total)} ≈ ${duration(total, intervalMs)} (${pct(total / root.value)} of all, ${pct(total / d.parent.value)} of parent)`),
       );
     } else tooltip.replaceChildren(
       el("div", d.depth ? d.data.name : "all", "fn"),
       el("div", d.data.file ? `${d.data.file}:${d.data.line}` : ""),
-      el("div", `total ${d.value} samples (${pct(d.value / root.value)} of all, ${d.parent ? pct(d.value / d.parent.value) : "100%"} of parent)`),
-      el("div", `self ${d.data.self} samples · ${((d.value * intervalMs) / 1000).toFixed(2)} s`),
+      el("div", `total ${samples(d.value)} ≈ ${duration(d.value, intervalMs)} (${pct(d.value / root.value)} of all, ${d.parent ? pct(d.value / d.parent.value) : "100%"} of parent)`),
+      el("div", `self ${samples(d.data.self)} ≈ ${duration(d.data.self, intervalMs)} (${pct(d.data.self / root.value)} of all)`),
     );
     tooltip.hidden = false;
     tooltip.style.left = Math.min(event.clientX + 12, window.innerWidth - 440) + "px";
@@ -135,7 +148,7 @@ export function createTreePage(options) {
     body.replaceChildren(...rows.map((r) => {
       const tr = el("tr");
       const fn = el("td", r.name, "fn");
-      fn.title = `${r.file}:${r.line}`;
+      fn.title = `${r.name}\n${r.file}:${r.line}`;   // the cell may cut a long name
       tr.append(fn, el("td", pct(r.self / root.value), "num"), el("td", pct(r.total / root.value), "num"));
       // Selecting a function focuses its biggest node in the chart.
       tr.addEventListener("click", () => setFocus(r.nodes.reduce((a, b) => (b.value > a.value ? b : a))));

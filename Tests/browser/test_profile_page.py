@@ -20,7 +20,9 @@ FRAMES = [
 ]
 SHOP = {
     "format": "treering/1", "app": "shop-web", "host": "web-3", "pid": 4121,
-    "start": 1732460000.0, "end": 1732460010.0, "interval_ms": 10, "tags": {"env": "prod"},
+    "start": 1732460000.0, "end": 1732460010.0, "interval_ms": 10,
+    # The agent counts its ticks: 500 in 10 s is half the 100 Hz asked (a starved sampler).
+    "tags": {"env": "prod", "treering.samples": "500"},
     "frames": FRAMES,
     "samples": [
         {"stack": [0, 1, 2, 4], "count": 50, "thread": "MainThread"},
@@ -60,6 +62,7 @@ def test_page_draws_every_node_and_lists_the_hot_function(server, driver, shop, 
     assert first_row.startswith("price_total") and "50.0%" in first_row
     meta = driver.find_element(By.ID, "meta").text
     assert "shop-web" in meta and "web-3" in meta and "env" in meta
+    assert "sampling rate\n50 Hz of 100 Hz asked" in meta
     assert breadcrumbs(driver) == ["all"]
 
 
@@ -139,8 +142,9 @@ def test_tooltip_names_the_function_and_its_share(server, driver, shop):
     tip = wait_for(driver, "!document.getElementById('tooltip').hidden && document.getElementById('tooltip').innerText")
     assert "price_total" in tip
     assert "shop/pricing.py:10" in tip
-    assert "total 50 samples (50.0% of all, 71.4% of parent)" in tip
-    assert "0.50 s" in tip
+    # 50 samples at 10 ms: the time goes with the count it comes from.
+    assert "total 50 samples ≈ 500 ms (50.0% of all, 71.4% of parent)" in tip
+    assert "self 50 samples ≈ 500 ms (50.0% of all)" in tip
 
 
 def test_top_functions_row_selects_the_node(server, driver, shop):
