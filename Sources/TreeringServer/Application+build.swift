@@ -33,6 +33,7 @@ func buildRouter(
     router.addMiddleware {
         LogRequestsMiddleware(.debug)
         SecurityHeadersMiddleware()
+        ErrorPageMiddleware(templates: templates)
         FileMiddleware(arguments.publicDirectory, searchForIndexHtml: false, logger: logger)
     }
     router.get("healthz") { _, _ in HTTPResponse.Status.ok }

@@ -1,5 +1,9 @@
 """Names, files, threads, hosts and tags come from uploads: the page shows them
 literally and never runs them, in a real Chromium."""
+import json
+import urllib.error
+from urllib.parse import quote
+
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
@@ -66,3 +70,23 @@ def test_hostile_names_are_shown_as_text_and_never_run(server, driver, shot):
     driver.get(server.url + "/")
     assert_nothing_ran(driver)
     assert f"{SCRIPT}={IMG}" in driver.find_element(By.TAG_NAME, "main").text
+
+
+def test_a_link_that_finds_nothing_is_a_page_naming_what_is_missing(server, driver):
+    # A browser gets a page with a way back, the API keeps its JSON error.
+    for path, text in [("/profiles/999999", "Profile 999999 not found."), ("/no/such/page", "There is no page at this address."),
+                       ("/apps/" + quote(IMG), f"App {IMG} not found.")]:
+        driver.get(server.url + path)
+        page = wait_for(driver, "document.getElementById('error-page')", what=f"the error page of {path}")
+        assert page.get_attribute("data-status") == "404"
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Not found"
+        assert text in driver.find_element(By.ID, "error-page").text
+        assert driver.find_element(By.LINK_TEXT, "All apps and recent profiles").get_attribute("href") == server.url + "/"
+        # (The console logs the 404 with its URL, hostile text and all, so
+        # only the page itself is checked here.)
+        with pytest.raises(NoAlertPresentException):
+            driver.switch_to.alert.text  # noqa: B018
+        assert driver.execute_script("return document.querySelectorAll('img, svg, script').length") == 0
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        server.get_json("/api/v1/profiles/999999")
+    assert refused.value.code == 404 and json.loads(refused.value.read())["error"]["code"] == "not_found"
