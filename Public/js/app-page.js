@@ -22,7 +22,8 @@ let loading = 0;        // ignores answers to queries the user already left
 let timelineData = null;
 
 function initialQuery() {
-  if (main.dataset.sharedToken) {
+  // (Back from the app's own URL to a shared link is the shared query again.)
+  if (main.dataset.sharedToken && location.pathname !== appPath) {
     const filters = JSON.parse(main.dataset.sharedFilters || "{}");
     return {
       range: null, from: Number(main.dataset.sharedFrom), until: Number(main.dataset.sharedUntil),
@@ -54,13 +55,16 @@ function filterParams(q, params) {
 }
 
 /** What the URL keeps besides the view state. A shared link keeps nothing: its token holds the query. */
-function pageURLParams() {
-  if (query.shared) return new URLSearchParams();
+function urlParams(q) {
+  if (q.shared) return new URLSearchParams();
   const params = new URLSearchParams();
-  if (query.range) params.set("range", query.range);
-  else { params.set("from", query.from); params.set("until", query.until); }
-  return filterParams(query, params);
+  if (q.range) params.set("range", q.range);
+  else { params.set("from", q.from); params.set("until", q.until); }
+  return filterParams(q, params);
 }
+
+const pageURLParams = () => urlParams(query);
+const sameQuery = (a, b) => a.shared === b.shared && urlParams(a).toString() === urlParams(b).toString();
 
 function apiParams(q, withFilters = true) {
   const params = new URLSearchParams({ from: q.from, until: q.until });
@@ -97,7 +101,11 @@ const page = createTreePage({
 /** Changes range or filters: a shared link becomes an ordinary app page URL. */
 function change(next) {
   query = { ...next, shared: undefined };
-  if (location.pathname !== appPath) history.replaceState(null, "", appPath + location.search);
+  // A step of its own, which the Back button undoes.
+  if (location.pathname !== appPath) {
+    history.pushState(null, "", appPath + location.search);
+    page.writeState();
+  } else page.writeState(true);
   load();
 }
 
@@ -199,5 +207,10 @@ function wire() {
 
 wire();
 load();
+// Back and Forward to a step with another range or filters draw that query.
+window.addEventListener("popstate", () => {
+  const next = initialQuery();
+  if (!sameQuery(next, query)) { query = next; load(); }
+});
 // For the tests: the query drawn, as the API's parameters.
 window.treeringApp = { shown: () => (shown ? apiParams(shown).toString() : "") };

@@ -11,6 +11,19 @@ function labelOrder(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Text order, except that runs of digits compare as numbers (web-2 before web-10). */
+export function naturalOrder(a, b) {
+  const pa = a.match(/\d+|\D+/g) || [], pb = b.match(/\d+|\D+/g) || [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i], y = pb[i];
+    if (x === y) continue;
+    const nx = /^\d/.test(x), ny = /^\d/.test(y);
+    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /**
  * `labels`: {name: [values]} seen in the range; `selected`: Map name → Set of
  * values. `onChange(selected)` gets a new Map when a value is added or removed.
@@ -28,7 +41,7 @@ export function renderFilters(menus, chips, labels, selected, onChange) {
   menus.replaceChildren(...names.map((name) => {
     const chosen = selected.get(name) || new Set();
     // Chosen values stay listed even when the range no longer has them.
-    const values = [...new Set([...(labels[name] || []), ...chosen])].sort();
+    const values = [...new Set([...(labels[name] || []), ...chosen])].sort(naturalOrder);
     const menu = el("details", undefined, "filter");
     menu.dataset.label = name;
     const summary = el("summary", chosen.size ? `${name} (${chosen.size})` : name);
@@ -56,7 +69,7 @@ export function renderFilters(menus, chips, labels, selected, onChange) {
   }));
 
   chips.replaceChildren(...[...selected].sort((a, b) => labelOrder(a[0], b[0])).flatMap(([name, values]) =>
-    [...values].sort().map((value) => {
+    [...values].sort(naturalOrder).map((value) => {
       const chip = el("span", undefined, "chip");
       chip.dataset.label = name;
       chip.dataset.value = value;

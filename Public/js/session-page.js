@@ -19,7 +19,8 @@ const page = createTreePage({
   emptyText: () => {
     if (session && session.state === "running" && !session.count) return "No request recorded yet: waiting for the next matching requests.";
     if (session && !session.count) return `The session ended (${session.state}) before any matching request came in.`;
-    return "No samples: the requests were faster than the sampling interval.";
+    return `No samples: sampling every ${session ? session.interval_ms : "few"} ms caught none of these requests `
+      + "(a request shorter than a few intervals often falls between samples).";
   },
   link: async () => location.origin + main.dataset.sharePath + location.search,
 });
@@ -71,15 +72,22 @@ function requestsTable(s) {
   }));
 }
 
-function choose(request) {
+function choose(request, push = true) {
   selected = selected === request ? "" : request;
   for (const tr of document.querySelectorAll("#requests tbody tr")) tr.classList.toggle("selected", tr.dataset.request === selected);
+  if (push) page.writeState(true);   // Back returns to the tree shown before
   drawTree(true);
 }
 
+window.addEventListener("popstate", () => {
+  const request = new URLSearchParams(location.search).get("request") || "";
+  if (request !== selected) choose(request || selected, false);
+});
+
 async function drawTree(force = false) {
   const one = selected && session.requests_list.find((r) => r.request === selected);
-  if (selected && !one) selected = "";    // not (yet) in the list: show them all
+  const missing = selected && !one ? selected : "";
+  if (missing) selected = "";    // not (yet) in the list: show them all, and say so
   const key = one ? `r:${selected}` : `all:${session.count}:${session.state}`;
   if (!force && key === drawn) return;
   const tree = await fetchJSON(one ? one.tree_url : session.tree_url);
@@ -91,7 +99,8 @@ async function drawTree(force = false) {
   page.show(tree, rows);
   document.getElementById("showing").textContent = one
     ? `Showing request ${one.request} (${one.wall_ms.toFixed(1)} ms). Click it again for all requests.`
-    : `Showing all ${session.count} requests merged. Click a request for its own tree.`;
+    : (missing ? `No request ${missing} in this session${session.state === "running" ? " yet" : ""}: ` : "")
+      + `Showing all ${session.count} requests merged. Click a request for its own tree.`;
 }
 
 async function refresh() {

@@ -58,14 +58,18 @@ export function createTreePage(options) {
   const state = readViewState();
   let root, view, focusNode, intervalMs = 10, sortKey = "self", wired = false;
 
-  function writeState() {
+  /** Puts the state in the URL; `push` makes it a step the Back button undoes
+   * (zoom, view, range, filters), otherwise the current entry is updated. */
+  function writeState(push = false) {
     const q = options.params ? options.params() : new URLSearchParams();
     if (state.view !== "sunburst") q.set("view", state.view);
     if (state.focus) q.set("focus", state.focus);
     if (state.search) q.set("q", state.search);
     const s = q.toString();
+    const url = location.pathname + (s ? "?" + s : "");
     try {
-      history.replaceState(null, "", location.pathname + (s ? "?" + s : ""));
+      if (push && url !== location.pathname + location.search) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
     } catch {
       // Some browsers refuse to change a file: URL; the view still works.
     }
@@ -96,7 +100,7 @@ export function createTreePage(options) {
     state.focus = pathOf(node);
     view.focus(node);
     breadcrumbs();
-    writeState();
+    writeState(true);
   }
 
   function up() { if (focusNode && focusNode.parent) setFocus(focusNode.parent); }
@@ -178,12 +182,19 @@ export function createTreePage(options) {
     document.getElementById("search").value = state.search;
     document.querySelectorAll("[data-view]").forEach((b) => b.addEventListener("click", () => {
       state.view = b.dataset.view;
-      writeState();
+      writeState(true);
       draw();
     }));
     document.getElementById("search").addEventListener("input", (e) => { state.search = e.target.value; applySearch(); writeState(); });
     document.querySelectorAll("th[data-sort]").forEach((th) => th.addEventListener("click", () => { sortKey = th.dataset.sort; table(); }));
     document.addEventListener("keydown", (e) => { if (e.key === "Escape" && e.target.tagName !== "INPUT") up(); });
+    // Back and Forward: the view state of that step (the host page reloads
+    // its own part, range, filters or request, on the same event).
+    window.addEventListener("popstate", () => {
+      Object.assign(state, readViewState());
+      document.getElementById("search").value = state.search;
+      draw();
+    });
     // Redraw when the chart's width changes (window resized, scrollbar came).
     let drawnWidth = chart.clientWidth, resizing = null;
     new ResizeObserver(() => {

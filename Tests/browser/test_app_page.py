@@ -182,6 +182,35 @@ def test_drag_a_range_then_filter_then_reload_gives_the_same_picture(shop, drive
     assert driver.execute_script("return window.treering.total()") == total
 
 
+def wait_shown(driver, condition: str, what: str):
+    """Waits until the query drawn (the API parameters) meets `condition`."""
+    wait_for(driver, "document.getElementById('profile').dataset.ready === 'true' && "
+             f"(p => {condition})(new URLSearchParams(window.treeringApp.shown()))", what=what)
+
+
+def test_back_returns_to_the_previous_range_and_filters(shop, driver):
+    open_page(driver, shop.url + "/apps/shop?range=6h")
+    wait_drawn(driver, "six hours")
+    driver.find_element(By.CSS_SELECTOR, "[data-range='24h']").click()
+    wait_shown(driver, "p.get('until') - p.get('from') === 86400", "a day")
+    driver.find_element(By.CSS_SELECTOR, ".filter[data-label='transaction'] summary").click()
+    driver.find_element(By.CSS_SELECTOR, ".filter[data-label='transaction'] label[data-value='GET /orders/'] input").click()
+    wait_shown(driver, "p.get('transaction') === 'GET /orders/'", "the filtered day")
+    assert url_query(driver) == {"range": ["24h"], "transaction": ["GET /orders/"]}
+
+    driver.back()
+    wait_shown(driver, "!p.has('transaction') && p.get('until') - p.get('from') === 86400", "the day without the filter")
+    assert url_query(driver) == {"range": ["24h"]}
+    assert not driver.find_elements(By.CSS_SELECTOR, "#filter-chips .chip")
+    driver.back()
+    wait_shown(driver, "p.get('until') - p.get('from') === 21600", "six hours again")
+    assert url_query(driver) == {"range": ["6h"]}
+    assert driver.find_element(By.CSS_SELECTOR, "[data-range='6h']").get_attribute("class") == "active"
+    assert driver.execute_script("return window.treering.total()") == expected_total(NOW - 6 * 3600 - 60, NOW + 60)
+    driver.forward()
+    wait_shown(driver, "p.get('until') - p.get('from') === 86400", "the day again")
+
+
 def test_share_link_keeps_the_range_and_filters(shop, driver, shot):
     frm, until = int(NOW // 60 * 60 - 150 * 60), int(NOW // 60 * 60 - 20 * 60)
     open_page(driver, shop.url + f"/apps/shop?from={frm}&until={until}&transaction=GET+%2Forders%2F&view=icicle")
@@ -210,6 +239,11 @@ def test_share_link_keeps_the_range_and_filters(shop, driver, shot):
     wait_for(driver, "location.pathname === '/apps/shop'", what="the app page URL")
     wait_drawn(driver, "a day")
     assert url_query(driver)["range"] == ["24h"]
+    # Back is the shared query again.
+    driver.back()
+    wait_shown(driver, f"p.get('from') === '{frm}' && p.get('transaction') === 'GET /orders/'", "the shared query again")
+    assert urlparse(driver.current_url).path == path
+    assert driver.execute_script("return window.treering.total()") == expected
 
     # An unknown token is a 404 page, not an empty picture.
     status, _ = shop.post("/api/v1/query/share?app=nope", b"")

@@ -95,6 +95,24 @@ def test_click_zooms_updates_breadcrumbs_and_url_and_reload_keeps_it(server, dri
     assert "focus" not in query(driver)
 
 
+def test_back_undoes_zoom_and_view_steps_and_stays_on_the_page(server, driver, shop):
+    answer, tree = shop
+    open_page(driver, server.url + answer["url"])
+    path = frame_path(tree, ORDER_LIST)
+    click_node(driver, path)
+    driver.find_element(By.CSS_SELECTOR, "[data-view='icicle']").click()
+    assert query(driver) == {"view": "icicle", "focus": path}
+    driver.back()
+    wait_for(driver, "window.treering.state().view === 'sunburst'", what="the sunburst again")
+    assert query(driver) == {"focus": path} and breadcrumbs(driver) == ["all", *ORDER_LIST]
+    driver.back()
+    wait_for(driver, "window.treering.state().focus === ''", what="the whole tree again")
+    assert breadcrumbs(driver) == ["all"] and urlparse(driver.current_url).path == answer["url"]
+    driver.forward()
+    wait_for(driver, f"window.treering.state().focus === '{path}'", what="the zoom again")
+    assert breadcrumbs(driver) == ["all", *ORDER_LIST]
+
+
 def test_icicle_keeps_the_focus_and_clicking_the_focus_goes_up(server, driver, shop, shot):
     answer, tree = shop
     path = frame_path(tree, ORDER_LIST)

@@ -131,6 +131,16 @@ def test_a_session_started_on_the_app_page_fills_up_live(server, driver, shot):
     driver.refresh()
     wait_for(driver, "document.getElementById('profile').dataset.ready", what="the reloaded page")
     wait_for(driver, "window.treering.total() === 22", what="the same request after a reload")
+    # Back is all requests again, Forward the one.
+    driver.back()
+    wait_for(driver, f"window.treering.total() === {total}", what="all requests after Back")
+    assert "request" not in parse_qs(urlparse(driver.current_url).query)
+    driver.forward()
+    wait_for(driver, "window.treering.total() === 22", what="the request after Forward")
+    # A link to a request the session does not have says so.
+    open_page(driver, f"{server.url}/sessions/{sid}?request=no-such-request")
+    wait_for(driver, f"window.treering.total() === {total}", what="all requests for an unknown one")
+    assert driver.find_element(By.ID, "showing").text.startswith("No request no-such-request in this session: Showing all")
     share = server.get_json(f"/api/v1/sessions/{sid}")["share_url"]
     open_page(driver, server.url + share)
     wait_for(driver, f"window.treering.total() === {total}", what="the shared session's tree")
