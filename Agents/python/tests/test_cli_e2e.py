@@ -49,6 +49,11 @@ def test_run_writes_a_valid_document_with_the_hot_function(tmp_path):
     crunch = names.index("crunch")
     hot = sum(s["count"] for s in doc["samples"] if crunch in s["stack"])
     assert hot >= 0.8 * sum(s["count"] for s in doc["samples"])
+    # The program's stacks start at its own module: runpy's and treering's
+    # launcher frames are left out.
+    roots = {(doc["frames"][s["stack"][0]]["name"], doc["frames"][s["stack"][0]]["file"])
+             for s in doc["samples"] if crunch in s["stack"]}
+    assert roots == {("<module>", str(tmp_path / "prog.py"))}, roots
 
 
 def test_run_uploads_to_the_real_server_and_upload_command_sends_a_file(tmp_path):

@@ -4,6 +4,8 @@ The hot path (`StackCounter.add_frame`) does no string work in steady state:
 a code object seen before maps to its frame index through one dict lookup."""
 from __future__ import annotations
 
+import os
+import runpy
 import sys
 import threading
 import time
@@ -11,6 +13,16 @@ import time
 FORMAT = "treering/1"
 AGENT = "treering-python 0.1.0"
 RUNTIME = f"{sys.implementation.name.replace('cpython', 'CPython')} {sys.version.split()[0]}"
+
+
+# Files whose frames only launch the program: runpy (`python -m`, and
+# `treering run`'s run_path/run_module) and treering's own command line. At
+# the root of a stack they are left out, as pyinstrument hides its own frames:
+# otherwise `treering run app.py` spends eight of the sunburst's rings on them.
+LAUNCHER_FILES = frozenset({
+    runpy.__file__, runpy._run_code.__code__.co_filename,   # "<frozen runpy>" on 3.11+
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "__main__.py"),
+})
 
 
 class StackCounter:
@@ -21,6 +33,7 @@ class StackCounter:
         self.max_depth = max_depth
         self.frames: list[dict] = []
         self._code_index: dict = {}      # code object (or (code, line)) -> frame index
+        self._launchers: set = set()     # frame indexes of LAUNCHER_FILES
         self.counts: dict = {}           # (thread, tags, stack tuple) -> count
         self.start = time.time()
         self.samples = 0
@@ -35,6 +48,8 @@ class StackCounter:
             name = getattr(code, "co_qualname", code.co_name)
             self.frames.append({"name": name, "file": code.co_filename, "line": line or 0})
             self._code_index[key] = index
+            if code.co_filename in LAUNCHER_FILES:
+                self._launchers.add(index)
         return index
 
     def add(self, frame, thread: str, tags: tuple) -> None:
@@ -55,6 +70,11 @@ class StackCounter:
             frame = frame.f_back
             depth += 1
         stack.reverse()
+        if len(stack) > 1 and stack[0] in self._launchers:
+            skip = 1
+            while skip < len(stack) - 1 and stack[skip] in self._launchers:
+                skip += 1
+            del stack[:skip]
         key = (thread, tags, tuple(stack))
         counts = self.counts
         counts[key] = counts.get(key, 0) + 1
