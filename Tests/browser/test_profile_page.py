@@ -95,6 +95,15 @@ def test_click_zooms_updates_breadcrumbs_and_url_and_reload_keeps_it(server, dri
     assert "focus" not in query(driver)
 
 
+def test_a_deep_framework_stack_is_drawn_to_its_leaf(server, driver):
+    # A Django view sits a dozen frames deep; on a 1400x1000 window the
+    # sunburst has room for rings down to it without zooming.
+    frames = [{"name": f"layer_{i}", "file": f"framework/layer{i}.py", "line": i + 1} for i in range(13)]
+    doc = {**SHOP, "frames": frames, "tags": {}, "samples": [{"stack": list(range(13)), "count": 40, "thread": "MainThread"}]}
+    open_page(driver, server.url + upload(server, doc)["url"])
+    assert int(driver.find_element(By.CSS_SELECTOR, "#chart canvas").get_attribute("data-drawn")) == 13
+
+
 def test_back_undoes_zoom_and_view_steps_and_stays_on_the_page(server, driver, shop):
     answer, tree = shop
     open_page(driver, server.url + answer["url"])
