@@ -37,7 +37,15 @@ function initialQuery() {
   if (q.has("from") && q.has("until") && isFinite(from) && isFinite(until) && until > from) {
     return { range: null, from, until, filters };
   }
-  return { range: quickRanges[q.get("range")] ? q.get("range") : "1h", filters };
+  // A link with a range this page cannot read says so instead of quietly showing another.
+  let problem = "";
+  if (q.has("from") || q.has("until")) {
+    problem = `This link's range (from=${q.get("from") ?? ""}, until=${q.get("until") ?? ""}) is not valid: ` +
+      "both must be Unix seconds, until after from. Showing the last hour instead.";
+  } else if (q.has("range") && !quickRanges[q.get("range")]) {
+    problem = `This link's range=${q.get("range")} is not one of ${Object.keys(quickRanges).join(", ")}. Showing the last hour instead.`;
+  }
+  return { range: quickRanges[q.get("range")] ? q.get("range") : "1h", filters, problem };
 }
 
 /** The query with its range made absolute (a quick range ends now). */
@@ -100,7 +108,7 @@ const page = createTreePage({
 
 /** Changes range or filters: a shared link becomes an ordinary app page URL. */
 function change(next) {
-  query = { ...next, shared: undefined };
+  query = { ...next, shared: undefined, problem: undefined };
   // A step of its own, which the Back button undoes.
   if (location.pathname !== appPath) {
     history.pushState(null, "", appPath + location.search);
@@ -155,7 +163,9 @@ async function load() {
     ]);
     if (ticket !== loading) return;
     shown = q;
-    document.getElementById("error").hidden = true;
+    const box = document.getElementById("error");
+    box.textContent = query.problem || "";
+    box.hidden = !query.problem;
     const filters = [...q.filters].map(([k, v]) => `${k} = ${[...v].join(" or ")}`).join("; ");
     page.show(tree, [["app", app], ["range", `${fmt(q.from)} – ${fmt(q.until)}`], ["filters", filters || "none"],
       ["samples", tree.total], ["interval", `${tree.interval_ms} ms`], ["step", `${timeline.step / 60} min`],

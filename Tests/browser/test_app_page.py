@@ -211,6 +211,18 @@ def test_back_returns_to_the_previous_range_and_filters(shop, driver):
     wait_shown(driver, "p.get('until') - p.get('from') === 86400", "the day again")
 
 
+def test_a_link_with_a_bad_range_says_so_and_shows_the_last_hour(shop, driver):
+    for bad in ["from=garbage&until=1732460000", "from=1732463600&until=1732460000", "range=13h"]:
+        open_page(driver, shop.url + "/apps/shop?" + bad)
+        wait_shown(driver, "p.get('until') - p.get('from') === 3600", f"the last hour for {bad}")
+        box = driver.find_element(By.ID, "error")
+        assert box.is_displayed() and "Showing the last hour instead." in box.text, (bad, box.text)
+    # The next range chosen clears it.
+    driver.find_element(By.CSS_SELECTOR, "[data-range='6h']").click()
+    wait_shown(driver, "p.get('until') - p.get('from') === 21600", "six hours")
+    assert not driver.find_element(By.ID, "error").is_displayed()
+
+
 def test_share_link_keeps_the_range_and_filters(shop, driver, shot):
     frm, until = int(NOW // 60 * 60 - 150 * 60), int(NOW // 60 * 60 - 20 * 60)
     open_page(driver, shop.url + f"/apps/shop?from={frm}&until={until}&transaction=GET+%2Forders%2F&view=icicle")
