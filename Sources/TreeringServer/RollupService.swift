@@ -12,6 +12,11 @@ struct RollupService: Service {
     let retentionSeconds: Double
     let logger: Logger
     var interval: Duration = .seconds(2)
+    /// Uploads added per pass. A pass rewrites every rollup row its uploads
+    /// touch, so it waits for the next interval unless a full batch shows a
+    /// backlog: going on at once with the few uploads that came meanwhile
+    /// rewrote the same rows ten times a second under steady ingest.
+    var batch = 1_000
     var retentionEvery: Double = 600
 
     func run() async throws {
@@ -20,9 +25,9 @@ struct RollupService: Service {
             do {
                 var rolled = 0
                 while true {
-                    let n = try await database.rollUp()
+                    let n = try await database.rollUp(batch: batch)
                     rolled += n
-                    if n == 0 || Task.isShuttingDownGracefully { break }
+                    if n < batch || Task.isShuttingDownGracefully { break }
                 }
                 if rolled > 0 { logger.debug("rolled up \(rolled) profiles") }
                 let now = Date().timeIntervalSince1970

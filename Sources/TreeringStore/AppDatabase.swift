@@ -25,9 +25,12 @@ public final class AppDatabase: Sendable {
             // Measured on `treering-bench day` (README): stored trees are
             // blobs of 1-100 KB, so 16 KB pages (new files only) need fewer
             // overflow pages and reads, and reading through a memory map
-            // saves a pread per page. Checkpoints are the server's
-            // `WALCheckpointer`'s job; SQLite's own one, in a commit, only
-            // when the log passes 256 MB (a process without the checkpointer).
+            // saves a pread per page (Debian's SQLite maps only the first
+            // 2 GB, its SQLITE_MAX_MMAP_SIZE, whatever is asked; a build
+            // without that cap maps all 64 GiB). Checkpoints are the
+            // server's `WALCheckpointer`'s job; SQLite's own one, in a
+            // commit, only when the log passes 256 MB (a process without
+            // the checkpointer).
             try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA mmap_size = 68719476736")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")

@@ -10,7 +10,7 @@ import GRDB
 /// again from its beginning once it has been copied whole: so when the log
 /// passes `restartPages`, a restart checkpoint copies the little that is
 /// left and lets the next commit start the log over (writers wait for that
-/// short step only).
+/// short step only, and the restart waits at most 20 ms for readers).
 public final class WALCheckpointer: Sendable {
     private let connection: DatabaseQueue
     let restartPages: Int
@@ -30,6 +30,12 @@ public final class WALCheckpointer: Sendable {
             return try await connection.writeWithoutTransaction { db in
                 let (log, copied) = try db.checkpoint(.passive)
                 guard log >= restartPages else { return (log, copied) }
+                // A restart blocks new writes while it waits for readers of
+                // the old log (a rollup pass reading many trees); waiting
+                // 20 ms at most keeps uploads from queueing behind it: when
+                // busy it is tried again a second later.
+                try db.execute(sql: "PRAGMA busy_timeout = 20")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = 5000") }
                 let restarted = try db.checkpoint(.restart)
                 return (restarted.walFrameCount, restarted.checkpointedFrameCount)
             }
