@@ -81,6 +81,16 @@ extension AppDatabase {
                 built[r].map { RollupPlan.floor(start, r) + r <= $0 } ?? true
             }
         }
+
+        /// The rows one profile tree goes into: at each of those
+        /// resolutions, its own series' row and the app's `*` row.
+        func keys(for tree: (app: Int64, series: Int64, start: Double, blob: Data)) -> [RollupKey] {
+            resolutions(for: tree.start).flatMap { resolution in
+                let bucket = RollupPlan.floor(tree.start, resolution)
+                return [RollupKey(series: .one(tree.series), resolution: resolution, bucket: bucket),
+                        RollupKey(series: .all(app: tree.app), resolution: resolution, bucket: bucket)]
+            }
+        }
     }
 
     /// The watermark and the version a pass read, compared again before it writes.
@@ -105,13 +115,7 @@ extension AppDatabase {
         var batch = RollupBatch(
             from: from, to: to, version: version, profiles: ids.count, trees: trees, existing: [:], built: try builtThrough(db))
         var keys = Set<RollupKey>()
-        for t in trees {
-            for resolution in batch.resolutions(for: t.start) {
-                let bucket = RollupPlan.floor(t.start, resolution)
-                keys.insert(RollupKey(series: .one(t.series), resolution: resolution, bucket: bucket))
-                keys.insert(RollupKey(series: .all(app: t.app), resolution: resolution, bucket: bucket))
-            }
-        }
+        for t in trees { keys.formUnion(batch.keys(for: t)) }
         var allSeries: [Int64: Int64] = [:]
         for app in Set(trees.map(\.app)) {
             allSeries[app] = try rollupSeries(db, appID: app, selected: nil).first
@@ -149,11 +153,7 @@ extension AppDatabase {
             try all[key, default: TreeMerger()].add(blob)
         }
         for t in batch.trees {
-            for resolution in batch.resolutions(for: t.start) {
-                let bucket = RollupPlan.floor(t.start, resolution)
-                try all[RollupKey(series: .one(t.series), resolution: resolution, bucket: bucket), default: TreeMerger()].add(t.blob)
-                try all[RollupKey(series: .all(app: t.app), resolution: resolution, bucket: bucket), default: TreeMerger()].add(t.blob)
-            }
+            for key in batch.keys(for: t) { try all[key, default: TreeMerger()].add(t.blob) }
         }
         return all.mapValues { $0.finish() }
     }

@@ -11,5 +11,4 @@ struct RollupKey: Hashable, Sendable {
     var series: Series
     var resolution: Int64
     var bucket: Int64
-
 }

@@ -14,16 +14,19 @@ import GRDB
 public final class WALCheckpointer: Sendable {
     private let connection: DatabaseQueue
     let restartPages: Int
+    /// How long the checkpoints wait for a lock, but for the restart's wait for readers.
+    static let busyMilliseconds = 5_000
 
     public init(path: String, restartPages: Int = 4_096) throws {
         var config = Configuration()
-        config.busyMode = .timeout(5)
+        config.busyMode = .timeout(Double(Self.busyMilliseconds) / 1000)
         connection = try DatabaseQueue(path: path, configuration: config)
         self.restartPages = restartPages
     }
 
     /// Pages in the log, and how many of them are now in the database file;
-    /// nil when another checkpoint (SQLite's own, past 256 MB) was running.
+    /// nil when another checkpoint (SQLite's own, past 256 MB) was running
+    /// or the restart's readers did not finish within 20 ms.
     @discardableResult
     public func checkpoint() async throws -> (logPages: Int, copied: Int)? {
         do {
@@ -35,7 +38,7 @@ public final class WALCheckpointer: Sendable {
                 // 20 ms at most keeps uploads from queueing behind it: when
                 // busy it is tried again a second later.
                 try db.execute(sql: "PRAGMA busy_timeout = 20")
-                defer { try? db.execute(sql: "PRAGMA busy_timeout = 5000") }
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyMilliseconds)") }
                 let restarted = try db.checkpoint(.restart)
                 return (restarted.walFrameCount, restarted.checkpointedFrameCount)
             }
