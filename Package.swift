@@ -24,7 +24,7 @@ let package = Package(
         .target(
             name: "TreeringCore",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            exclude: ["Proto/profile.proto", "Proto/push.proto"]
+            exclude: ["Import/Proto/profile.proto", "Import/Proto/push.proto"]
         ),
         // SQLite through GRDB: migrations, records, saving and loading profiles.
         .target(

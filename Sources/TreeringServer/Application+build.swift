@@ -20,7 +20,7 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
         router: router,
         configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "treering"),
         services: [
-            RollupService(database: database, retentionSeconds: arguments.retentionSeconds, logger: logger),
+            MaintenanceService(database: database, retentionSeconds: arguments.retentionSeconds, logger: logger),
             CheckpointService(checkpointer: try WALCheckpointer(path: arguments.databasePath), logger: logger),
         ],
         logger: logger)

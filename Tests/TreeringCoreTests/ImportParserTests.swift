@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func foldedRefusesABadCountNamingTheLine() {
-        #expect(throws: ProfileError.invalid("line 2", "count \"x\" is not a whole number >= 0")) {
+        #expect(throws: InputError.invalid("line 2", "count \"x\" is not a whole number >= 0")) {
             try FoldedParser(metadata: meta).parse(Array("a;b 1\na;b x\n".utf8))
         }
     }
@@ -50,13 +50,13 @@ import Testing
             {"shared":{"frames":[{"name":"a"},{"name":"b"}]},"profiles":[{"type":"evented","unit":"seconds",
               "events":[{"type":"O","at":0,"frame":0},{"type":"O","at":1,"frame":1},{"type":"C","at":2,"frame":0}]}]}
             """
-        #expect(throws: ProfileError.invalid("profiles[0].events[2]", "closes frame 0 but frame 1 is the innermost open one")) {
+        #expect(throws: InputError.invalid("profiles[0].events[2]", "closes frame 0 but frame 1 is the innermost open one")) {
             try SpeedscopeParser(metadata: meta).parse(Array(json.utf8))
         }
     }
 
     @Test func speedscopeMissingFieldIsNamed() {
-        #expect(throws: ProfileError.missing("shared")) {
+        #expect(throws: InputError.missing("shared")) {
             try SpeedscopeParser(metadata: meta).parse(Array(#"{"profiles":[]}"#.utf8))
         }
     }
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func pprofGarbageIsAClearError() {
-        #expect(throws: ProfileError.self) { try PprofParser(metadata: meta).parse([0xff, 0xff, 0xff]) }
+        #expect(throws: InputError.self) { try PprofParser(metadata: meta).parse([0xff, 0xff, 0xff]) }
     }
 }
 

@@ -65,7 +65,7 @@ import Testing
         #expect(try TimeExpression.parse("now-15m", now: 5_000, path: "from") == 4_100)
         #expect(try TimeExpression.parse("now+1d", now: 0, path: "until") == 86_400)
         for bad in ["yesterday", "now-1y", "now-", "-5", "now1h", "1e999"] {
-            #expect(throws: ProfileError.self) { try TimeExpression.parse(bad, now: 5_000, path: "from") }
+            #expect(throws: InputError.self) { try TimeExpression.parse(bad, now: 5_000, path: "from") }
         }
         #expect(DurationText.seconds("30d") == 2_592_000)
         #expect(DurationText.seconds("30") == nil)

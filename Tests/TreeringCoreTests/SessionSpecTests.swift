@@ -11,7 +11,7 @@ import Testing
     @Test func formFieldsReadAsTheirJSONTwins() throws {
         let spec = try SessionSpecParser().parse(form: [("transaction", "GET /"), ("requests", "20"), ("time_limit_s", "30"), ("interval_ms", "")])
         #expect(spec == SessionSpec(transaction: "GET /", requests: 20, timeLimitSeconds: 30, intervalMs: 5))
-        #expect(throws: ProfileError.invalid("requests", "must be an integer from 1 to 1000 (got \"many\")")) {
+        #expect(throws: InputError.invalid("requests", "must be an integer from 1 to 1000 (got \"many\")")) {
             try SessionSpecParser().parse(form: [("transaction", "GET /"), ("requests", "many")])
         }
     }
@@ -20,10 +20,10 @@ import Testing
         var limits = SessionLimits()
         limits.maxRequests = 5
         let parser = SessionSpecParser(limits: limits, maxTransactionBytes: 8)
-        #expect(throws: ProfileError.invalid("requests", "must be an integer from 1 to 5 (got 6)")) {
+        #expect(throws: InputError.invalid("requests", "must be an integer from 1 to 5 (got 6)")) {
             try parser.parse(json: Array(#"{"transaction": "GET /", "requests": 6}"#.utf8))
         }
-        #expect(throws: ProfileError.limit("transaction", "longer than the limit of 8 bytes")) {
+        #expect(throws: InputError.limit("transaction", "longer than the limit of 8 bytes")) {
             try parser.parse(json: Array(#"{"transaction": "GET /orders"}"#.utf8))
         }
     }
@@ -33,7 +33,7 @@ import Testing
         #expect(try SessionRequestTags(tags: tags, transaction: "GET /", limits: .default) == SessionRequestTags(request: "abc", wallMs: 61.25))
         var other = tags
         other["transaction"] = "GET /health"
-        #expect(throws: ProfileError.self) { try SessionRequestTags(tags: other, transaction: "GET /", limits: .default) }
+        #expect(throws: InputError.self) { try SessionRequestTags(tags: other, transaction: "GET /", limits: .default) }
     }
 
     @Test func aRunningSessionPastItsDeadlineIsExpired() {

@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: VectorCase.all.filter { !$0.valid })
     func invalidVectorIsRefusedNamingTheField(_ vector: VectorCase) throws {
-        let error = #expect(throws: ProfileError.self) { try TreeringJSONParser().parse(vector.bytes) }
+        let error = #expect(throws: InputError.self) { try TreeringJSONParser().parse(vector.bytes) }
         #expect(error?.code.rawValue == vector.code)
         #expect(error?.message.contains(vector.error_contains!) == true, "\(error?.message ?? "")")
     }
@@ -70,7 +70,7 @@ import Testing
         ])
         // A bad value is refused even after a good one.
         let bad = doc.replacingOccurrences(of: #""count":128,"thread":"w2""#, with: #""count":128,"thread":7"#)
-        let error = #expect(throws: ProfileError.self) { try TreeringJSONParser().parse(Array(bad.utf8)) }
+        let error = #expect(throws: InputError.self) { try TreeringJSONParser().parse(Array(bad.utf8)) }
         #expect(error?.message.contains("samples[7].thread") == true, "\(error?.message ?? "")")
     }
 
@@ -87,15 +87,15 @@ import Testing
     @Test func limitsAreSettings() throws {
         var limits = ProfileLimits()
         limits.maxSamples = 1
-        let error = #expect(throws: ProfileError.self) { try TreeringJSONParser(limits: limits).parse(VectorCase.all[0].bytes) }
+        let error = #expect(throws: InputError.self) { try TreeringJSONParser(limits: limits).parse(VectorCase.all[0].bytes) }
         #expect(error?.message == "samples: more than 1 samples")
         limits = ProfileLimits()
         limits.maxStackDepth = 2
-        let deep = #expect(throws: ProfileError.self) { try TreeringJSONParser(limits: limits).parse(VectorCase.all[0].bytes) }
+        let deep = #expect(throws: InputError.self) { try TreeringJSONParser(limits: limits).parse(VectorCase.all[0].bytes) }
         #expect(deep?.message == "samples[0].stack: deeper than the limit of 2 frames")
         limits = ProfileLimits()
         limits.maxFrames = 2
-        let frames = #expect(throws: ProfileError.self) { try TreeringJSONParser(limits: limits).parse(VectorCase.all[0].bytes) }
+        let frames = #expect(throws: InputError.self) { try TreeringJSONParser(limits: limits).parse(VectorCase.all[0].bytes) }
         #expect(frames?.message == "frames: more than 2 frames")
     }
 
@@ -103,14 +103,14 @@ import Testing
         // Every prefix of a valid upload is refused with a message, never a crash.
         let bytes = VectorCase.all[0].bytes
         for n in stride(from: 0, to: bytes.count, by: 7) {
-            #expect(throws: ProfileError.self) { try TreeringJSONParser().parse(Array(bytes[..<n])) }
+            #expect(throws: InputError.self) { try TreeringJSONParser().parse(Array(bytes[..<n])) }
         }
     }
 
     @Test func hostileNestingInAnUnknownFieldDoesNotRecurse() {
         let depth = 1_000_000
         let json = #"{"format":"treering/1","x":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
-        let error = #expect(throws: ProfileError.self) { try TreeringJSONParser().parse(Array(json.utf8)) }
+        let error = #expect(throws: InputError.self) { try TreeringJSONParser().parse(Array(json.utf8)) }
         #expect(error?.code == .limitExceeded)
         #expect(error?.message.hasPrefix("x: JSON nested deeper") == true)
     }

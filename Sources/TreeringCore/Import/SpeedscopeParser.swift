@@ -60,28 +60,28 @@ public struct SpeedscopeParser: ProfileParser {
     /// Stands for an empty stack until the "(no stack)" frame is interned.
     static let noStack: [Int32] = [-1]
 
-    public func parse(_ bytes: [UInt8]) throws(ProfileError) -> TreeringCore.Profile {
+    public func parse(_ bytes: [UInt8]) throws(InputError) -> TreeringCore.Profile {
         let file: File
         do {
             file = try JSONDecoder().decode(File.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw Self.describe(error)
         } catch {
-            throw ProfileError(.malformedJSON, "body: not valid JSON")
+            throw InputError(.malformedJSON, "body: not valid JSON")
         }
         guard file.shared.frames.count <= limits.maxFrames else {
-            throw ProfileError.limit("shared.frames", "more than \(limits.maxFrames) frames")
+            throw InputError.limit("shared.frames", "more than \(limits.maxFrames) frames")
         }
         var frames = FrameTable()
         var frameMap: [Int32] = []
         frameMap.reserveCapacity(file.shared.frames.count)
         for (i, f) in file.shared.frames.enumerated() {
             for (field, value) in [("name", f.name), ("file", f.file ?? "")] where value.utf8.count > limits.maxStringBytes {
-                throw ProfileError.limit("shared.frames[\(i)].\(field)", "longer than \(limits.maxStringBytes) bytes")
+                throw InputError.limit("shared.frames[\(i)].\(field)", "longer than \(limits.maxStringBytes) bytes")
             }
             frameMap.append(frames.intern(Frame(name: f.name, file: f.file ?? "", line: max(0, f.line ?? 0))))
         }
-        guard !file.profiles.isEmpty else { throw ProfileError.invalid("profiles", "must hold at least one profile") }
+        guard !file.profiles.isEmpty else { throw InputError.invalid("profiles", "must hold at least one profile") }
 
         var metadata = self.metadata
         var timeUnit: String?
@@ -91,10 +91,10 @@ public struct SpeedscopeParser: ProfileParser {
             let path = "profiles[\(p)]"
             let isTime = Self.microseconds[profile.unit] != nil
             guard isTime || Self.countUnits.contains(profile.unit) else {
-                throw ProfileError.invalid("\(path).unit", "unknown unit \"\(profile.unit)\" (known: none, bytes, nanoseconds, microseconds, milliseconds, seconds)")
+                throw InputError.invalid("\(path).unit", "unknown unit \"\(profile.unit)\" (known: none, bytes, nanoseconds, microseconds, milliseconds, seconds)")
             }
             if let seen = timeUnit, (Self.microseconds[seen] != nil) != isTime {
-                throw ProfileError.invalid("\(path).unit", "\"\(profile.unit)\" mixes with \"\(seen)\" in one file")
+                throw InputError.invalid("\(path).unit", "\"\(profile.unit)\" mixes with \"\(seen)\" in one file")
             }
             timeUnit = profile.unit
             let scale = Self.microseconds[profile.unit] ?? 1
@@ -102,7 +102,7 @@ public struct SpeedscopeParser: ProfileParser {
             switch profile.type {
             case "sampled": weighted = try sampled(profile, path: path, frames: frameMap)
             case "evented": weighted = try evented(profile, path: path, frames: frameMap)
-            default: throw ProfileError.invalid("\(path).type", "must be \"sampled\" or \"evented\" (got \"\(profile.type)\")")
+            default: throw InputError.invalid("\(path).type", "must be \"sampled\" or \"evented\" (got \"\(profile.type)\")")
             }
             // With several profiles (py-spy writes one a thread) the names tell them apart.
             let thread = file.profiles.count > 1 ? profile.name.flatMap { $0.isEmpty ? nil : $0 } : nil
@@ -113,15 +113,15 @@ public struct SpeedscopeParser: ProfileParser {
                 let count = Int64((weight * scale).rounded())
                 guard count > 0 else { continue }
                 guard count <= limits.maxCount else {
-                    throw ProfileError.limit("\(path)", "a stack's weight \(count) is over the limit of \(limits.maxCount)")
+                    throw InputError.limit("\(path)", "a stack's weight \(count) is over the limit of \(limits.maxCount)")
                 }
                 guard samples.count < limits.maxSamples else {
-                    throw ProfileError.limit("profiles", "more than \(limits.maxSamples) distinct stacks")
+                    throw InputError.limit("profiles", "more than \(limits.maxSamples) distinct stacks")
                 }
                 samples.append(stack: stack, count: count, labelID: labelID)
             }
         }
-        guard samples.count > 0 else { throw ProfileError.invalid("profiles", "no stack has a weight above 0") }
+        guard samples.count > 0 else { throw InputError.invalid("profiles", "no stack has a weight above 0") }
         if let unit = timeUnit, Self.microseconds[unit] != nil {
             metadata.intervalMs = 0.001
         }
@@ -129,26 +129,26 @@ public struct SpeedscopeParser: ProfileParser {
         return TreeringCore.Profile(metadata: metadata, frames: frames, labels: labels.labels, samples: samples)
     }
 
-    func frameID(_ index: Int, _ path: String, _ frames: [Int32]) throws(ProfileError) -> Int32 {
+    func frameID(_ index: Int, _ path: String, _ frames: [Int32]) throws(InputError) -> Int32 {
         guard index >= 0, index < frames.count else {
-            throw ProfileError.invalid(path, "frame index \(index) out of range (\(frames.count) frames)")
+            throw InputError.invalid(path, "frame index \(index) out of range (\(frames.count) frames)")
         }
         return frames[index]
     }
 
-    func sampled(_ profile: Profile, path: String, frames: [Int32]) throws(ProfileError) -> [[Int32]: Double] {
-        guard let stacks = profile.samples else { throw ProfileError.missing("\(path).samples") }
-        guard let weights = profile.weights else { throw ProfileError.missing("\(path).weights") }
+    func sampled(_ profile: Profile, path: String, frames: [Int32]) throws(InputError) -> [[Int32]: Double] {
+        guard let stacks = profile.samples else { throw InputError.missing("\(path).samples") }
+        guard let weights = profile.weights else { throw InputError.missing("\(path).weights") }
         guard stacks.count == weights.count else {
-            throw ProfileError.invalid("\(path).weights", "has \(weights.count) entries for \(stacks.count) samples")
+            throw InputError.invalid("\(path).weights", "has \(weights.count) entries for \(stacks.count) samples")
         }
         var out: [[Int32]: Double] = [:]
         for (i, stack) in stacks.enumerated() {
             guard weights[i] >= 0, weights[i].isFinite else {
-                throw ProfileError.invalid("\(path).weights[\(i)]", "must be a number >= 0")
+                throw InputError.invalid("\(path).weights[\(i)]", "must be a number >= 0")
             }
             guard stack.count <= limits.maxStackDepth else {
-                throw ProfileError.limit("\(path).samples[\(i)]", "stack of \(stack.count) frames is deeper than \(limits.maxStackDepth)")
+                throw InputError.limit("\(path).samples[\(i)]", "stack of \(stack.count) frames is deeper than \(limits.maxStackDepth)")
             }
             if stack.isEmpty {
                 // A sample that saw no frame (py-spy writes them): keep its weight.
@@ -163,8 +163,8 @@ public struct SpeedscopeParser: ProfileParser {
         return out
     }
 
-    func evented(_ profile: Profile, path: String, frames: [Int32]) throws(ProfileError) -> [[Int32]: Double] {
-        guard let events = profile.events else { throw ProfileError.missing("\(path).events") }
+    func evented(_ profile: Profile, path: String, frames: [Int32]) throws(InputError) -> [[Int32]: Double] {
+        guard let events = profile.events else { throw InputError.missing("\(path).events") }
         var out: [[Int32]: Double] = [:]
         var open: [Int32] = []
         var openIndexes: [Int] = []
@@ -172,38 +172,38 @@ public struct SpeedscopeParser: ProfileParser {
         for (i, event) in events.enumerated() {
             let here = "\(path).events[\(i)]"
             guard event.at >= last, event.at.isFinite else {
-                throw ProfileError.invalid("\(here).at", "events must be in time order (\(event.at) after \(last))")
+                throw InputError.invalid("\(here).at", "events must be in time order (\(event.at) after \(last))")
             }
             if !open.isEmpty, event.at > last { out[open, default: 0] += event.at - last }
             last = event.at
             switch event.type {
             case "O":
                 guard open.count < limits.maxStackDepth else {
-                    throw ProfileError.limit(here, "more than \(limits.maxStackDepth) frames open")
+                    throw InputError.limit(here, "more than \(limits.maxStackDepth) frames open")
                 }
                 open.append(try frameID(event.frame, "\(here).frame", frames))
                 openIndexes.append(event.frame)
             case "C":
                 guard let top = openIndexes.last else {
-                    throw ProfileError.invalid(here, "closes frame \(event.frame) but no frame is open")
+                    throw InputError.invalid(here, "closes frame \(event.frame) but no frame is open")
                 }
                 guard top == event.frame else {
-                    throw ProfileError.invalid(here, "closes frame \(event.frame) but frame \(top) is the innermost open one")
+                    throw InputError.invalid(here, "closes frame \(event.frame) but frame \(top) is the innermost open one")
                 }
                 open.removeLast()
                 openIndexes.removeLast()
             default:
-                throw ProfileError.invalid("\(here).type", "must be \"O\" or \"C\" (got \"\(event.type)\")")
+                throw InputError.invalid("\(here).type", "must be \"O\" or \"C\" (got \"\(event.type)\")")
             }
         }
         guard openIndexes.isEmpty else {
-            throw ProfileError.invalid("\(path).events", "frame \(openIndexes.last!) is never closed")
+            throw InputError.invalid("\(path).events", "frame \(openIndexes.last!) is never closed")
         }
         return out
     }
 
     /// A decoding error as the field's path and the rule, like every other refusal.
-    static func describe(_ error: DecodingError) -> ProfileError {
+    static func describe(_ error: DecodingError) -> InputError {
         func path(_ keys: [any CodingKey]) -> String {
             var out = ""
             for key in keys {
@@ -213,14 +213,14 @@ public struct SpeedscopeParser: ProfileParser {
         }
         switch error {
         case .keyNotFound(let key, let context):
-            return ProfileError.missing(path(context.codingPath + [key]))
+            return InputError.missing(path(context.codingPath + [key]))
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return ProfileError.invalid(path(context.codingPath), "expected \(typeName(type))")
+            return InputError.invalid(path(context.codingPath), "expected \(typeName(type))")
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty { return ProfileError(.malformedJSON, "body: not valid JSON") }
-            return ProfileError.invalid(path(context.codingPath), "invalid value")
+            if context.codingPath.isEmpty { return InputError(.malformedJSON, "body: not valid JSON") }
+            return InputError.invalid(path(context.codingPath), "invalid value")
         @unknown default:
-            return ProfileError(.malformedJSON, "body: not a speedscope file")
+            return InputError(.malformedJSON, "body: not a speedscope file")
         }
     }
 

@@ -19,24 +19,24 @@ public struct SessionSpec: Sendable, Equatable {
     public static func validated(
         transaction: String?, requests: Int64?, timeLimitSeconds: Double?, intervalMs: Double?,
         limits: SessionLimits, maxTransactionBytes: Int
-    ) throws(ProfileError) -> SessionSpec {
-        guard let transaction else { throw ProfileError.missing("transaction") }
-        guard !transaction.isEmpty else { throw ProfileError.invalid("transaction", "must not be empty") }
+    ) throws(InputError) -> SessionSpec {
+        guard let transaction else { throw InputError.missing("transaction") }
+        guard !transaction.isEmpty else { throw InputError.invalid("transaction", "must not be empty") }
         guard transaction.utf8.count <= maxTransactionBytes else {
-            throw ProfileError.limit("transaction", "longer than the limit of \(maxTransactionBytes) bytes")
+            throw InputError.limit("transaction", "longer than the limit of \(maxTransactionBytes) bytes")
         }
         let requests = requests ?? Int64(limits.defaultRequests)
         guard (1...Int64(limits.maxRequests)).contains(requests) else {
-            throw ProfileError.invalid("requests", "must be an integer from 1 to \(limits.maxRequests) (got \(requests))")
+            throw InputError.invalid("requests", "must be an integer from 1 to \(limits.maxRequests) (got \(requests))")
         }
         let time = timeLimitSeconds ?? limits.defaultTimeLimitSeconds
         guard time >= 1, time <= limits.maxTimeLimitSeconds else {
-            throw ProfileError.invalid(
+            throw InputError.invalid(
                 "time_limit_s", "must be a number of seconds from 1 to \(number(limits.maxTimeLimitSeconds)) (got \(number(time)))")
         }
         let interval = intervalMs ?? limits.defaultIntervalMs
         guard interval >= limits.minIntervalMs, interval <= limits.maxIntervalMs else {
-            throw ProfileError.invalid(
+            throw InputError.invalid(
                 "interval_ms",
                 "must be a number of milliseconds from \(number(limits.minIntervalMs)) to \(number(limits.maxIntervalMs)) (got \(number(interval)))")
         }

@@ -37,7 +37,7 @@ struct PyroscopeController<Context: RequestContext> {
         for (s, series) in push.series.enumerated() {
             let labels = series.labels
             guard let app = labels["service_name"] ?? labels["__name__"] else {
-                throw APIError(.badRequest, code: ProfileError.Code.missingField.rawValue,
+                throw APIError(.badRequest, code: InputError.Code.missingField.rawValue,
                                message: "series[\(s)].labels: service_name is required")
             }
             let tags = labels.filter { !Self.droppedLabels.contains($0.key) && !$0.key.hasPrefix("otel.") }
@@ -57,7 +57,7 @@ struct PyroscopeController<Context: RequestContext> {
     @Sendable func ingest(request: Request, context: Context) async throws -> Response {
         let query = request.uri.queryParameters
         guard let name = query.get("name") else {
-            throw APIError(.badRequest, code: ProfileError.Code.missingField.rawValue, message: "name: required query parameter (e.g. ?name=shop-web.cpu{env=prod})")
+            throw APIError(.badRequest, code: InputError.Code.missingField.rawValue, message: "name: required query parameter (e.g. ?name=shop-web.cpu{env=prod})")
         }
         let (app, tags) = try Self.parseName(name)
         let now = Date().timeIntervalSince1970

@@ -14,14 +14,14 @@ public struct TreeringJSONParser: ProfileParser {
         self.limits = limits
     }
 
-    public func parse(_ bytes: [UInt8]) throws(ProfileError) -> Profile {
+    public func parse(_ bytes: [UInt8]) throws(InputError) -> Profile {
         do {
             return try bytes.withUnsafeBufferPointer { buffer in
                 var run = Run(scanner: JSONScanner(buffer), limits: limits)
                 return try run.document()
             }
         } catch {
-            throw ProfileError.fromParsing(error)
+            throw InputError.fromParsing(error)
         }
     }
 }
@@ -59,7 +59,7 @@ private struct Run {
 
     mutating func document() throws -> Profile {
         guard scanner.peek() == UInt8(ascii: "{") else {
-            throw ProfileError(.malformedJSON, "malformed JSON at byte \(scanner.pos): expected an object, found \(scanner.describeNext())")
+            throw InputError(.malformedJSON, "malformed JSON at byte \(scanner.pos): expected an object, found \(scanner.describeNext())")
         }
         try scanner.expect(UInt8(ascii: "{"))
         var first = true
@@ -94,7 +94,7 @@ private struct Run {
             }
         }
         guard scanner.peek() == nil else {
-            throw ProfileError(.malformedJSON, "malformed JSON at byte \(scanner.pos): unexpected data after the document")
+            throw InputError(.malformedJSON, "malformed JSON at byte \(scanner.pos): unexpected data after the document")
         }
         return try finish()
     }
@@ -110,7 +110,7 @@ private struct Run {
         while try scanner.nextElement(first: &first) {
             let i = uploadFrames.count
             guard i < limits.maxFrames else {
-                throw ProfileError.limit("frames", "more than \(limits.maxFrames) frames")
+                throw InputError.limit("frames", "more than \(limits.maxFrames) frames")
             }
             // Paths name a bad field in an error; built only when one is thrown.
             func path() -> String { "frames[\(i)]" }
@@ -129,14 +129,14 @@ private struct Run {
                 } else if scanner.rawEquals(key, "line") {
                     line = try integer(path() + ".line")
                     guard line >= 0, line <= Int64(Int32.max) else {
-                        throw ProfileError.invalid(path() + ".line", "must be an integer >= 0 (got \(line))")
+                        throw InputError.invalid(path() + ".line", "must be an integer >= 0 (got \(line))")
                     }
                 } else {
                     let unknown = scanner.string(key)
                     try skipUnknown(path() + "." + unknown, depthUsed: 3)
                 }
             }
-            guard let name else { throw ProfileError.missing(path() + ".name") }
+            guard let name else { throw InputError.missing(path() + ".name") }
             uploadFrames.append(Frame(name: name, file: file, line: Int(line)))
         }
     }
@@ -150,7 +150,7 @@ private struct Run {
         var index = 0
         while try scanner.nextElement(first: &first) {
             guard index < limits.maxSamples else {
-                throw ProfileError.limit("samples", "more than \(limits.maxSamples) samples")
+                throw InputError.limit("samples", "more than \(limits.maxSamples) samples")
             }
             try sample(index)
             index += 1
@@ -168,16 +168,16 @@ private struct Run {
         var firstKey = true
         while let key = try scanner.nextKey(first: &firstKey) {
             if scanner.rawEquals(key, "stack") {
-                guard !sawStack else { throw ProfileError.invalid("samples[\(index)].stack", "given twice") }
+                guard !sawStack else { throw InputError.invalid("samples[\(index)].stack", "given twice") }
                 sawStack = true
                 try stack(index)
             } else if scanner.rawEquals(key, "count") {
                 let c = try integer("samples[\(index)].count")
                 guard c >= 1 else {
-                    throw ProfileError.invalid("samples[\(index)].count", "must be an integer >= 1 (got \(c))")
+                    throw InputError.invalid("samples[\(index)].count", "must be an integer >= 1 (got \(c))")
                 }
                 guard c <= limits.maxCount else {
-                    throw ProfileError.limit("samples[\(index)].count", "at most \(limits.maxCount) (got \(c))")
+                    throw InputError.limit("samples[\(index)].count", "at most \(limits.maxCount) (got \(c))")
                 }
                 count = c
             } else if scanner.rawEquals(key, "thread") {
@@ -190,10 +190,10 @@ private struct Run {
             }
         }
         let labelID = try labelID(labelText, index)
-        guard sawStack else { throw ProfileError.missing("samples[\(index)].stack") }
+        guard sawStack else { throw InputError.missing("samples[\(index)].stack") }
         guard let count else {
             samples.discardOpenSample()
-            throw ProfileError.missing("samples[\(index)].count")
+            throw InputError.missing("samples[\(index)].count")
         }
         samples.endSample(count: count, labelID: labelID)
     }
@@ -263,7 +263,7 @@ private struct Run {
         var depth = 0
         while try scanner.nextElement(first: &first) {
             guard depth < limits.maxStackDepth else {
-                throw ProfileError.limit("samples[\(index)].stack", "deeper than the limit of \(limits.maxStackDepth) frames")
+                throw InputError.limit("samples[\(index)].stack", "deeper than the limit of \(limits.maxStackDepth) frames")
             }
             guard scanner.nextIsNumber() else {
                 throw typeError("samples[\(index)].stack[\(depth)]", "a frame index")
@@ -272,7 +272,7 @@ private struct Run {
             do {
                 frame = try scanner.integer()
             } catch {
-                throw ProfileError.invalid("samples[\(index)].stack[\(depth)]", "expected an integer frame index (\(error.message))")
+                throw InputError.invalid("samples[\(index)].stack[\(depth)]", "expected an integer frame index (\(error.message))")
             }
             if frame > maxFrameIndex { maxFrameIndex = frame }
             if frame < minFrameIndex { minFrameIndex = frame }
@@ -282,13 +282,13 @@ private struct Run {
             depth += 1
         }
         guard depth > 0 else {
-            throw ProfileError.invalid("samples[\(index)].stack", "must have at least 1 frame")
+            throw InputError.invalid("samples[\(index)].stack", "must have at least 1 frame")
         }
     }
 
     // MARK: Values
 
-    mutating func typeError(_ path: String, _ expected: String) -> ProfileError {
+    mutating func typeError(_ path: String, _ expected: String) -> InputError {
         scanner.typeError(path, expected)
     }
 
@@ -298,7 +298,7 @@ private struct Run {
         }
         let raw = try scanner.rawString()
         guard raw.end - raw.start <= limits.maxStringBytes || scanner.string(raw).utf8.count <= limits.maxStringBytes else {
-            throw ProfileError.limit(path(), "longer than the limit of \(limits.maxStringBytes) bytes")
+            throw InputError.limit(path(), "longer than the limit of \(limits.maxStringBytes) bytes")
         }
         return scanner.string(raw)
     }
@@ -322,7 +322,7 @@ private struct Run {
         do {
             return try scanner.integer()
         } catch {
-            throw ProfileError.invalid(path(), "expected an integer (\(error.message))")
+            throw InputError.invalid(path(), "expected an integer (\(error.message))")
         }
     }
 
@@ -341,13 +341,13 @@ private struct Run {
         var first = true
         while let rawKey = try scanner.nextKey(first: &first) {
             let key = scanner.string(rawKey)
-            guard !key.isEmpty else { throw ProfileError.invalid(path(), "a tag key must not be empty") }
+            guard !key.isEmpty else { throw InputError.invalid(path(), "a tag key must not be empty") }
             guard key.utf8.count <= limits.maxStringBytes else {
-                throw ProfileError.limit(path(), "a tag key is longer than the limit of \(limits.maxStringBytes) bytes")
+                throw InputError.limit(path(), "a tag key is longer than the limit of \(limits.maxStringBytes) bytes")
             }
             result[key] = try string("\(path()).\(key)")
             guard result.count <= limits.maxTags else {
-                throw ProfileError.limit(path(), "more than \(limits.maxTags) tags")
+                throw InputError.limit(path(), "more than \(limits.maxTags) tags")
             }
         }
         return result
@@ -358,27 +358,27 @@ private struct Run {
     mutating func skipUnknown(_ path: @autoclosure () -> String, depthUsed: Int) throws {
         let allowed = TreeringJSONParser.maxNesting - depthUsed
         guard try scanner.skipValue(depthAllowed: allowed) else {
-            throw ProfileError.limit(path(), "JSON nested deeper than \(TreeringJSONParser.maxNesting) levels")
+            throw InputError.limit(path(), "JSON nested deeper than \(TreeringJSONParser.maxNesting) levels")
         }
     }
 
     // MARK: Whole-document rules
 
     mutating func finish() throws -> Profile {
-        guard let format else { throw ProfileError.missing("format") }
+        guard let format else { throw InputError.missing("format") }
         guard format == "treering/1" else {
-            throw ProfileError(.unsupportedFormat, "format: unsupported format \"\(format)\" (expected \"treering/1\")")
+            throw InputError(.unsupportedFormat, "format: unsupported format \"\(format)\" (expected \"treering/1\")")
         }
-        guard let app else { throw ProfileError.missing("app") }
+        guard let app else { throw InputError.missing("app") }
         try AppName.validate(app, path: "app")
-        guard let start else { throw ProfileError.missing("start") }
-        guard let end else { throw ProfileError.missing("end") }
-        guard start >= 0 else { throw ProfileError.invalid("start", "must be Unix seconds >= 0 (got \(start))") }
-        guard end >= start else { throw ProfileError.invalid("end", "must be >= start (\(end) < \(start))") }
-        guard let intervalMs else { throw ProfileError.missing("interval_ms") }
-        guard intervalMs > 0 else { throw ProfileError.invalid("interval_ms", "must be > 0 (got \(intervalMs))") }
-        guard sawFrames else { throw ProfileError.missing("frames") }
-        guard sawSamples else { throw ProfileError.missing("samples") }
+        guard let start else { throw InputError.missing("start") }
+        guard let end else { throw InputError.missing("end") }
+        guard start >= 0 else { throw InputError.invalid("start", "must be Unix seconds >= 0 (got \(start))") }
+        guard end >= start else { throw InputError.invalid("end", "must be >= start (\(end) < \(start))") }
+        guard let intervalMs else { throw InputError.missing("interval_ms") }
+        guard intervalMs > 0 else { throw InputError.invalid("interval_ms", "must be > 0 (got \(intervalMs))") }
+        guard sawFrames else { throw InputError.missing("frames") }
+        guard sawSamples else { throw InputError.missing("samples") }
         if minFrameIndex < 0 || maxFrameIndex >= Int64(uploadFrames.count) {
             throw outOfRangeError()
         }
@@ -394,13 +394,13 @@ private struct Run {
     }
 
     /// Finds the first bad frame index, for a message that points at it.
-    func outOfRangeError() -> ProfileError {
+    func outOfRangeError() -> InputError {
         let n = uploadFrames.count
         for i in 0..<samples.count {
             for (j, f) in samples.stack(i).enumerated() where f < 0 || Int(f) >= n {
-                return ProfileError.invalid("samples[\(i)].stack[\(j)]", "frame index \(f) out of range (\(n) frames)")
+                return InputError.invalid("samples[\(i)].stack[\(j)]", "frame index \(f) out of range (\(n) frames)")
             }
         }
-        return ProfileError.invalid("samples", "frame index out of range (\(n) frames)")
+        return InputError.invalid("samples", "frame index out of range (\(n) frames)")
     }
 }

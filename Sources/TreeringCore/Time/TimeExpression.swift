@@ -1,17 +1,17 @@
 /// A time in a query: Unix seconds (`1732460000`, `1732460000.5`), `now`, or
 /// `now` minus or plus a duration (`now-1h`, `now-15m`, `now-7d`).
 public enum TimeExpression {
-    public static func parse(_ text: String, now: Double, path: String) throws(ProfileError) -> Double {
+    public static func parse(_ text: String, now: Double, path: String) throws(InputError) -> Double {
         if let seconds = Double(text), seconds.isFinite, seconds >= 0 { return seconds }
         guard text.hasPrefix("now") else {
-            throw ProfileError.invalid(path, "must be Unix seconds or now, now-1h, now-15m ... (got \"\(text.prefix(40))\")")
+            throw InputError.invalid(path, "must be Unix seconds or now, now-1h, now-15m ... (got \"\(text.prefix(40))\")")
         }
         let rest = text.dropFirst(3)
         if rest.isEmpty { return now }
         guard let sign = rest.first, sign == "-" || sign == "+",
             let seconds = DurationText.seconds(String(rest.dropFirst()))
         else {
-            throw ProfileError.invalid(path, "must be Unix seconds or now, now-1h, now-15m ... (got \"\(text.prefix(40))\")")
+            throw InputError.invalid(path, "must be Unix seconds or now, now-1h, now-15m ... (got \"\(text.prefix(40))\")")
         }
         return sign == "-" ? now - seconds : now + seconds
     }

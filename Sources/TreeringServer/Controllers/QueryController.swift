@@ -115,7 +115,7 @@ struct QueryController<Context: RequestContext> {
     func appQuery(_ request: Request) throws -> AppQuery {
         let parameters = FormQuery.parameters(request)
         guard let app = parameters.get("app") else {
-            throw APIError(.badRequest, code: ProfileError.Code.missingField.rawValue, message: "app: required query parameter (e.g. ?app=shop-web)")
+            throw APIError(.badRequest, code: InputError.Code.missingField.rawValue, message: "app: required query parameter (e.g. ?app=shop-web)")
         }
         return try AppQueryParameters.parse(parameters, app: app)
     }

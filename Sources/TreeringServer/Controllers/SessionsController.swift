@@ -121,9 +121,9 @@ struct SessionsController<Context: RequestContext> {
         let profile = try await BodyReader(limits: limits).profile(
             request, parser: TreeringJSONParser(limits: limits.profile), logger: context.logger)
         let tags: SessionRequestTags
-        do throws(ProfileError) {
+        do throws(InputError) {
             guard profile.metadata.app == session.app else {
-                throw ProfileError(.invalidField, "app: must be the session's app \"\(session.app)\" (got \"\(profile.metadata.app.prefix(128))\")")
+                throw InputError(.invalidField, "app: must be the session's app \"\(session.app)\" (got \"\(profile.metadata.app.prefix(128))\")")
             }
             tags = try SessionRequestTags(tags: profile.metadata.tags, transaction: session.transaction, limits: sessionLimits)
         } catch {

@@ -14,7 +14,7 @@ public struct APIError: HTTPResponseError {
         self.message = message
     }
 
-    public init(_ error: ProfileError) {
+    public init(_ error: InputError) {
         self.init(.badRequest, code: error.code.rawValue, message: error.message)
     }
 

@@ -19,34 +19,34 @@ public struct PprofParser: ProfileParser {
         self.sampleType = sampleType
     }
 
-    public func parse(_ bytes: [UInt8]) throws(ProfileError) -> Profile {
+    public func parse(_ bytes: [UInt8]) throws(InputError) -> Profile {
         if Gzip.isCompressed(bytes) {
-            throw ProfileError(.malformedInput, "body: gzip-compressed pprof must be inflated first (send it with Content-Encoding: gzip)")
+            throw InputError(.malformedInput, "body: gzip-compressed pprof must be inflated first (send it with Content-Encoding: gzip)")
         }
         let pprof: Perftools_Profiles_Profile
         do {
             pprof = try Perftools_Profiles_Profile(serializedBytes: bytes)
         } catch {
-            throw ProfileError(.malformedInput, "body: not a pprof profile (\(error))")
+            throw InputError(.malformedInput, "body: not a pprof profile (\(error))")
         }
         let strings = pprof.stringTable
-        func string(_ index: Int64, _ path: String) throws(ProfileError) -> String {
+        func string(_ index: Int64, _ path: String) throws(InputError) -> String {
             guard index >= 0, index < strings.count else {
-                throw ProfileError.invalid(path, "string index \(index) out of range (\(strings.count) strings)")
+                throw InputError.invalid(path, "string index \(index) out of range (\(strings.count) strings)")
             }
             let s = strings[Int(index)]
             guard s.utf8.count <= limits.maxStringBytes else {
-                throw ProfileError.limit(path, "a string of \(s.utf8.count) bytes is longer than \(limits.maxStringBytes)")
+                throw InputError.limit(path, "a string of \(s.utf8.count) bytes is longer than \(limits.maxStringBytes)")
             }
             return s
         }
-        guard !pprof.sampleType.isEmpty else { throw ProfileError.missing("sample_type") }
+        guard !pprof.sampleType.isEmpty else { throw InputError.missing("sample_type") }
         var types: [String] = []
         for (i, t) in pprof.sampleType.enumerated() { types.append(try string(t.type, "sample_type[\(i)].type")) }
         let valueIndex: Int
         if let sampleType {
             guard let i = types.firstIndex(of: sampleType) else {
-                throw ProfileError.invalid("sample_type", "has no \"\(sampleType)\" (has: \(types.joined(separator: ", ")))")
+                throw InputError.invalid("sample_type", "has no \"\(sampleType)\" (has: \(types.joined(separator: ", ")))")
             }
             valueIndex = i
         } else if pprof.defaultSampleType != 0, let i = try types.firstIndex(of: string(pprof.defaultSampleType, "default_sample_type")) {
@@ -68,7 +68,7 @@ public struct PprofParser: ProfileParser {
         metadata.tags["pprof.sample_type"] = types[valueIndex]
 
         guard pprof.function.count <= limits.maxFrames else {
-            throw ProfileError.limit("function", "more than \(limits.maxFrames) functions")
+            throw InputError.limit("function", "more than \(limits.maxFrames) functions")
         }
         var frames = FrameTable()
         var functionFrame: [UInt64: Int32] = [:]
@@ -83,7 +83,7 @@ public struct PprofParser: ProfileParser {
             var ids: [Int32] = []
             for (j, line) in location.line.enumerated() {
                 guard let id = functionFrame[line.functionID] else {
-                    throw ProfileError.invalid("location[\(i)].line[\(j)].function_id", "no function \(line.functionID)")
+                    throw InputError.invalid("location[\(i)].line[\(j)].function_id", "no function \(line.functionID)")
                 }
                 ids.append(id)
             }
@@ -96,27 +96,27 @@ public struct PprofParser: ProfileParser {
         var labels = LabelTable()
         var samples = SampleTable()
         guard pprof.sample.count <= limits.maxSamples else {
-            throw ProfileError.limit("sample", "more than \(limits.maxSamples) samples")
+            throw InputError.limit("sample", "more than \(limits.maxSamples) samples")
         }
         for (i, sample) in pprof.sample.enumerated() {
             guard valueIndex < sample.value.count else {
-                throw ProfileError.invalid("sample[\(i)].value", "has \(sample.value.count) values for \(types.count) sample types")
+                throw InputError.invalid("sample[\(i)].value", "has \(sample.value.count) values for \(types.count) sample types")
             }
             let count = sample.value[valueIndex] / divisor
             guard count > 0 else { continue }
             guard count <= limits.maxCount else {
-                throw ProfileError.limit("sample[\(i)].value", "\(count) is over the limit of \(limits.maxCount)")
+                throw InputError.limit("sample[\(i)].value", "\(count) is over the limit of \(limits.maxCount)")
             }
             var stack: [Int32] = []
             for (j, locationID) in sample.locationID.reversed().enumerated() {
                 guard let ids = locationFrames[locationID] else {
-                    throw ProfileError.invalid("sample[\(i)].location_id[\(sample.locationID.count - 1 - j)]", "no location \(locationID)")
+                    throw InputError.invalid("sample[\(i)].location_id[\(sample.locationID.count - 1 - j)]", "no location \(locationID)")
                 }
                 stack.append(contentsOf: ids.reversed())
             }
             guard !stack.isEmpty else { continue }
             guard stack.count <= limits.maxStackDepth else {
-                throw ProfileError.limit("sample[\(i)]", "stack of \(stack.count) frames is deeper than \(limits.maxStackDepth)")
+                throw InputError.limit("sample[\(i)]", "stack of \(stack.count) frames is deeper than \(limits.maxStackDepth)")
             }
             var thread: String?
             var tags: [String: String] = [:]
@@ -126,7 +126,7 @@ public struct PprofParser: ProfileParser {
                 if key == "thread_name" { thread = value } else if key != "thread_id" { tags[key] = value }
             }
             guard tags.count <= limits.maxTags else {
-                throw ProfileError.limit("sample[\(i)].label", "more than \(limits.maxTags) labels")
+                throw InputError.limit("sample[\(i)].label", "more than \(limits.maxTags) labels")
             }
             samples.append(stack: stack, count: count, labelID: labels.intern(SampleLabels(thread: thread, tags: tags)))
         }

@@ -10,7 +10,7 @@ enum UploadQuery {
         _ query: Parameters, limits: ProfileLimits, now: Double = Date().timeIntervalSince1970
     ) throws -> ProfileMetadata {
         guard let app = query.get("app") else {
-            throw APIError(.badRequest, code: ProfileError.Code.missingField.rawValue,
+            throw APIError(.badRequest, code: InputError.Code.missingField.rawValue,
                            message: "app: required query parameter for this format (e.g. ?app=shop-web)")
         }
         do { try AppName.validate(app, path: "app") } catch { throw APIError(error) }
@@ -46,6 +46,6 @@ enum UploadQuery {
     }
 
     static func invalid(_ field: String, _ rule: String) -> APIError {
-        APIError(.badRequest, code: ProfileError.Code.invalidField.rawValue, message: "\(field): \(rule)")
+        APIError(.badRequest, code: InputError.Code.invalidField.rawValue, message: "\(field): \(rule)")
     }
 }

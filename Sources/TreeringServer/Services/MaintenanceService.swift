@@ -3,11 +3,11 @@ import Logging
 import ServiceLifecycle
 import TreeringStore
 
-/// The background job beside the server: adds new uploads to the rollups
+/// The background maintenance job beside the server: adds new uploads to the rollups
 /// and writes the expiry of sessions past their deadline every couple of
 /// seconds, and removes data older than the retention now and then. It is the only writer of rollup rows in production; queries stay
 /// exact meanwhile because they read uploads not yet rolled up directly.
-struct RollupService: Service {
+struct MaintenanceService: Service {
     let database: AppDatabase
     let retentionSeconds: Double
     let logger: Logger

@@ -10,12 +10,12 @@ public struct PyroscopePush: Sendable {
 
     public var series: [Series]
 
-    public init(_ bytes: [UInt8]) throws(ProfileError) {
+    public init(_ bytes: [UInt8]) throws(InputError) {
         let request: Push_V1_PushRequest
         do {
             request = try Push_V1_PushRequest(serializedBytes: bytes)
         } catch {
-            throw ProfileError(.malformedInput, "body: not a push.v1.PushRequest (\(error))")
+            throw InputError(.malformedInput, "body: not a push.v1.PushRequest (\(error))")
         }
         series = request.series.map { s in
             Series(labels: Dictionary(s.labels.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),

@@ -18,9 +18,9 @@ public struct FoldedParser: ProfileParser {
         self.limits = limits
     }
 
-    public func parse(_ bytes: [UInt8]) throws(ProfileError) -> Profile {
+    public func parse(_ bytes: [UInt8]) throws(InputError) -> Profile {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ProfileError(.malformedInput, "body: folded stacks must be UTF-8 text")
+            throw InputError(.malformedInput, "body: folded stacks must be UTF-8 text")
         }
         var frames = FrameTable()
         var frameIDs: [Substring: Int32] = [:]
@@ -32,18 +32,18 @@ public struct FoldedParser: ProfileParser {
             let line = rawLine.last == "\r" ? rawLine.dropLast() : rawLine
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             guard let space = line.lastIndex(of: " ") else {
-                throw ProfileError.invalid("line \(lineNumber)", "expected `frame;frame;... count`, found no count")
+                throw InputError.invalid("line \(lineNumber)", "expected `frame;frame;... count`, found no count")
             }
             let countText = line[line.index(after: space)...]
             guard let count = Int64(countText), count >= 0 else {
-                throw ProfileError.invalid("line \(lineNumber)", "count \"\(countText.prefix(40))\" is not a whole number >= 0")
+                throw InputError.invalid("line \(lineNumber)", "count \"\(countText.prefix(40))\" is not a whole number >= 0")
             }
             guard count <= limits.maxCount else {
-                throw ProfileError.limit("line \(lineNumber)", "count \(count) is over the limit of \(limits.maxCount)")
+                throw InputError.limit("line \(lineNumber)", "count \(count) is over the limit of \(limits.maxCount)")
             }
             if count == 0 { continue }
             guard samples.count < limits.maxSamples else {
-                throw ProfileError.limit("line \(lineNumber)", "more than \(limits.maxSamples) stacks")
+                throw InputError.limit("line \(lineNumber)", "more than \(limits.maxSamples) stacks")
             }
             var parts = line[..<space].split(separator: ";", omittingEmptySubsequences: true)[...]
             var thread: [Substring] = []
@@ -57,7 +57,7 @@ public struct FoldedParser: ProfileParser {
                 parts = [Self.noStack]
             }
             guard parts.count <= limits.maxStackDepth else {
-                throw ProfileError.limit("line \(lineNumber)", "stack of \(parts.count) frames is deeper than \(limits.maxStackDepth)")
+                throw InputError.limit("line \(lineNumber)", "stack of \(parts.count) frames is deeper than \(limits.maxStackDepth)")
             }
             let labelID = labels.intern(SampleLabels(thread: thread.isEmpty ? nil : thread.joined(separator: " ")))
             for part in parts {
@@ -66,11 +66,11 @@ public struct FoldedParser: ProfileParser {
                     continue
                 }
                 guard part.utf8.count <= limits.maxStringBytes else {
-                    throw ProfileError.limit("line \(lineNumber)", "a frame of \(part.utf8.count) bytes is longer than \(limits.maxStringBytes)")
+                    throw InputError.limit("line \(lineNumber)", "a frame of \(part.utf8.count) bytes is longer than \(limits.maxStringBytes)")
                 }
                 let id = frames.intern(Self.frame(part))
                 guard frames.count <= limits.maxFrames else {
-                    throw ProfileError.limit("line \(lineNumber)", "more than \(limits.maxFrames) distinct frames")
+                    throw InputError.limit("line \(lineNumber)", "more than \(limits.maxFrames) distinct frames")
                 }
                 frameIDs[part] = id
                 samples.appendFrame(id)
@@ -78,7 +78,7 @@ public struct FoldedParser: ProfileParser {
             samples.endSample(count: count, labelID: labelID)
         }
         guard samples.count > 0 else {
-            throw ProfileError.invalid("body", "no stacks with a count above 0")
+            throw InputError.invalid("body", "no stacks with a count above 0")
         }
         return Profile(metadata: metadata, frames: frames, labels: labels.labels, samples: samples)
     }

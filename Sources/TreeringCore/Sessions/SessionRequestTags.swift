@@ -15,19 +15,19 @@ public struct SessionRequestTags: Sendable, Equatable {
     }
 
     /// Reads and checks the tags of a document sent to a session of `transaction`.
-    public init(tags: [String: String], transaction: String, limits: SessionLimits) throws(ProfileError) {
-        guard let request = tags[Self.requestKey] else { throw ProfileError.missing("tags.\(Self.requestKey)") }
+    public init(tags: [String: String], transaction: String, limits: SessionLimits) throws(InputError) {
+        guard let request = tags[Self.requestKey] else { throw InputError.missing("tags.\(Self.requestKey)") }
         guard (1...limits.maxRequestIDLength).contains(request.count) else {
-            throw ProfileError.invalid(
+            throw InputError.invalid(
                 "tags.\(Self.requestKey)", "must be 1 to \(limits.maxRequestIDLength) characters (got \(request.count))")
         }
-        guard let wallText = tags[Self.wallKey] else { throw ProfileError.missing("tags.\(Self.wallKey)") }
+        guard let wallText = tags[Self.wallKey] else { throw InputError.missing("tags.\(Self.wallKey)") }
         guard let wall = Double(wallText), wall.isFinite, wall >= 0 else {
-            throw ProfileError.invalid("tags.\(Self.wallKey)", "must be a number of milliseconds >= 0 (got \"\(wallText.prefix(40))\")")
+            throw InputError.invalid("tags.\(Self.wallKey)", "must be a number of milliseconds >= 0 (got \"\(wallText.prefix(40))\")")
         }
-        guard let sent = tags["transaction"] else { throw ProfileError.missing("tags.transaction") }
+        guard let sent = tags["transaction"] else { throw InputError.missing("tags.transaction") }
         guard sent == transaction else {
-            throw ProfileError.invalid(
+            throw InputError.invalid(
                 "tags.transaction", "must be the session's transaction \"\(transaction.prefix(200))\" (got \"\(sent.prefix(200))\")")
         }
         self.init(request: request, wallMs: wall)

@@ -12,7 +12,7 @@ public struct SessionSpecParser: Sendable {
         self.maxTransactionBytes = maxTransactionBytes
     }
 
-    public func parse(json bytes: [UInt8]) throws(ProfileError) -> SessionSpec {
+    public func parse(json bytes: [UInt8]) throws(InputError) -> SessionSpec {
         var transaction: String?
         var requests: Int64?
         var time: Double?
@@ -21,7 +21,7 @@ public struct SessionSpecParser: Sendable {
             try bytes.withUnsafeBufferPointer { buffer in
                 var scanner = JSONScanner(buffer)
                 guard scanner.peek() == UInt8(ascii: "{") else {
-                    throw ProfileError(.malformedJSON, "malformed JSON at byte \(scanner.pos): expected an object, found \(scanner.describeNext())")
+                    throw InputError(.malformedJSON, "malformed JSON at byte \(scanner.pos): expected an object, found \(scanner.describeNext())")
                 }
                 try scanner.expect(UInt8(ascii: "{"))
                 var first = true
@@ -36,7 +36,7 @@ public struct SessionSpecParser: Sendable {
                         do {
                             requests = try scanner.integer()
                         } catch let error as JSONScanner.SyntaxError {
-                            throw ProfileError.invalid("requests", "must be an integer from 1 to \(limits.maxRequests) (\(error.message))")
+                            throw InputError.invalid("requests", "must be an integer from 1 to \(limits.maxRequests) (\(error.message))")
                         }
                     } else if scanner.rawEquals(key, "time_limit_s") {
                         guard scanner.nextIsNumber() else { throw scanner.typeError("time_limit_s", "a number") }
@@ -47,7 +47,7 @@ public struct SessionSpecParser: Sendable {
                     } else {
                         // Skipped without recursion, and no deeper than an upload may nest.
                         guard try scanner.skipValue(depthAllowed: TreeringJSONParser.maxNesting - 1) else {
-                            throw ProfileError.limit(
+                            throw InputError.limit(
                                 String(scanner.string(key).prefix(40)), "JSON nested deeper than \(TreeringJSONParser.maxNesting) levels")
                         }
                     }
@@ -55,13 +55,13 @@ public struct SessionSpecParser: Sendable {
                 guard scanner.peek() == nil else { throw scanner.error("data after the end of the object") }
             }
         } catch {
-            throw ProfileError.fromParsing(error)
+            throw InputError.fromParsing(error)
         }
         return try validated(transaction, requests, time, interval)
     }
 
     /// Form fields, already percent-decoded; an empty value means the default.
-    public func parse(form fields: [(key: String, value: String)]) throws(ProfileError) -> SessionSpec {
+    public func parse(form fields: [(key: String, value: String)]) throws(InputError) -> SessionSpec {
         func value(_ name: String) -> String? {
             fields.last { $0.key == name }.map(\.value).flatMap { $0.isEmpty ? nil : $0 }
         }
@@ -69,7 +69,7 @@ public struct SessionSpecParser: Sendable {
         var requests: Int64?
         if let text = value("requests") {
             guard let n = Int64(text) else {
-                throw ProfileError.invalid("requests", "must be an integer from 1 to \(limits.maxRequests) (got \"\(text.prefix(40))\")")
+                throw InputError.invalid("requests", "must be an integer from 1 to \(limits.maxRequests) (got \"\(text.prefix(40))\")")
             }
             requests = n
         }
@@ -77,15 +77,15 @@ public struct SessionSpecParser: Sendable {
                              try number(value("interval_ms"), "interval_ms"))
     }
 
-    private func number(_ text: String?, _ field: String) throws(ProfileError) -> Double? {
+    private func number(_ text: String?, _ field: String) throws(InputError) -> Double? {
         guard let text else { return nil }
         guard let x = Double(text), x.isFinite else {
-            throw ProfileError.invalid(field, "expected a number, found \"\(text.prefix(40))\"")
+            throw InputError.invalid(field, "expected a number, found \"\(text.prefix(40))\"")
         }
         return x
     }
 
-    private func validated(_ transaction: String?, _ requests: Int64?, _ time: Double?, _ interval: Double?) throws(ProfileError) -> SessionSpec {
+    private func validated(_ transaction: String?, _ requests: Int64?, _ time: Double?, _ interval: Double?) throws(InputError) -> SessionSpec {
         try SessionSpec.validated(
             transaction: transaction, requests: requests, timeLimitSeconds: time, intervalMs: interval,
             limits: limits, maxTransactionBytes: maxTransactionBytes)

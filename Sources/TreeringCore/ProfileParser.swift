@@ -1,5 +1,0 @@
-/// One parser per upload format, each producing the same in-memory `Profile`.
-public protocol ProfileParser: Sendable {
-    /// Parses a whole upload. Throws `ProfileError` naming the field and the rule.
-    func parse(_ bytes: [UInt8]) throws(ProfileError) -> Profile
-}
