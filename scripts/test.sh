@@ -36,6 +36,8 @@ swift test
 step "Python tests: agent, server binary end to end, dashboard in Chromium"
 export TREERING_BIN="$PWD/.build/debug/treering" SE_OFFLINE=true
 suites=(Tests/integration)
-[ -d Agents/python/tests ] && suites+=(Agents/python/tests)
 [ -d Tests/browser ] && suites+=(Tests/browser)
 python3 -m pytest -q -p no:cacheprovider "${suites[@]}"
+
+step "Python agent: wheel and sdist, its tests against the installed wheel, types and lint"
+bash scripts/test-agent.sh

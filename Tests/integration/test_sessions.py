@@ -27,15 +27,18 @@ from support.treering_server import TreeringServer, free_port
 REPO = Path(__file__).resolve().parents[2]
 AGENT_DIR = REPO / "Agents" / "python"
 
-# Shared by both apps: the agent from source, warnings to stderr (the test
+# Shared by both apps: the agent from source, or as installed when
+# scripts/test-agent.sh runs this test in its venv with the agent's wheel
+# (TREERING_EXPECT_PREFIX names that venv); warnings to stderr (the test
 # checks there are none), and a CPU-bound function for the heavy view.
 PRELUDE = textwrap.dedent(f"""
     import faulthandler, logging, os, signal, sys, time
     faulthandler.enable()                   # a crash prints every thread's stack to app.err
     faulthandler.register(signal.SIGUSR1)   # and so does the test's signal when the app stalls
-    sys.path.insert(0, {str(AGENT_DIR)!r})
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if not os.environ.get("TREERING_EXPECT_PREFIX"):
+        sys.path.insert(0, {str(AGENT_DIR)!r})
     import treering
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
     APP, SERVER, PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
     DB = sys.argv[4]

@@ -5,12 +5,10 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 from format_check import check
 from support.treering_server import TreeringServer
 
-AGENT_DIR = Path(__file__).resolve().parents[1]
 
 PROGRAM = textwrap.dedent("""
     import time
@@ -35,7 +33,7 @@ PROGRAM = textwrap.dedent("""
 def run_agent(tmp_path, *args):
     script = tmp_path / "prog.py"
     script.write_text(PROGRAM)
-    return subprocess.run([sys.executable, "-m", "treering", *args, str(script)], cwd=AGENT_DIR,
+    return subprocess.run([sys.executable, "-m", "treering", *args, str(script)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -71,7 +69,7 @@ def test_run_uploads_to_the_real_server_and_upload_command_sends_a_file(tmp_path
         # `python -m treering upload FILE` sends a saved document.
         run_agent(tmp_path, "run", "--output", str(tmp_path / "saved.json"))
         sent = subprocess.run([sys.executable, "-m", "treering", "upload", str(tmp_path / "saved.json"),
-                               "--server", server.url], cwd=AGENT_DIR, capture_output=True, text=True, timeout=60)
+                               "--server", server.url], cwd=tmp_path, capture_output=True, text=True, timeout=60)
         assert sent.returncode == 0, sent.stderr
         assert "uploaded profile" in sent.stdout
 

@@ -1,13 +1,13 @@
 """The agent's documents follow the same rules the server enforces: the
 format checker is itself checked against the shared vectors."""
 import json
-from pathlib import Path
 
 import pytest
 
+from checkout import REPO
 from format_check import check
 
-VECTORS = Path(__file__).resolve().parents[3] / "Tests" / "vectors" / "treering1"
+VECTORS = REPO / "Tests" / "vectors" / "treering1"
 CASES = json.loads((VECTORS / "cases.json").read_text())["cases"]
 # Cases about JSON syntax itself are the parser's business, not the document's.
 SHAPE_CASES = [c for c in CASES if c.get("code") != "malformed_json" and "nested" not in c["file"]]

@@ -11,15 +11,17 @@
 """
 from __future__ import annotations
 
+# The one place the version is written: packaging reads it (pyproject.toml),
+# the documents' `agent` field and the User-Agent header use it.
+__version__ = "0.1.0"
+
 from contextlib import contextmanager
 
 from .agent import Agent, start, stop
 from .config import Config
 from .tagging import clear_tags, set_tags, tagged
 
-__all__ = ["start", "stop", "profile", "Profile", "Agent", "Config", "set_tags", "clear_tags", "tagged"]
-__version__ = "0.1.0"
-
+__all__ = ["__version__", "start", "stop", "profile", "Profile", "Agent", "Config", "set_tags", "clear_tags", "tagged"]
 
 class Profile:
     """What `profile()` gives: the document once the block has ended."""

@@ -8,9 +8,9 @@ import json
 import os
 import runpy
 import sys
-import urllib.error
-import urllib.request
+import urllib.parse
 
+from . import http
 from .stacks import merge_documents
 
 
@@ -95,21 +95,18 @@ def _upload(args) -> int:
             print("treering: a folded file needs --app NAME", file=sys.stderr)
             return 2
         content_type = "text/plain"
-        query = "?format=folded&app=" + urllib.request.quote(args.app)
-    headers = {"Content-Type": content_type, "Content-Encoding": "gzip"}
-    if args.key:
-        headers["Authorization"] = "Bearer " + args.key
-    request = urllib.request.Request(args.server.rstrip("/") + "/api/v1/ingest" + query, data=gzip.compress(raw),
-                                     headers=headers, method="POST")
+        query = "?format=folded&app=" + urllib.parse.quote(args.app, safe="")
+    url = args.server.rstrip("/") + "/api/v1/ingest" + query
     try:
-        with urllib.request.urlopen(request, timeout=60) as r:
-            answer = json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        print(f"treering: the server refused the upload ({e.code}): {e.read().decode(errors='replace')}", file=sys.stderr)
-        return 1
+        status, answer_raw = http.post(url, gzip.compress(raw), args.key, timeout=60, content_type=content_type)
     except OSError as e:
         print(f"treering: cannot reach {args.server}: {e}", file=sys.stderr)
         return 1
+    if status >= 400:
+        print(f"treering: the server refused the upload ({status}): {answer_raw.decode(errors='replace')}",
+              file=sys.stderr)
+        return 1
+    answer = json.loads(answer_raw)
     print(f"uploaded profile {answer['id']}: {args.server.rstrip('/')}{answer['url']}")
     return 0
 

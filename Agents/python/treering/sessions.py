@@ -10,14 +10,13 @@ here at once, with no retry. The server counts: it accepts exactly N."""
 from __future__ import annotations
 
 import collections
-import json
 import logging
 import threading
 import time
 import urllib.parse
-import urllib.request
 import uuid
 
+from . import http
 from .session_sampler import Recording, SessionSampler
 from .uploader import INGEST
 
@@ -91,13 +90,8 @@ class Sessions:
             self._stop.wait(self.poll_s if not failures else min(60.0, self.poll_s * 2 ** min(failures, 5)))
 
     def poll(self) -> bool:
-        headers = {"Accept": "application/json", "User-Agent": "treering-python/0.1.0"}
-        if self.config.key:
-            headers["Authorization"] = "Bearer " + self.config.key
         try:
-            request = urllib.request.Request(self.url, headers=headers)
-            with urllib.request.urlopen(request, timeout=min(5.0, self.config.upload_timeout_s)) as r:
-                answer = json.loads(r.read())
+            answer = http.get_json(self.url, self.config.key, min(5.0, self.config.upload_timeout_s))
             self.update(answer["sessions"])
             poll_s = answer.get("poll_s")
             if isinstance(poll_s, (int, float)) and not isinstance(poll_s, bool):

@@ -10,8 +10,10 @@ import sys
 import threading
 import time
 
+from . import __version__
+
 FORMAT = "treering/1"
-AGENT = "treering-python 0.1.0"
+AGENT = f"treering-python {__version__}"
 RUNTIME = f"{sys.implementation.name.replace('cpython', 'CPython')} {sys.version.split()[0]}"
 
 

@@ -14,8 +14,8 @@ import logging
 import random
 import threading
 import time
-import urllib.error
-import urllib.request
+
+from . import http
 
 log = logging.getLogger("treering")
 
@@ -120,32 +120,26 @@ class Uploader:
                 self._retry_at = 0.0
 
     def _send(self, path: str, body: bytes, deadline: float | None) -> str:
-        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip", "User-Agent": "treering-python/0.1.0"}
-        if self.key:
-            headers["Authorization"] = "Bearer " + self.key
         timeout = self.timeout_s
         if deadline is not None:
             timeout = max(0.1, min(timeout, deadline - time.monotonic()))
-        request = urllib.request.Request(self.server + path, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                self._answer(path, response.status, response.read())
-                return "sent"
-        except urllib.error.HTTPError as e:
-            raw = e.read()
-            self._answer(path, e.code, raw)
-            detail = raw[:500].decode(errors="replace")
-            if e.code in (404, 409) and path != INGEST:   # a session that is over (or gone): expected
-                log.debug("treering: session upload refused (%s): %s", e.code, detail)
-                return "refused"
-            if 400 <= e.code < 500:
-                self.log.warning("refused", "the server refused an upload to %s (%s): %s", path, e.code, detail)
-                return "refused"
-            self.log.warning("server-error", "upload failed with %s, will retry: %s", e.code, detail)
-            return "retry"
+            status, raw = http.post(self.server + path, body, self.key, timeout)
         except Exception as e:  # connection refused, timeout, DNS...
             self.log.warning("unreachable", "cannot reach %s, will retry: %s", self.server, e)
             return "retry"
+        self._answer(path, status, raw)
+        if status < 400:
+            return "sent"
+        detail = raw[:500].decode(errors="replace")
+        if status in (404, 409) and path != INGEST:   # a session that is over (or gone): expected
+            log.debug("treering: session upload refused (%s): %s", status, detail)
+            return "refused"
+        if 400 <= status < 500:
+            self.log.warning("refused", "the server refused an upload to %s (%s): %s", path, status, detail)
+            return "refused"
+        self.log.warning("server-error", "upload failed with %s, will retry: %s", status, detail)
+        return "retry"
 
     def _answer(self, path: str, status: int, raw: bytes) -> None:
         if self.on_answer is None:
