@@ -14,6 +14,8 @@ repository fails. So does a path in backquotes that starts with `./` or
 Prints one line per broken link and exits 1 if there is any.
 """
 
+from __future__ import annotations
+
 import re
 import sys
 import unicodedata
@@ -32,7 +34,7 @@ CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 CODE_PATH = re.compile(r"`(\.\.?/[^`\s]+)`")
 
 
-def strip_code(text):
+def strip_code(text: str) -> str:
     """The text without fenced blocks and inline code, where links are literal."""
     out = []
     fence = None
@@ -55,7 +57,7 @@ def strip_code(text):
     return "\n".join(out)
 
 
-def anchor(heading):
+def anchor(heading: str) -> str:
     """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to dashes."""
     text = re.sub(r"`([^`]*)`", r"\1", heading)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
@@ -67,10 +69,14 @@ def anchor(heading):
     return "".join(kept).replace(" ", "-")
 
 
-def anchors(path, cache={}):
-    if path not in cache:
-        seen = {}
-        names = set()
+_anchors: dict[Path, set[str]] = {}
+
+
+def anchors(path: Path) -> set[str]:
+    """The anchors of a Markdown file's headings, read once."""
+    if path not in _anchors:
+        seen: dict[str, int] = {}
+        names: set[str] = set()
         in_fence = None
         for line in path.read_text(encoding="utf-8").splitlines():
             m = FENCE.match(line)
@@ -88,11 +94,11 @@ def anchors(path, cache={}):
             n = seen.get(base, 0)
             seen[base] = n + 1
             names.add(base if n == 0 else f"{base}-{n}")
-        cache[path] = names
-    return cache[path]
+        _anchors[path] = names
+    return _anchors[path]
 
 
-def check(md):
+def check(md: Path) -> tuple[int, list[str]]:
     problems = []
     raw = md.read_text(encoding="utf-8")
     text = strip_code(raw)
@@ -122,17 +128,27 @@ def check(md):
                 continue
         else:
             dest = md
-        if fragment and dest.is_file() and dest.suffix == ".md":
-            if fragment not in anchors(dest):
-                problems.append(f"{target}: no heading #{fragment} in {dest.relative_to(ROOT)}")
+        if (
+            fragment
+            and dest.is_file()
+            and dest.suffix == ".md"
+            and fragment not in anchors(dest)
+        ):
+            problems.append(
+                f"{target}: no heading #{fragment} in {dest.relative_to(ROOT)}"
+            )
     return len(targets), problems
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     patterns = argv or DEFAULT_FILES
     files = []
     for pattern in patterns:
-        matched = sorted(ROOT.glob(pattern)) if any(c in pattern for c in "*?[") else [ROOT / pattern]
+        matched = (
+            sorted(ROOT.glob(pattern))
+            if any(c in pattern for c in "*?[")
+            else [ROOT / pattern]
+        )
         files += [f for f in matched if f.is_file()]
     if not files:
         print("check-links: no Markdown files found", file=sys.stderr)
