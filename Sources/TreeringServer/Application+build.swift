@@ -28,8 +28,8 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
 
 func buildRouter(
     database: AppDatabase, templates: MustacheLibrary, arguments: some AppArguments, logger: Logger
-) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+) -> Router<TreeringRequestContext> {
+    let router = Router(context: TreeringRequestContext.self)
     router.addMiddleware {
         LogRequestsMiddleware(.debug)
         SecurityHeadersMiddleware()

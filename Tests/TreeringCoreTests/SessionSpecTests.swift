@@ -3,11 +3,6 @@ import Testing
 @testable import TreeringCore
 
 @Suite struct SessionSpecTests {
-    @Test func jsonTakesTheDefaultsForMissingAndNullFields() throws {
-        let spec = try SessionSpecParser().parse(json: Array(#"{"transaction": "GET /orders/{pk}", "interval_ms": null, "note": "x"}"#.utf8))
-        #expect(spec == SessionSpec(transaction: "GET /orders/{pk}", requests: 100, timeLimitSeconds: 600, intervalMs: 5))
-    }
-
     @Test func formFieldsReadAsTheirJSONTwins() throws {
         let spec = try SessionSpecParser().parse(form: [("transaction", "GET /"), ("requests", "20"), ("time_limit_s", "30"), ("interval_ms", "")])
         #expect(spec == SessionSpec(transaction: "GET /", requests: 20, timeLimitSeconds: 30, intervalMs: 5))
@@ -21,10 +16,10 @@ import Testing
         limits.maxRequests = 5
         let parser = SessionSpecParser(limits: limits, maxTransactionBytes: 8)
         #expect(throws: InputError.invalid("requests", "must be an integer from 1 to 5 (got 6)")) {
-            try parser.parse(json: Array(#"{"transaction": "GET /", "requests": 6}"#.utf8))
+            try parser.parse(form: [("transaction", "GET /"), ("requests", "6")])
         }
         #expect(throws: InputError.limit("transaction", "longer than the limit of 8 bytes")) {
-            try parser.parse(json: Array(#"{"transaction": "GET /orders"}"#.utf8))
+            try parser.parse(form: [("transaction", "GET /orders")])
         }
     }
 

@@ -1,7 +1,7 @@
-/// Reads the body of "start a session": a JSON object
-/// `{"transaction": "...", "requests": 20, "time_limit_s": 600, "interval_ms": 5}`
-/// or the same fields form-encoded (a plain HTML form). Unknown fields are
-/// skipped; missing ones take the defaults of `SessionLimits`.
+/// Reads the form-encoded body of "start a session" (a plain HTML form):
+/// the fields of the JSON body (`transaction`, `requests`, `time_limit_s`,
+/// `interval_ms`). Unknown fields are skipped; missing or empty ones take
+/// the defaults of `SessionLimits`.
 public struct SessionSpecParser: Sendable {
     public var limits: SessionLimits
     /// The tag value limit (`ProfileLimits.maxStringBytes`).
@@ -10,54 +10,6 @@ public struct SessionSpecParser: Sendable {
     public init(limits: SessionLimits = .default, maxTransactionBytes: Int = ProfileLimits.default.maxStringBytes) {
         self.limits = limits
         self.maxTransactionBytes = maxTransactionBytes
-    }
-
-    public func parse(json bytes: [UInt8]) throws(InputError) -> SessionSpec {
-        var transaction: String?
-        var requests: Int64?
-        var time: Double?
-        var interval: Double?
-        do {
-            try bytes.withUnsafeBufferPointer { buffer in
-                var scanner = JSONScanner(buffer)
-                guard scanner.peek() == UInt8(ascii: "{") else {
-                    throw InputError(.malformedJSON, "malformed JSON at byte \(scanner.pos): expected an object, found \(scanner.describeNext())")
-                }
-                try scanner.expect(UInt8(ascii: "{"))
-                var first = true
-                while let key = try scanner.nextKey(first: &first) {
-                    // null means "the default", as a missing field does.
-                    if try scanner.consumeNull() { continue }
-                    if scanner.rawEquals(key, "transaction") {
-                        guard scanner.peek() == UInt8(ascii: "\"") else { throw scanner.typeError("transaction", "a string") }
-                        transaction = scanner.string(try scanner.rawString())
-                    } else if scanner.rawEquals(key, "requests") {
-                        guard scanner.nextIsNumber() else { throw scanner.typeError("requests", "an integer") }
-                        do {
-                            requests = try scanner.integer()
-                        } catch let error as JSONScanner.SyntaxError {
-                            throw InputError.invalid("requests", "must be an integer from 1 to \(limits.maxRequests) (\(error.message))")
-                        }
-                    } else if scanner.rawEquals(key, "time_limit_s") {
-                        guard scanner.nextIsNumber() else { throw scanner.typeError("time_limit_s", "a number") }
-                        time = try scanner.number()
-                    } else if scanner.rawEquals(key, "interval_ms") {
-                        guard scanner.nextIsNumber() else { throw scanner.typeError("interval_ms", "a number") }
-                        interval = try scanner.number()
-                    } else {
-                        // Skipped without recursion, and no deeper than an upload may nest.
-                        guard try scanner.skipValue(depthAllowed: TreeringJSONParser.maxNesting - 1) else {
-                            throw InputError.limit(
-                                String(scanner.string(key).prefix(40)), "JSON nested deeper than \(TreeringJSONParser.maxNesting) levels")
-                        }
-                    }
-                }
-                guard scanner.peek() == nil else { throw scanner.error("data after the end of the object") }
-            }
-        } catch {
-            throw InputError.fromParsing(error)
-        }
-        return try validated(transaction, requests, time, interval)
     }
 
     /// Form fields, already percent-decoded; an empty value means the default.

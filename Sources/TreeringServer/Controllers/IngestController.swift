@@ -13,39 +13,31 @@ struct IngestController<Context: RequestContext> {
         RouteCollection(context: Context.self).post("ingest", use: ingest)
     }
 
-    struct Answer: Encodable {
+    struct Answer: ResponseEncodable {
         var id: String
         var url: String
         var shareURL: String
         var samples: Int64
         /// The app's running sessions: agents learn of a new one with their next upload.
         var sessions: [ActiveSessionJSON]
-
-        enum CodingKeys: String, CodingKey {
-            case id, url, samples, sessions
-            case shareURL = "share_url"
-        }
     }
 
-    @Sendable func ingest(request: Request, context: Context) async throws -> RawResponse {
+    @Sendable func ingest(request: Request, context: Context) async throws -> EditedResponse<Answer> {
         let profile = try await BodyReader(limits: limits).profile(request, parser: try parser(for: request), logger: context.logger)
         let saved = try await database.saveProfile(profile)
         context.logger.debug("stored profile", metadata: ["id": "\(saved.id)", "app": "\(profile.metadata.app)"])
-        var answer = try RawResponse.encoding(
-            Answer(
-                id: String(saved.id), url: "/profiles/\(saved.id)", shareURL: "/p/\(saved.shareToken)",
-                samples: saved.samples,
-                sessions: await database.activeSessions.active(app: profile.metadata.app, now: Date().timeIntervalSince1970)
-                    .map(ActiveSessionJSON.init)),
-            status: .created)
-        answer.headers[.location] = "/api/v1/profiles/\(saved.id)"
-        return answer
+        let answer = Answer(
+            id: String(saved.id), url: Links.profilePage(saved.id), shareURL: Links.sharedProfilePage(saved.shareToken),
+            samples: saved.samples,
+            sessions: await database.activeSessions.active(app: profile.metadata.app, now: Date().timeIntervalSince1970)
+                .map(ActiveSessionJSON.init))
+        return EditedResponse(status: .created, headers: [.location: Links.profileAPI(saved.id)], response: answer)
     }
 
     /// The parser for the request's format, chosen by `?format=` or
     /// Content-Type; formats without their own metadata take it from the query.
     func parser(for request: Request) throws -> any ProfileParser {
-        let query = request.uri.queryParameters
+        let query = FormQuery.parameters(request)
         let contentType = request.mediaType
         let format: UploadFormat
         if let name = query.get("format") {

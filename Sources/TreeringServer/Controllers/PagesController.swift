@@ -10,6 +10,7 @@ struct PagesController<Context: RequestContext> {
     let serverURL: String
     let report: StandaloneReport
     let retentionSeconds: Double
+    var lookup: RouteLookup { RouteLookup(database: database) }
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self)
@@ -40,11 +41,11 @@ struct PagesController<Context: RequestContext> {
             apps: apps.map {
                 .init(
                     name: $0.name, profiles: $0.profiles, samples: $0.samples,
-                    last_seen: Formatting.iso8601($0.lastSeen), url: AppQueryParameters.pagePath(app: $0.name))
+                    last_seen: Formatting.iso8601($0.lastSeen), url: Links.appPage($0.name))
             },
             profiles: profiles.map { p in
                 .init(
-                    id: String(p.id), url: "/profiles/\(p.id)", app: p.metadata.app, host: p.metadata.host,
+                    id: String(p.id), url: Links.profilePage(p.id), app: p.metadata.app, host: p.metadata.host,
                     start: Formatting.iso8601(p.metadata.start), end: Formatting.iso8601(p.metadata.end),
                     duration: Formatting.duration(p.metadata.end - p.metadata.start), samples: p.samples,
                     tags: p.metadata.tags.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: $0.value) })
@@ -56,20 +57,21 @@ struct PagesController<Context: RequestContext> {
     /// A profile's page by id or by share token. A shared page reads the API
     /// by its token too, so the link never needs the profile's id.
     @Sendable func profile(request: Request, context: Context) async throws -> RawResponse {
-        let p = try await database.profile(named: context.parameters)
-        let (api, page) = context.parameters.get("token").map { ("/api/v1/p/\($0)", "/p/\($0)") }
-            ?? ("/api/v1/profiles/\(p.id)", "/profiles/\(p.id)")
+        let p = try await lookup.profile(named: context.parameters)
+        let (api, page) =
+            context.parameters.get("token").map { (Links.sharedProfileAPI($0), Links.sharedProfilePage($0)) }
+            ?? (Links.profileAPI(p.id), Links.profilePage(p.id))
         return try render(
             ProfilePage(
                 title: p.metadata.app, id: String(p.id), tree_url: "\(api)/tree", meta_url: api,
-                share_path: "/p/\(p.shareToken)", report_path: "\(page)/report.html"),
+                share_path: Links.sharedProfilePage(p.shareToken), report_path: "\(page)/report.html"),
             "profile")
     }
 
     /// The profile as one self-contained HTML file, always as a download: its
     /// inline scripts are meant to run from disk, not under this server's CSP.
     @Sendable func download(request: Request, context: Context) async throws -> RawResponse {
-        let (p, tree) = try await database.profileTree(named: context.parameters, byThread: false)
+        let (p, tree) = try await lookup.profileTree(named: context.parameters, byThread: false)
         var response = RawResponse.html(try report.render(p, tree: tree))
         response.headers[.contentDisposition] = "attachment; filename=\"treering-profile-\(p.id).html\""
         return response
@@ -85,14 +87,14 @@ struct PagesController<Context: RequestContext> {
 
     /// A shared query opens the app page on its stored range and filters.
     @Sendable func sharedQuery(request: Request, context: Context) async throws -> RawResponse {
-        let shared = try await database.sharedQuery(named: context.parameters)
+        let shared = try await lookup.sharedQuery(named: context.parameters)
         return try render(AppPage(app: shared.query.app, retentionSeconds: retentionSeconds, shared: shared), "app")
     }
 
     /// A session's page by id or share token (`/s/{token}`); either page
     /// reads the API by id, as the session JSON's own links do.
     @Sendable func session(request: Request, context: Context) async throws -> RawResponse {
-        let session = try await database.session(named: context.parameters)
+        let session = try await lookup.session(named: context.parameters)
         return try render(SessionPage(session), "session")
     }
 }

@@ -6,6 +6,7 @@ import TreeringStore
 /// by id or by share token.
 struct ProfilesController<Context: RequestContext> {
     let database: AppDatabase
+    var lookup: RouteLookup { RouteLookup(database: database) }
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self)
@@ -20,19 +21,14 @@ struct ProfilesController<Context: RequestContext> {
             .get("p/:token/speedscope.json", use: speedscope)
     }
 
-    struct Page: Encodable {
+    struct Page: ResponseEncodable {
         var profiles: [ProfileJSON]
         /// Pass as `before` for the next page; absent on the last page.
         var nextBefore: String?
-
-        enum CodingKeys: String, CodingKey {
-            case profiles
-            case nextBefore = "next_before"
-        }
     }
 
-    @Sendable func list(request: Request, context: Context) async throws -> RawResponse {
-        let query = request.uri.queryParameters
+    @Sendable func list(request: Request, context: Context) async throws -> Page {
+        let query = FormQuery.parameters(request)
         let limit = try query.limit(default: 50)
         let before = try query.get("before").map { text -> Int64 in
             guard let n = Int64(text) else {
@@ -41,14 +37,13 @@ struct ProfilesController<Context: RequestContext> {
             return n
         }
         let profiles = try await database.listProfiles(app: query.get("app"), limit: limit, before: before)
-        return try .encoding(
-            Page(
-                profiles: profiles.map(ProfileJSON.init),
-                nextBefore: profiles.count == limit ? profiles.last.map { String($0.id) } : nil))
+        return Page(
+            profiles: profiles.map(ProfileJSON.init),
+            nextBefore: profiles.count == limit ? profiles.last.map { String($0.id) } : nil)
     }
 
-    @Sendable func metadata(request: Request, context: Context) async throws -> RawResponse {
-        try .encoding(ProfileJSON(try await database.profile(named: context.parameters)))
+    @Sendable func metadata(request: Request, context: Context) async throws -> ProfileJSON {
+        ProfileJSON(try await lookup.profile(named: context.parameters))
     }
 
     @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {
@@ -69,11 +64,11 @@ struct ProfilesController<Context: RequestContext> {
 
     /// The route's profile and its call tree, merged as `?by=` asks.
     func loadTree(_ request: Request, _ context: Context) async throws -> (ProfileSummary, LoadedTree) {
-        try await database.profileTree(named: context.parameters, byThread: byThread(request))
+        try await lookup.profileTree(named: context.parameters, byThread: byThread(request))
     }
 
     func byThread(_ request: Request) throws -> Bool {
-        switch request.uri.queryParameters.get("by") {
+        switch FormQuery.parameters(request).get("by") {
         case nil, "": return false
         case "thread": return true
         case let other?:

@@ -30,18 +30,16 @@ struct PyroscopeController<Context: RequestContext> {
                            message: "Content-Type: \"\(contentType.prefix(60))\" is not supported here (use application/proto)")
         }
         let body = try await BodyReader(limits: limits).read(request)
-        let push: PyroscopePush
-        do { push = try PyroscopePush(body) } catch { throw APIError(error) }
+        let push = try PyroscopePush(body)
         // Everything is checked before anything is stored.
         var profiles: [Profile] = []
         for (s, series) in push.series.enumerated() {
             let labels = series.labels
             guard let app = labels["service_name"] ?? labels["__name__"] else {
-                throw APIError(.badRequest, code: InputError.Code.missingField.rawValue,
-                               message: "series[\(s)].labels: service_name is required")
+                throw InputError(.missingField, "series[\(s)].labels: service_name is required")
             }
             let tags = labels.filter { !Self.droppedLabels.contains($0.key) && !$0.key.hasPrefix("otel.") }
-            do { try limits.profile.validateTags(tags, path: "series[\(s)].labels") } catch { throw APIError(error) }
+            try limits.profile.validateTags(tags, path: "series[\(s)].labels")
             let now = Date().timeIntervalSince1970
             for (i, raw) in series.profiles.enumerated() {
                 let metadata = ProfileMetadata(app: app, agent: "pyroscope", start: now, end: now, intervalMs: 10, tags: tags)
@@ -55,20 +53,20 @@ struct PyroscopeController<Context: RequestContext> {
     }
 
     @Sendable func ingest(request: Request, context: Context) async throws -> Response {
-        let query = request.uri.queryParameters
+        let query = FormQuery.parameters(request)
         guard let name = query.get("name") else {
-            throw APIError(.badRequest, code: InputError.Code.missingField.rawValue, message: "name: required query parameter (e.g. ?name=shop-web.cpu{env=prod})")
+            throw InputError(.missingField, "name: required query parameter (e.g. ?name=shop-web.cpu{env=prod})")
         }
         let (app, tags) = try Self.parseName(name)
         let now = Date().timeIntervalSince1970
         let from = try UploadQuery.number(query, "from") ?? now
         let until = try UploadQuery.number(query, "until") ?? max(from, now)
         let rate = try UploadQuery.number(query, "sampleRate") ?? 100
-        guard rate > 0 else { throw UploadQuery.invalid("sampleRate", "must be > 0") }
+        guard rate > 0 else { throw InputError.invalid("sampleRate", "must be > 0") }
         var metadata = ProfileMetadata(app: app, agent: query.get("spyName").map { "pyroscope \($0)" }, start: from,
                                        end: max(from, until), intervalMs: 1000 / rate, tags: tags)
         metadata.tags["imported_from"] = "pyroscope"
-        do { try limits.profile.validateTags(metadata.tags, path: "name") } catch { throw APIError(error) }
+        try limits.profile.validateTags(metadata.tags, path: "name")
         let body = try await BodyReader(limits: limits).read(request)
         let parser: any ProfileParser
         switch query.get("format") ?? "folded" {
@@ -87,7 +85,7 @@ struct PyroscopeController<Context: RequestContext> {
         do {
             return try parser.parse(bytes)
         } catch {
-            throw APIError(.badRequest, code: error.code.rawValue, message: path == "body" ? error.message : "\(path): \(error.message)")
+            throw path == "body" ? error : InputError(error.code, "\(path): \(error.message)")
         }
     }
 
@@ -102,18 +100,18 @@ struct PyroscopeController<Context: RequestContext> {
         var app = Substring(name)
         var tags: [String: String] = [:]
         if let brace = name.firstIndex(of: "{") {
-            guard name.last == "}" else { throw APIError(.badRequest, code: "invalid_field", message: "name: labels must end with '}'") }
+            guard name.last == "}" else { throw InputError.invalid("name", "labels must end with '}'") }
             app = name[..<brace]
             for pair in name[name.index(after: brace)..<name.index(before: name.endIndex)].split(separator: ",") {
                 guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
-                    throw APIError(.badRequest, code: "invalid_field", message: "name: label \"\(pair.prefix(40))\" is not key=value")
+                    throw InputError.invalid("name", "label \"\(pair.prefix(40))\" is not key=value")
                 }
                 tags[String(pair[..<eq]).trimmingCharacters(in: .whitespaces)] = String(pair[pair.index(after: eq)...])
             }
         }
         let types: Set<Substring> = ["cpu", "itimer", "wall", "alloc_objects", "alloc_space", "inuse_objects", "inuse_space"]
         if let dot = app.lastIndex(of: "."), types.contains(app[app.index(after: dot)...]) { app = app[..<dot] }
-        do { try AppName.validate(String(app), path: "name") } catch { throw APIError(error) }
+        try AppName.validate(String(app), path: "name")
         return (String(app), tags)
     }
 }

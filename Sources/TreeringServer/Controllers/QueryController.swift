@@ -8,6 +8,7 @@ import TreeringStore
 struct QueryController<Context: RequestContext> {
     let database: AppDatabase
     let retentionSeconds: Double
+    var lookup: RouteLookup { RouteLookup(database: database) }
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self)
@@ -28,45 +29,37 @@ struct QueryController<Context: RequestContext> {
         var lastSeen: Double
         var hosts: [String]
         var url: String
-
-        enum CodingKeys: String, CodingKey {
-            case name, profiles, samples, hosts, url
-            case firstSeen = "first_seen"
-            case lastSeen = "last_seen"
-        }
     }
 
-    struct AppsPage: Encodable {
+    struct AppsPage: ResponseEncodable {
         var apps: [AppJSON]
     }
 
-    @Sendable func apps(request: Request, context: Context) async throws -> RawResponse {
+    @Sendable func apps(request: Request, context: Context) async throws -> AppsPage {
         let apps = try await database.listApps()
-        return try .encoding(
-            AppsPage(apps: apps.map {
-                AppJSON(
-                    name: $0.name, profiles: $0.profiles, samples: $0.samples, firstSeen: $0.firstSeen,
-                    lastSeen: $0.lastSeen, hosts: $0.hosts,
-                    url: AppQueryParameters.pagePath(app: $0.name))
-            }))
+        return AppsPage(apps: apps.map {
+            AppJSON(
+                name: $0.name, profiles: $0.profiles, samples: $0.samples, firstSeen: $0.firstSeen,
+                lastSeen: $0.lastSeen, hosts: $0.hosts, url: Links.appPage($0.name))
+        })
     }
 
-    struct LabelsPage: Encodable {
+    struct LabelsPage: ResponseEncodable {
         var app: String
         var from: Double
         var until: Double
         var labels: [String: [String]]
     }
 
-    @Sendable func labels(request: Request, context: Context) async throws -> RawResponse {
+    @Sendable func labels(request: Request, context: Context) async throws -> LabelsPage {
         let query = try AppQueryParameters.parse(FormQuery.parameters(request), app: try context.parameters.app())
         guard let labels = try await database.labels(app: query.app, from: query.from, until: query.until) else {
             throw APIError.notFound("app \(query.app)")
         }
-        return try .encoding(LabelsPage(app: query.app, from: query.from, until: query.until, labels: labels))
+        return LabelsPage(app: query.app, from: query.from, until: query.until, labels: labels)
     }
 
-    struct TimelinePage: Encodable {
+    struct TimelinePage: ResponseEncodable {
         var app: String
         var from: Double
         var until: Double
@@ -75,13 +68,12 @@ struct QueryController<Context: RequestContext> {
         var points: [[Int64]]
     }
 
-    @Sendable func timeline(request: Request, context: Context) async throws -> RawResponse {
+    @Sendable func timeline(request: Request, context: Context) async throws -> TimelinePage {
         let parameters = FormQuery.parameters(request)
         let query = try AppQueryParameters.parse(parameters, app: try context.parameters.app())
         let step = try AppQueryParameters.step(parameters, range: query.until - query.from)
         guard let points = try await database.timeline(query, step: step) else { throw APIError.notFound("app \(query.app)") }
-        return try .encoding(
-            TimelinePage(app: query.app, from: query.from, until: query.until, step: step, points: points.map { [$0.start, $0.samples] }))
+        return TimelinePage(app: query.app, from: query.from, until: query.until, step: step, points: points.map { [$0.start, $0.samples] })
     }
 
     @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {
@@ -100,14 +92,14 @@ struct QueryController<Context: RequestContext> {
 
     /// The query's range made absolute and kept under a token: the link
     /// answers for the same range and filters later.
-    @Sendable func share(request: Request, context: Context) async throws -> RawResponse {
+    @Sendable func share(request: Request, context: Context) async throws -> EditedResponse<SharedQueryJSON> {
         let query = try appQuery(request)
         guard let shared = try await database.share(query) else { throw APIError.notFound("app \(query.app)") }
-        return try .encoding(SharedQueryJSON(shared, retentionCutoff: retentionCutoff), status: .created)
+        return EditedResponse(status: .created, response: SharedQueryJSON(shared, retentionCutoff: retentionCutoff))
     }
 
-    @Sendable func shared(request: Request, context: Context) async throws -> RawResponse {
-        try .encoding(SharedQueryJSON(try await database.sharedQuery(named: context.parameters), retentionCutoff: retentionCutoff))
+    @Sendable func shared(request: Request, context: Context) async throws -> SharedQueryJSON {
+        SharedQueryJSON(try await lookup.sharedQuery(named: context.parameters), retentionCutoff: retentionCutoff)
     }
 
     var retentionCutoff: Double { (Date().timeIntervalSince1970 - retentionSeconds).rounded(.down) }
@@ -115,7 +107,7 @@ struct QueryController<Context: RequestContext> {
     func appQuery(_ request: Request) throws -> AppQuery {
         let parameters = FormQuery.parameters(request)
         guard let app = parameters.get("app") else {
-            throw APIError(.badRequest, code: InputError.Code.missingField.rawValue, message: "app: required query parameter (e.g. ?app=shop-web)")
+            throw InputError(.missingField, "app: required query parameter (e.g. ?app=shop-web)")
         }
         return try AppQueryParameters.parse(parameters, app: app)
     }

@@ -10,6 +10,7 @@ struct SessionsController<Context: RequestContext> {
     let database: AppDatabase
     let limits: IngestLimits
     let sessionLimits: SessionLimits
+    var lookup: RouteLookup { RouteLookup(database: database) }
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self)
@@ -24,56 +25,46 @@ struct SessionsController<Context: RequestContext> {
             .post("sessions/:id/requests", use: addRequest)
     }
 
-    @Sendable func create(request: Request, context: Context) async throws -> RawResponse {
+    @Sendable func create(request: Request, context: Context) async throws -> EditedResponse<SessionJSON> {
         let app = try context.parameters.app()
-        do { try AppName.validate(app, path: "app") } catch { throw APIError(error) }
+        try AppName.validate(app, path: "app")
         let body = try await BodyReader(limits: limits).read(request)
-        let parser = SessionSpecParser(limits: sessionLimits, maxTransactionBytes: limits.profile.maxStringBytes)
-        let spec: SessionSpec
-        do {
-            spec = request.mediaType == "application/x-www-form-urlencoded"
-                ? try parser.parse(form: FormQuery.pairs(String(decoding: body, as: UTF8.self)))
-                : try parser.parse(json: body)
-        } catch {
-            throw APIError(error)
-        }
+        let spec =
+            request.mediaType == "application/x-www-form-urlencoded"
+            ? try SessionSpecParser(limits: sessionLimits, maxTransactionBytes: limits.profile.maxStringBytes)
+                .parse(form: FormQuery.pairs(String(decoding: body, as: UTF8.self)))
+            : try SessionSpecBody.spec(body, limits: sessionLimits, maxTransactionBytes: limits.profile.maxStringBytes)
         let session = try await database.createSession(app: app, spec: spec)
         context.logger.info("session started", metadata: ["id": "\(session.id)", "app": "\(app)"])
-        var answer = try RawResponse.encoding(SessionJSON(session: session), status: .created)
-        answer.headers[.location] = "/api/v1/sessions/\(session.id)"
-        return answer
+        return EditedResponse(status: .created, headers: [.location: Links.sessionAPI(session.id)], response: SessionJSON(session: session))
     }
 
-    struct ListPage: Encodable {
+    struct ListPage: ResponseEncodable {
         var sessions: [SessionJSON]
     }
 
-    @Sendable func list(request: Request, context: Context) async throws -> RawResponse {
+    @Sendable func list(request: Request, context: Context) async throws -> ListPage {
         let sessions = try await database.listSessions(
-            app: try context.parameters.app(), limit: try request.uri.queryParameters.limit(default: 100))
-        return try .encoding(ListPage(sessions: sessions.map { SessionJSON(session: $0) }))
+            app: try context.parameters.app(), limit: try FormQuery.parameters(request).limit(default: 100))
+        return ListPage(sessions: sessions.map { SessionJSON(session: $0) })
     }
 
-    struct ActivePage: Encodable {
+    struct ActivePage: ResponseEncodable {
         var sessions: [ActiveSessionJSON]
-        var pollSeconds: Double
-
-        enum CodingKeys: String, CodingKey {
-            case sessions
-            case pollSeconds = "poll_s"
-        }
+        /// How often agents should poll, in seconds (`poll_s`).
+        var pollS: Double
     }
 
     /// What agents poll: served from memory, no database read.
-    @Sendable func active(request: Request, context: Context) async throws -> RawResponse {
+    @Sendable func active(request: Request, context: Context) async throws -> ActivePage {
         let sessions = await database.activeSessions.active(app: try context.parameters.app(), now: Date().timeIntervalSince1970)
-        return try .encoding(ActivePage(sessions: sessions.map(ActiveSessionJSON.init), pollSeconds: sessionLimits.pollSeconds))
+        return ActivePage(sessions: sessions.map(ActiveSessionJSON.init), pollS: sessionLimits.pollSeconds)
     }
 
-    @Sendable func detail(request: Request, context: Context) async throws -> RawResponse {
-        let session = try await database.session(named: context.parameters)
+    @Sendable func detail(request: Request, context: Context) async throws -> SessionJSON {
+        let session = try await lookup.session(named: context.parameters)
         let requests = try await database.sessionRequests(session: session.id)
-        return try .encoding(SessionJSON(session: session, requestsList: requests.map { SessionRequestJSON($0, session: session.id) }))
+        return SessionJSON(session: session, requestsList: requests.map { SessionRequestJSON($0, session: session.id) })
     }
 
     @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {
@@ -85,13 +76,13 @@ struct SessionsController<Context: RequestContext> {
     }
 
     func mergedTree(_ context: Context) async throws -> LoadedTree {
-        let session = try await database.session(named: context.parameters)
+        let session = try await lookup.session(named: context.parameters)
         guard let tree = try await database.sessionTree(id: session.id) else { throw APIError.notFound("session \(session.id)") }
         return tree
     }
 
     @Sendable func requestTree(request: Request, context: Context) async throws -> RawResponse {
-        let session = try await database.session(named: context.parameters)
+        let session = try await lookup.session(named: context.parameters)
         let name = context.parameters.decoded("request") ?? ""
         guard let tree = try await database.sessionRequestTree(id: session.id, request: name) else {
             throw APIError.notFound("request \(name.prefix(64)) of session \(session.id)")
@@ -99,14 +90,14 @@ struct SessionsController<Context: RequestContext> {
         return .json(tree.json())
     }
 
-    @Sendable func stop(request: Request, context: Context) async throws -> RawResponse {
-        let session = try await database.session(named: context.parameters)
+    @Sendable func stop(request: Request, context: Context) async throws -> SessionJSON {
+        let session = try await lookup.session(named: context.parameters)
         guard let stopped = try await database.stopSession(id: session.id) else { throw APIError.notFound("session \(session.id)") }
         context.logger.info("session stopped", metadata: ["id": "\(session.id)", "state": "\(stopped.state.rawValue)"])
-        return try .encoding(SessionJSON(session: stopped))
+        return SessionJSON(session: stopped)
     }
 
-    struct RequestAnswer: Encodable {
+    struct RequestAnswer: ResponseEncodable {
         var session: Int64
         var count: Int
         var requests: Int
@@ -116,8 +107,8 @@ struct SessionsController<Context: RequestContext> {
     /// One recorded request: a treering/1 document (same parser, limits and
     /// gzip as ingest) whose tags name the request, its wall time and the
     /// session's transaction.
-    @Sendable func addRequest(request: Request, context: Context) async throws -> RawResponse {
-        let session = try await database.session(named: context.parameters)
+    @Sendable func addRequest(request: Request, context: Context) async throws -> EditedResponse<RequestAnswer> {
+        let session = try await lookup.session(named: context.parameters)
         let profile = try await BodyReader(limits: limits).profile(
             request, parser: TreeringJSONParser(limits: limits.profile), logger: context.logger)
         let tags: SessionRequestTags
@@ -128,12 +119,13 @@ struct SessionsController<Context: RequestContext> {
             tags = try SessionRequestTags(tags: profile.metadata.tags, transaction: session.transaction, limits: sessionLimits)
         } catch {
             context.logger.info("refused session request", metadata: ["session": "\(session.id)", "error": "\(error.message)"])
-            throw APIError(error)
+            throw error
         }
         switch try await database.addSessionRequest(session: session.id, tags: tags, profile: profile) {
         case .counted(let s), .duplicate(let s):
-            return try .encoding(
-                RequestAnswer(session: s.id, count: s.count, requests: s.requestsWanted, state: s.state.rawValue), status: .created)
+            return EditedResponse(
+                status: .created,
+                response: RequestAnswer(session: s.id, count: s.count, requests: s.requestsWanted, state: s.state.rawValue))
         case .closed(let s):
             throw APIError(
                 .conflict, code: "session_closed",

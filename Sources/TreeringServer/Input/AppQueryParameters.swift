@@ -13,11 +13,11 @@ enum AppQueryParameters {
     static func parse(_ query: Parameters, app: String, now: Double = Date().timeIntervalSince1970) throws -> AppQuery {
         func time(_ name: String, _ fallback: Double) throws -> Double {
             guard let text = query.get(name) else { return fallback }
-            do { return try TimeExpression.parse(text, now: now, path: name) } catch { throw APIError(error) }
+            return try TimeExpression.parse(text, now: now, path: name)
         }
         let from = try time("from", now - 3_600)
         let until = try time("until", now)
-        guard until > from else { throw UploadQuery.invalid("until", "must be after from (\(until) <= \(from))") }
+        guard until > from else { throw InputError.invalid("until", "must be after from (\(until) <= \(from))") }
         var allowed: [String: Set<String>] = [:]
         for (key, value) in query where !reserved.contains(String(key)) {
             allowed[String(key), default: []].insert(String(value))
@@ -30,9 +30,9 @@ enum AppQueryParameters {
         if let text = query.get("step") {
             let seconds = DurationText.seconds(text) ?? Double(text)
             guard let seconds, seconds >= 60, seconds.truncatingRemainder(dividingBy: 60) == 0 else {
-                throw UploadQuery.invalid("step", "must be a whole number of minutes, at least 60 s (e.g. 60, 5m, 1h)")
+                throw InputError.invalid("step", "must be a whole number of minutes, at least 60 s (e.g. 60, 5m, 1h)")
             }
-            guard range / seconds <= 10_000 else { throw UploadQuery.invalid("step", "gives more than 10,000 points for this range") }
+            guard range / seconds <= 10_000 else { throw InputError.invalid("step", "gives more than 10,000 points for this range") }
             return Int64(seconds)
         }
         let steps: [Int64] = [60, 300, 600, 1_800, 3_600, 10_800, 21_600, 43_200, 86_400]
@@ -46,19 +46,10 @@ enum AppQueryParameters {
         for (label, values) in query.filter.allowed.sorted(by: { $0.key < $1.key }) {
             items += values.sorted().map { (label, $0) }
         }
-        return items.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+        return items.map { "\(Links.escape($0.0))=\(Links.escape($0.1))" }.joined(separator: "&")
     }
 
     static func number(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
-    }
-
-    /// The app's dashboard page.
-    static func pagePath(app: String) -> String { "/apps/" + escape(app) }
-
-    static func escape(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
     }
 }

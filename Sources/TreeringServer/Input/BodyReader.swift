@@ -35,7 +35,7 @@ struct BodyReader {
             return try parser.parse(body)
         } catch {
             logger.info("refused upload", metadata: ["error": "\(error.message)"])
-            throw APIError(error)
+            throw error
         }
     }
 

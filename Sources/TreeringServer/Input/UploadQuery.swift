@@ -10,16 +10,15 @@ enum UploadQuery {
         _ query: Parameters, limits: ProfileLimits, now: Double = Date().timeIntervalSince1970
     ) throws -> ProfileMetadata {
         guard let app = query.get("app") else {
-            throw APIError(.badRequest, code: InputError.Code.missingField.rawValue,
-                           message: "app: required query parameter for this format (e.g. ?app=shop-web)")
+            throw InputError(.missingField, "app: required query parameter for this format (e.g. ?app=shop-web)")
         }
-        do { try AppName.validate(app, path: "app") } catch { throw APIError(error) }
+        try AppName.validate(app, path: "app")
         let start = try number(query, "start") ?? now
         let end = try number(query, "end") ?? max(now, start)
-        guard start >= 0 else { throw invalid("start", "must be Unix seconds >= 0") }
-        guard end >= start else { throw invalid("end", "must be >= start (\(end) < \(start))") }
+        guard start >= 0 else { throw InputError.invalid("start", "must be Unix seconds >= 0") }
+        guard end >= start else { throw InputError.invalid("end", "must be >= start (\(end) < \(start))") }
         let interval = try number(query, "interval_ms") ?? 10
-        guard interval > 0 else { throw invalid("interval_ms", "must be > 0") }
+        guard interval > 0 else { throw InputError.invalid("interval_ms", "must be > 0") }
         return ProfileMetadata(
             app: app, host: query.get("host"), start: start, end: end, intervalMs: interval,
             tags: try tags(query.get("tags"), limits: limits))
@@ -27,7 +26,7 @@ enum UploadQuery {
 
     static func number(_ query: Parameters, _ name: String) throws -> Double? {
         guard let text = query.get(name) else { return nil }
-        guard let value = Double(text), value.isFinite else { throw invalid(name, "must be a number (got \"\(text.prefix(40))\")") }
+        guard let value = Double(text), value.isFinite else { throw InputError.invalid(name, "must be a number (got \"\(text.prefix(40))\")") }
         return value
     }
 
@@ -37,15 +36,11 @@ enum UploadQuery {
         var out: [String: String] = [:]
         for pair in text.split(separator: ",") {
             guard let colon = pair.firstIndex(of: ":"), colon != pair.startIndex else {
-                throw invalid("tags", "expected key:value pairs separated by commas (got \"\(pair.prefix(40))\")")
+                throw InputError.invalid("tags", "expected key:value pairs separated by commas (got \"\(pair.prefix(40))\")")
             }
             out[String(pair[..<colon])] = String(pair[pair.index(after: colon)...])
         }
-        do { try limits.validateTags(out, path: "tags") } catch { throw APIError(error) }
+        try limits.validateTags(out, path: "tags")
         return out
-    }
-
-    static func invalid(_ field: String, _ rule: String) -> APIError {
-        APIError(.badRequest, code: InputError.Code.invalidField.rawValue, message: "\(field): \(rule)")
     }
 }

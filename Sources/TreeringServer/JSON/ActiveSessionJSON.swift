@@ -8,11 +8,6 @@ struct ActiveSessionJSON: Encodable {
     var intervalMs: Double
     var until: Double
 
-    enum CodingKeys: String, CodingKey {
-        case id, transaction, until
-        case intervalMs = "interval_ms"
-    }
-
     init(_ s: ActiveSession) {
         id = s.id
         transaction = s.transaction

@@ -1,8 +1,13 @@
 import Foundation
 
-/// The encoder for API answers: stable key order, slashes left as they are.
-let jsonEncoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
-}()
+extension JSONEncoder {
+    /// The encoder for API answers: stable key order, snake_case keys (the
+    /// keys of dictionaries, such as tags, are left as they are), slashes
+    /// left as they are.
+    static let treering: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }()
+}

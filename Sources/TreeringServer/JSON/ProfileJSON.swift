@@ -1,7 +1,8 @@
+import Hummingbird
 import TreeringStore
 
 /// A profile's metadata as the API answers it.
-struct ProfileJSON: Encodable {
+struct ProfileJSON: ResponseEncodable {
     var id: String
     var app: String
     var host: String?
@@ -19,13 +20,6 @@ struct ProfileJSON: Encodable {
     var shareURL: String
     var createdAt: Double
 
-    enum CodingKeys: String, CodingKey {
-        case id, app, host, pid, runtime, agent, start, end, tags, samples, stacks, threads, url
-        case intervalMs = "interval_ms"
-        case shareURL = "share_url"
-        case createdAt = "created_at"
-    }
-
     init(_ p: ProfileSummary) {
         id = String(p.id)
         app = p.metadata.app
@@ -40,8 +34,8 @@ struct ProfileJSON: Encodable {
         samples = p.samples
         stacks = p.stacks
         threads = p.threads
-        url = "/profiles/\(p.id)"
-        shareURL = "/p/\(p.shareToken)"
+        url = Links.profilePage(p.id)
+        shareURL = Links.sharedProfilePage(p.shareToken)
         createdAt = p.createdAt
     }
 }

@@ -1,17 +1,13 @@
 import Hummingbird
 import NIOCore
 
-/// Bytes already written by a core writer, sent with their content type.
+/// Bytes already written by a core writer (tree JSON, folded text, a page),
+/// sent with their content type; `Codable` answers go through the context's encoder.
 struct RawResponse: ResponseGenerator {
     var contentType: String
     var bytes: [UInt8]
     var status: HTTPResponse.Status = .ok
     var headers: HTTPFields = [:]
-
-    /// An `Encodable` value as JSON, with stable key order.
-    static func encoding(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> RawResponse {
-        RawResponse(contentType: "application/json; charset=utf-8", bytes: Array(try jsonEncoder.encode(value)), status: status)
-    }
 
     static func json(_ bytes: [UInt8]) -> RawResponse {
         RawResponse(contentType: "application/json; charset=utf-8", bytes: bytes)

@@ -1,43 +1,69 @@
+import Hummingbird
 import TreeringStore
 
 /// A session as the API answers it; with `requestsList` for the detail
 /// answer. Times are Unix seconds; `closed_at` is null while running.
-struct SessionJSON: Encodable {
-    var session: SessionSummary
+struct SessionJSON: ResponseEncodable {
+    var id: Int64
+    var app: String
+    var transaction: String
+    var requests: Int
+    var count: Int
+    var state: String
+    var intervalMs: Double
+    var timeLimitS: Double
+    var createdAt: Double
+    var until: Double
+    var closedAt: Double?
+    var url: String
+    var shareURL: String
+    var apiURL: String
+    var treeURL: String
     var requestsList: [SessionRequestJSON]?
 
-    enum CodingKeys: String, CodingKey {
-        case id, app, transaction, requests, count, state, url
-        case intervalMs = "interval_ms"
-        case timeLimitSeconds = "time_limit_s"
-        case createdAt = "created_at"
-        case until
-        case closedAt = "closed_at"
-        case shareURL = "share_url"
-        case apiURL = "api_url"
-        case treeURL = "tree_url"
-        case requestsList = "requests_list"
+    init(session s: SessionSummary, requestsList: [SessionRequestJSON]? = nil) {
+        id = s.id
+        app = s.app
+        transaction = s.transaction
+        requests = s.requestsWanted
+        count = s.count
+        state = s.state.rawValue
+        intervalMs = s.intervalMs
+        timeLimitS = s.timeLimitSeconds
+        createdAt = s.createdAt
+        until = s.until
+        closedAt = s.closedAt
+        url = Links.sessionPage(s.id)
+        shareURL = Links.sharedSessionPage(s.shareToken)
+        apiURL = Links.sessionAPI(s.id)
+        treeURL = Links.sessionTreeAPI(s.id)
+        self.requestsList = requestsList
+    }
+
+    // Written out only so that `closed_at` is encoded as null, not left out.
+    private enum CodingKeys: CodingKey {
+        case id, app, transaction, requests, count, state, intervalMs, timeLimitS, createdAt, until, closedAt
+        case url, shareURL, apiURL, treeURL, requestsList
     }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        let s = session
-        try c.encode(s.id, forKey: .id)
-        try c.encode(s.app, forKey: .app)
-        try c.encode(s.transaction, forKey: .transaction)
-        try c.encode(s.requestsWanted, forKey: .requests)
-        try c.encode(s.count, forKey: .count)
-        try c.encode(s.state.rawValue, forKey: .state)
-        try c.encode(s.intervalMs, forKey: .intervalMs)
-        try c.encode(s.timeLimitSeconds, forKey: .timeLimitSeconds)
-        try c.encode(s.createdAt, forKey: .createdAt)
-        try c.encode(s.until, forKey: .until)
+        try c.encode(id, forKey: .id)
+        try c.encode(app, forKey: .app)
+        try c.encode(transaction, forKey: .transaction)
+        try c.encode(requests, forKey: .requests)
+        try c.encode(count, forKey: .count)
+        try c.encode(state, forKey: .state)
+        try c.encode(intervalMs, forKey: .intervalMs)
+        try c.encode(timeLimitS, forKey: .timeLimitS)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(until, forKey: .until)
         // Always present, null while running: clients test it, not its presence.
-        try c.encode(s.closedAt, forKey: .closedAt)
-        try c.encode("/sessions/\(s.id)", forKey: .url)
-        try c.encode("/s/\(s.shareToken)", forKey: .shareURL)
-        try c.encode("/api/v1/sessions/\(s.id)", forKey: .apiURL)
-        try c.encode("/api/v1/sessions/\(s.id)/tree", forKey: .treeURL)
+        try c.encode(closedAt, forKey: .closedAt)
+        try c.encode(url, forKey: .url)
+        try c.encode(shareURL, forKey: .shareURL)
+        try c.encode(apiURL, forKey: .apiURL)
+        try c.encode(treeURL, forKey: .treeURL)
         try c.encodeIfPresent(requestsList, forKey: .requestsList)
     }
 }

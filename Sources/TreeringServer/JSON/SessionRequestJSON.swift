@@ -10,13 +10,6 @@ struct SessionRequestJSON: Encodable {
     var receivedAt: Double
     var treeURL: String
 
-    enum CodingKeys: String, CodingKey {
-        case request, samples, host, threads
-        case wallMs = "wall_ms"
-        case receivedAt = "received_at"
-        case treeURL = "tree_url"
-    }
-
     init(_ r: SessionRequestSummary, session: Int64) {
         request = r.request
         wallMs = r.wallMs
@@ -24,6 +17,6 @@ struct SessionRequestJSON: Encodable {
         host = r.host
         threads = r.threads
         receivedAt = r.receivedAt
-        treeURL = "/api/v1/sessions/\(session)/requests/\(AppQueryParameters.escape(r.request))/tree"
+        treeURL = Links.sessionRequestTreeAPI(session, request: r.request)
     }
 }

@@ -1,8 +1,9 @@
+import Hummingbird
 import TreeringStore
 
 /// A shared query as the API and the app page describe it: the stored range
 /// and filters, and the retention cutoff, before which data is gone.
-struct SharedQueryJSON: Encodable {
+struct SharedQueryJSON: ResponseEncodable {
     var token: String
     var app: String
     var from: Double
@@ -21,15 +22,8 @@ struct SharedQueryJSON: Encodable {
         until = shared.query.until
         filters = shared.query.filter.allowed.mapValues { $0.sorted() }
         createdAt = shared.createdAt
-        url = "/q/\(shared.token)"
-        treeURL = "/api/v1/query?" + AppQueryParameters.queryString(shared.query)
+        url = Links.sharedQueryPage(shared.token)
+        treeURL = Links.queryAPI(shared.query)
         self.retentionCutoff = retentionCutoff
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case token, app, from, until, filters, url
-        case createdAt = "created_at"
-        case treeURL = "tree_url"
-        case retentionCutoff = "retention_cutoff"
     }
 }

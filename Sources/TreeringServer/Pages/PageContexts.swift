@@ -91,7 +91,7 @@ struct AppPage {
     init(app: String, retentionSeconds: Double, shared: SharedQuery?) {
         title = app
         self.app = app
-        uploads_url = "/?app=" + AppQueryParameters.escape(app)
+        uploads_url = Links.uploadsPage(app: app)
         retention = DurationText.describe(retentionSeconds)
         retention_cutoff = AppQueryParameters.number((Date().timeIntervalSince1970 - retentionSeconds).rounded(.down))
         self.shared = shared.map {
@@ -120,8 +120,8 @@ struct SessionPage {
         title = "\(session.app) · session \(session.id)"
         id = String(session.id)
         app = session.app
-        app_url = AppQueryParameters.pagePath(app: session.app)
-        api_url = "/api/v1/sessions/\(session.id)"
-        share_path = "/s/\(session.shareToken)"
+        app_url = Links.appPage(session.app)
+        api_url = Links.sessionAPI(session.id)
+        share_path = Links.sharedSessionPage(session.shareToken)
     }
 }

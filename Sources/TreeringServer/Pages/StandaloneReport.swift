@@ -22,7 +22,7 @@ public struct StandaloneReport: Sendable {
     }
 
     public func render(_ profile: ProfileSummary, tree: LoadedTree, saved: Date = Date()) throws -> String {
-        let meta = try jsonEncoder.encode(ProfileJSON(profile))
+        let meta = try JSONEncoder.treering.encode(ProfileJSON(profile))
         let page = ReportPage(
             title: profile.metadata.app,
             saved: Formatting.iso8601(saved.timeIntervalSince1970),

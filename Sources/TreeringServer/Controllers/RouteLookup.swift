@@ -1,0 +1,47 @@
+import Hummingbird
+import TreeringStore
+
+/// The stored thing a route names by its path parameters, or a 404: keeps
+/// route parameters and HTTP errors out of the store's interface.
+struct RouteLookup {
+    let database: AppDatabase
+
+    /// The profile a route names by its `:id` or `:token` parameter.
+    func profile(named parameters: Parameters) async throws -> ProfileSummary {
+        if let token = parameters.get("token") {
+            guard ShareToken.isWellFormed(token), let p = try await database.profile(shareToken: token) else {
+                throw APIError.notFound("shared profile")
+            }
+            return p
+        }
+        guard let id = parameters.get("id", as: Int64.self), let p = try await database.profile(id: id) else {
+            throw APIError.notFound("profile \(parameters.get("id") ?? "")")
+        }
+        return p
+    }
+
+    /// That profile and its call tree.
+    func profileTree(named parameters: Parameters, byThread: Bool) async throws -> (ProfileSummary, LoadedTree) {
+        let p = try await profile(named: parameters)
+        guard let tree = try await database.profileTree(id: p.id, byThread: byThread) else {
+            throw APIError.notFound("profile \(p.id)")
+        }
+        return (p, tree)
+    }
+
+    /// The shared query a route names by its `:token` parameter.
+    func sharedQuery(named parameters: Parameters) async throws -> SharedQuery {
+        guard let token = parameters.get("token"), ShareToken.isWellFormed(token),
+            let shared = try await database.sharedQuery(token: token)
+        else { throw APIError.notFound("shared query") }
+        return shared
+    }
+
+    /// The session a route names by its `:id`, which may also be its share token.
+    func session(named parameters: Parameters) async throws -> SessionSummary {
+        let name = parameters.get("id") ?? ""
+        if let id = Int64(name), let s = try await database.session(id: id) { return s }
+        if ShareToken.isWellFormed(name), let s = try await database.session(shareToken: name) { return s }
+        throw APIError.notFound("session \(name.prefix(40))")
+    }
+}
