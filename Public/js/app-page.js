@@ -4,7 +4,10 @@
 // value, then view/focus/q), so reloading or sending the link gives the same
 // picture; "Copy link" stores the query under a token for a link that keeps
 // its absolute range.
-import { createTreePage, fetchJSON } from "./tree-page.js";
+import { createTreeView } from "./tree-view.js";
+import { fetchJSON } from "./fetch-json.js";
+import { showMessage } from "./dom.js";
+import { formatDate, formatDuration, parseDateInput } from "./format.js";
 import { renderTimeline } from "./timeline.js";
 import { renderFilters } from "./filters.js";
 import { offerTransactions, wireSessions } from "./sessions-panel.js";
@@ -79,26 +82,23 @@ function apiParams(q, withFilters = true) {
   return withFilters ? filterParams(q, params) : params;
 }
 
-function fmt(seconds) {
-  const d = new Date(seconds * 1000);
-  return d.toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+/** The absolute range's ends, to the minute. */
+function rangeEnds(q) {
+  return `${formatDate(q.from, "minute")} – ${formatDate(q.until, "minute")}`;
 }
 
 function describeRange(q) {
-  if (q.range) return `last ${q.range}`;
-  return `${fmt(q.from)} – ${fmt(q.until)}`;
+  return q.range ? `last ${q.range}` : rangeEnds(q);
 }
 
-const page = createTreePage({
+const page = createTreeView({
   params: pageURLParams,
   emptyText: () => `No samples of ${app} in this range${query.filters.size ? " with these filters" : ""}.`,
   link: async () => {
     const q = shown || absolute(query);
     const params = apiParams(q);
     params.set("app", app);
-    const r = await fetch("/api/v1/query/share?" + params, { method: "POST" });
-    if (!r.ok) throw new Error(await r.text());
-    const shared = await r.json();
+    const shared = await fetchJSON("/api/v1/query/share?" + params, { method: "POST" });
     const view = new URLSearchParams(location.search);
     for (const k of [...view.keys()]) if (!["view", "focus", "q"].includes(k)) view.delete(k);
     const s = view.toString();
@@ -127,23 +127,17 @@ function rangeControls() {
     b.classList.toggle("active", b.dataset.range === query.range);
   }
   const q = shown || absolute(query);
-  const local = (s) => {
-    const d = new Date(s * 1000);
-    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-  };
-  document.getElementById("range-from").value = local(q.from);
-  document.getElementById("range-until").value = local(q.until);
+  document.getElementById("range-from").value = formatDate(q.from, "input");
+  document.getElementById("range-until").value = formatDate(q.until, "input");
   document.getElementById("range-text").textContent = describeRange(query);
 }
 
 function notice(q) {
-  const box = document.getElementById("notice");
   const cutoff = Number(main.dataset.retentionCutoff);
-  if (q.from < cutoff) {
-    box.textContent = `Data older than the retention period (${main.dataset.retention}) has been removed: ` +
-      `nothing from before ${fmt(cutoff)} is left, so this range shows only what came after.`;
-    box.hidden = false;
-  } else box.hidden = true;
+  showMessage(document.getElementById("notice"), q.from < cutoff
+    ? `Data older than the retention period (${main.dataset.retention}) has been removed: ` +
+      `nothing from before ${formatDate(cutoff, "minute")} is left, so this range shows only what came after.`
+    : "");
 }
 
 async function load() {
@@ -163,12 +157,11 @@ async function load() {
     ]);
     if (ticket !== loading) return;
     shown = q;
-    const box = document.getElementById("error");
-    box.textContent = query.problem || "";
-    box.hidden = !query.problem;
+    showMessage(document.getElementById("error"), query.problem);
     const filters = [...q.filters].map(([k, v]) => `${k} = ${[...v].join(" or ")}`).join("; ");
-    page.show(tree, [["app", app], ["range", `${fmt(q.from)} – ${fmt(q.until)}`], ["filters", filters || "none"],
-      ["samples", tree.total], ["interval", `${tree.interval_ms} ms`], ["step", `${timeline.step / 60} min`],
+    page.show(tree, [["app", app], ["range", rangeEnds(q)], ["filters", filters || "none"],
+      ["samples", tree.total], ["interval", formatDuration(tree.interval_ms, "interval")],
+      ["step", formatDuration(timeline.step * 1000, "minutes")],
       ...(query.shared ? [["shared", "this link keeps its range and filters"]] : [])]);
     timelineData = timeline;
     drawTimeline();
@@ -181,9 +174,7 @@ async function load() {
     main.dataset.ready = "true";
   } catch (e) {
     if (ticket !== loading) return;
-    const box = document.getElementById("error");
-    box.textContent = `Could not load ${app}: ${e.message}`;
-    box.hidden = false;
+    showMessage(document.getElementById("error"), `Could not load ${app}: ${e.message}`);
     main.dataset.ready = "error";
   } finally {
     if (ticket === loading) main.removeAttribute("aria-busy");
@@ -197,12 +188,10 @@ function wire() {
   }
   document.getElementById("range-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    const from = new Date(document.getElementById("range-from").value).getTime() / 1000;
-    const until = new Date(document.getElementById("range-until").value).getTime() / 1000;
-    const box = document.getElementById("error");
+    const from = parseDateInput(document.getElementById("range-from").value);
+    const until = parseDateInput(document.getElementById("range-until").value);
     if (!isFinite(from) || !isFinite(until) || until <= from) {
-      box.textContent = "The range's end must be after its start.";
-      box.hidden = false;
+      showMessage(document.getElementById("error"), "The range's end must be after its start.");
       return;
     }
     change({ range: null, from, until, filters: query.filters });

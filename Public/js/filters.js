@@ -1,7 +1,7 @@
 // Label filters of the app page: one menu per label with the values seen in
 // the range (from the server), and the chosen values as removable chips.
 // Values of one label are or-ed, different labels and-ed (as the API does).
-import { el } from "./tree-page.js";
+import { el } from "./dom.js";
 
 const firstLabels = ["transaction", "host", "thread"];
 

@@ -1,7 +1,10 @@
 // A targeted session's page: progress while it runs (polled, no reload), the
 // merged tree of its requests, and the requests slowest first, each opening
 // its own tree (`?request=` in the URL, so a link reopens the same one).
-import { createTreePage, el, fetchJSON } from "./tree-page.js";
+import { createTreeView } from "./tree-view.js";
+import { fetchJSON } from "./fetch-json.js";
+import { el, showMessage } from "./dom.js";
+import { formatDate, formatDuration } from "./format.js";
 
 const main = document.getElementById("profile");
 const pollMs = 1000;
@@ -10,7 +13,7 @@ let selected = new URLSearchParams(location.search).get("request") || "";
 let drawn = "";          // what the chart shows: request (or "") and the count it was drawn at
 let timer = null;
 
-const page = createTreePage({
+const page = createTreeView({
   params: () => {
     const p = new URLSearchParams();
     if (selected) p.set("request", selected);
@@ -19,18 +22,17 @@ const page = createTreePage({
   emptyText: () => {
     if (session && session.state === "running" && !session.count) return "No request recorded yet: waiting for the next matching requests.";
     if (session && !session.count) return `The session ended (${session.state}) before any matching request came in.`;
-    return `No samples: sampling every ${session ? session.interval_ms : "few"} ms caught none of these requests `
+    return `No samples: sampling every ${session ? formatDuration(session.interval_ms, "interval") : "few ms"} caught none of these requests `
       + "(a request shorter than a few intervals often falls between samples).";
   },
   link: async () => location.origin + main.dataset.sharePath + location.search,
 });
 
-const fmtTime = (s) => new Date(s * 1000).toLocaleString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const clock = (s) => formatDate(s, "clock");
+const wall = (r) => formatDuration(r.wall_ms, "wall");
 
 function left(seconds) {
-  if (seconds <= 0) return "time is up";
-  const m = Math.floor(seconds / 60), s = Math.floor(seconds % 60);
-  return (m ? `${m} min ` : "") + `${s} s left`;
+  return seconds <= 0 ? "time is up" : `${formatDuration(seconds * 1000, "countdown")} left`;
 }
 
 function status(s) {
@@ -44,7 +46,7 @@ function status(s) {
   document.getElementById("session-count").textContent = `${s.count} of ${s.requests} requests`;
   document.getElementById("session-time").textContent = s.state === "running"
     ? left(s.until - Date.now() / 1000)
-    : `started ${fmtTime(s.created_at)}` + (s.closed_at ? `, closed ${fmtTime(s.closed_at)}` : "");
+    : `started ${clock(s.created_at)}` + (s.closed_at ? `, closed ${clock(s.closed_at)}` : "");
   document.getElementById("session-stop").hidden = s.state !== "running";
   main.dataset.state = s.state;
   main.dataset.count = String(s.count);
@@ -62,11 +64,11 @@ function requestsTable(s) {
     a.href = "?request=" + encodeURIComponent(r.request);
     a.title = r.request;
     id.append(a);
-    const wall = el("td", undefined, "wall");
+    const cell = el("td", undefined, "wall");
     const bar = el("span", undefined, "wall-bar");
     bar.style.width = `${Math.max(1, (140 * r.wall_ms) / slowest)}px`;
-    wall.append(bar, document.createTextNode(`${r.wall_ms.toFixed(1)} ms`));
-    tr.append(id, wall, el("td", String(r.samples), "num"), el("td", r.host || ""), el("td", fmtTime(r.received_at)));
+    cell.append(bar, document.createTextNode(wall(r)));
+    tr.append(id, cell, el("td", String(r.samples), "num"), el("td", r.host || ""), el("td", clock(r.received_at)));
     tr.addEventListener("click", (e) => { e.preventDefault(); choose(r.request); });
     return tr;
   }));
@@ -94,11 +96,11 @@ async function drawTree(force = false) {
   drawn = key;
   const rows = [["app", session.app], ["transaction", session.transaction],
     ["requests", `${session.count} of ${session.requests}`], ["state", session.state],
-    ["interval", `${session.interval_ms} ms`], ["samples", tree.total]];
-  if (one) rows.push(["request", one.request], ["wall time", `${one.wall_ms.toFixed(1)} ms`], ["host", one.host || ""]);
+    ["interval", formatDuration(session.interval_ms, "interval")], ["samples", tree.total]];
+  if (one) rows.push(["request", one.request], ["wall time", wall(one)], ["host", one.host || ""]);
   page.show(tree, rows);
   document.getElementById("showing").textContent = one
-    ? `Showing request ${one.request} (${one.wall_ms.toFixed(1)} ms). Click it again for all requests.`
+    ? `Showing request ${one.request} (${wall(one)}). Click it again for all requests.`
     : (missing ? `No request ${missing} in this session${session.state === "running" ? " yet" : ""}: ` : "")
       + `Showing all ${session.count} requests merged. Click a request for its own tree.`;
 }
@@ -110,12 +112,10 @@ async function refresh() {
     status(session);
     requestsTable(session);
     await drawTree();
-    document.getElementById("error").hidden = true;
+    showMessage(document.getElementById("error"), "");
     main.dataset.ready = "true";
   } catch (e) {
-    const box = document.getElementById("error");
-    box.textContent = `Could not load the session: ${e.message}`;
-    box.hidden = false;
+    showMessage(document.getElementById("error"), `Could not load the session: ${e.message}`);
   }
   if (!session || session.state === "running") timer = setTimeout(refresh, pollMs);
 }
@@ -125,10 +125,9 @@ document.getElementById("session-stop").addEventListener("click", async () => {
   const box = document.getElementById("stop-error");
   try {
     await fetchJSON(`/api/v1/sessions/${session.id}/stop`, { method: "POST" });
-    box.hidden = true;
+    showMessage(box, "");
   } catch (e) {
-    box.textContent = `Could not stop the session: ${e.message}`;
-    box.hidden = false;
+    showMessage(box, `Could not stop the session: ${e.message}`);
   }
   refresh();
 });

@@ -1,7 +1,8 @@
 // The app page's targeted sessions: a form to profile the next N requests of
 // one transaction (chosen from those seen in the range shown) and the app's
 // recent sessions with their progress. Starting one opens its page.
-import { el, fetchJSON } from "./tree-page.js";
+import { el, showMessage } from "./dom.js";
+import { fetchJSON } from "./fetch-json.js";
 
 function describe(s) {
   return `${s.count} of ${s.requests} requests, ${s.state}`;
@@ -55,14 +56,11 @@ export function wireSessions(app) {
       });
       location.assign(answer.url);
     } catch (err) {
-      error.textContent = `Could not start the session: ${err.message}`;
-      error.hidden = false;
+      showMessage(error, `Could not start the session: ${err.message}`);
       button.disabled = false;
     }
   });
   listSessions(app).catch((err) => {
-    const error = document.getElementById("session-error");
-    error.textContent = `Could not list the sessions: ${err.message}`;
-    error.hidden = false;
+    showMessage(document.getElementById("session-error"), `Could not list the sessions: ${err.message}`);
   });
 }

@@ -2,9 +2,8 @@
 // Click an arc to zoom in, the centre to go up. Drawn by canvas-view.js.
 import { canvasView } from "./canvas-view.js";
 import { fit } from "./fit-text.js";
+import { samples } from "./format.js";
 
-// At least ten rings; more when the chart is big enough for rings this wide
-// (web frameworks put a dozen frames above the view's code).
 // At least ten rings; more when the chart is big enough for rings this wide
 // (web frameworks put a dozen frames above the view's code). The centre keeps
 // room for the focus's name and count however many rings there are.
@@ -73,7 +72,7 @@ const geometry = {
         ctx.fillText(fit(ctx, focus.depth ? focus.data.name : "all", 2 * centreR - 16), cx, cy - 7);
         ctx.font = "11px system-ui, sans-serif";
         ctx.fillStyle = "#6b7385";
-        ctx.fillText(`${focus.value} ${focus.value === 1 ? "sample" : "samples"}`, cx, cy + 9);
+        ctx.fillText(samples(focus.value), cx, cy + 9);
       },
       // Along the radius when the ring is thicker than the arc is long, else
       // across it (a wide arc of a thin ring: the text, straight, must stay

@@ -1,5 +1,6 @@
 // The timeline above the app's tree: samples per time step as bars, and a
 // brush to drag over a stretch of time, which becomes the new range.
+import { formatDate } from "./format.js";
 
 const height = 96, margin = { top: 8, right: 12, bottom: 20, left: 48 };
 
@@ -30,7 +31,7 @@ export function renderTimeline(container, data, onSelect) {
     .attr("width", (p) => Math.max(1, right(p[0]) - left(p[0]) - (innerWidth / data.points.length > 4 ? 1 : 0)))
     .attr("y", (p) => y(p[1]))
     .attr("height", (p) => innerHeight - y(p[1]));
-  bars.append("title").text((p) => `${new Date(p[0] * 1000).toLocaleString()}: ${p[1]} samples`);
+  bars.append("title").text((p) => `${formatDate(p[0], "local")}: ${p[1]} samples`);
   if (!max) {
     g.append("text").attr("class", "timeline-empty").attr("x", innerWidth / 2).attr("y", innerHeight / 2)
       .attr("text-anchor", "middle").text("no samples in this range");

@@ -7,7 +7,8 @@ import Testing
 
 @Suite struct StandaloneReportTests {
     @Test func bundlesTheDashboardModulesIntoOneScriptWithoutImports() throws {
-        let js = try ModuleBundler(directory: TestArguments.repo.appendingPathComponent("Public/js").path).bundle(entry: "page.js")
+        let modules = TestArguments.repo.appendingPathComponent("Public/js").path
+        let js = try ModuleBundler(directory: modules).bundle(entry: "profile-page.js")
         let lines = js.split(separator: "\n")
         #expect(!lines.contains { $0.hasPrefix("import ") || $0.hasPrefix("export ") })
         // Dependencies come before the modules that use them, each once.
@@ -15,11 +16,16 @@ import Testing
             guard line.hasPrefix("modules[\"") else { return nil }
             return String(line.dropFirst(9).prefix { $0 != "\"" })
         }
-        #expect(Set(defined) == ["tree.js", "fit-text.js", "canvas-view.js", "sunburst.js", "icicle.js", "tree-page.js"])
-        #expect(defined.count == 6)
+        #expect(Set(defined) == [
+            "tree.js", "fit-text.js", "canvas-view.js", "format.js", "sunburst.js", "icicle.js", "dom.js",
+            "tree-view.js", "fetch-json.js",
+        ])
+        #expect(defined.count == 9)
         #expect(defined.firstIndex(of: "tree.js")! < defined.firstIndex(of: "canvas-view.js")!)
         #expect(defined.firstIndex(of: "canvas-view.js")! < defined.firstIndex(of: "sunburst.js")!)
-        #expect(defined.firstIndex(of: "icicle.js")! < defined.firstIndex(of: "tree-page.js")!)
+        #expect(defined.firstIndex(of: "format.js")! < defined.firstIndex(of: "sunburst.js")!)
+        #expect(defined.firstIndex(of: "icicle.js")! < defined.firstIndex(of: "tree-view.js")!)
+        #expect(defined.firstIndex(of: "dom.js")! < defined.firstIndex(of: "tree-view.js")!)
         #expect(js.contains("return { canvasView };"))
     }
 

@@ -1,58 +1,32 @@
 // The call tree part of a page: view switch, chart, focus and breadcrumbs,
-// tooltip, search, top functions, legend, details. The profile page and the
-// app page both use it; they differ in where the tree comes from and in what
-// else their URL holds. Every name from an upload is set as text.
+// tooltip, search, top functions, legend, details. The profile, app and
+// session pages all use it; they differ in where the tree comes from and in
+// what else their URL holds. Every name from an upload is set as text.
 import { decode, hierarchy, pathOf, findPath, search, topFunctions, packageOf, colourOf } from "./tree.js";
 import * as sunburst from "./sunburst.js";
 import * as icicle from "./icicle.js";
+import { el } from "./dom.js";
+import { formatDuration, pct, samples } from "./format.js";
 
 const views = { sunburst, icicle };
 
-export function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
-}
-
-/** Fetches JSON; a refusal throws with the server's error message. */
-export async function fetchJSON(url, init) {
-  const r = await fetch(url, init);
-  if (!r.ok) {
-    let message = `${r.status}`;
-    try { message = (await r.json()).error.message; } catch { /* not JSON */ }
-    throw new Error(message);
-  }
-  return r.json();
-}
-
-/** "1 sample", "12 samples". */
-export function samples(n) { return `${n} ${n === 1 ? "sample" : "samples"}`; }
-
 /** Time that `n` samples stand for at the asked interval (an estimate:
  * a sampler starved of the GIL takes fewer samples than asked). */
-export function duration(n, intervalMs) {
-  const ms = n * intervalMs;
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  if (ms < 60000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms < 3600000) return `${(ms / 60000).toFixed(1)} min`;
-  return `${(ms / 3600000).toFixed(1)} h`;
-}
-
-export function pct(x) { return x === 0 || !isFinite(x) ? "0%" : (100 * x).toFixed(x < 0.001 ? 3 : 1) + "%"; }
+function duration(n, intervalMs) { return formatDuration(n * intervalMs); }
 
 /** Reads view, focus and search from the URL. */
-export function readViewState(search = location.search) {
+function readViewState(search = location.search) {
   const q = new URLSearchParams(search);
   return { view: q.get("view") === "icicle" ? "icicle" : "sunburst", focus: q.get("focus") || "", search: q.get("q") || "" };
 }
 
 /**
  * options.params(): URLSearchParams the host page keeps in the URL besides
- * the view state (range, filters); options.link(): the URL "Copy link" copies.
+ * the view state (range, filters); options.link(): the URL "Copy link" copies;
+ * options.emptyText(): what the chart says when the tree has no samples.
  * Returns { show(treeJSON, detailRows), state, writeState }.
  */
-export function createTreePage(options) {
+export function createTreeView(options) {
   const chart = document.getElementById("chart");
   const tooltip = document.getElementById("tooltip");
   const state = readViewState();

@@ -1,5 +1,7 @@
 // The profile page (and the saved report): one upload's tree and metadata.
-import { createTreePage } from "./tree-page.js";
+import { createTreeView } from "./tree-view.js";
+import { fetchJSON } from "./fetch-json.js";
+import { formatDate, formatDuration } from "./format.js";
 
 const main = document.getElementById("profile");
 
@@ -8,7 +10,7 @@ const main = document.getElementById("profile");
 function load() {
   const inlined = (id) => JSON.parse(document.getElementById(id).textContent);
   if (main.dataset.standalone) return Promise.resolve([inlined("tree-data"), inlined("meta-data")]);
-  return Promise.all([fetch(main.dataset.treeUrl).then((r) => r.json()), fetch(main.dataset.metaUrl).then((r) => r.json())]);
+  return Promise.all([fetchJSON(main.dataset.treeUrl), fetchJSON(main.dataset.metaUrl)]);
 }
 
 // The Python agent tags how many times it sampled: fewer than asked when its
@@ -22,16 +24,16 @@ function samplingRate(meta) {
 }
 
 function detailRows(meta) {
-  const fmt = (s) => new Date(s * 1000).toISOString().replace(".000Z", "Z");
   return [["app", meta.app], ["host", meta.host], ["pid", meta.pid], ["runtime", meta.runtime], ["agent", meta.agent],
-    ["range", `${fmt(meta.start)} – ${fmt(meta.end)}`], ["interval", `${meta.interval_ms} ms`], ...samplingRate(meta),
+    ["range", `${formatDate(meta.start, "utc")} – ${formatDate(meta.end, "utc")}`],
+    ["interval", formatDuration(meta.interval_ms, "interval")], ...samplingRate(meta),
     ["samples", meta.samples],
     ["threads", (meta.threads || []).join(", ")],
     ...Object.entries(meta.tags || {}).map(([k, v]) => [k, v])];
 }
 
 // A saved report's link is the file itself with the view state.
-const page = createTreePage({
+const page = createTreeView({
   link: async () => (main.dataset.standalone ? location.href : location.origin + main.dataset.sharePath + location.search),
 });
 
