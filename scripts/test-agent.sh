@@ -41,3 +41,9 @@ rm -rf "$work/tests/__pycache__"
 (cd "$work" && TREERING_REPO="$REPO" TREERING_EXPECT_PREFIX="$venv" \
    "$py" -m pytest -q -p no:cacheprovider tests "$REPO/Tests/integration/test_sessions.py")
 
+
+step "agent: types (pyright, strict on the hot path) and lint (ruff check, ruff format --check)"
+cd "$AGENT"
+"$venv/bin/pyright" --pythonpath "$py" treering
+"$venv/bin/ruff" check treering tests bench
+"$venv/bin/ruff" format --check treering tests bench

@@ -22,6 +22,7 @@ Treering server in this process answering the session polls:
 
     python Agents/python/bench/bench_middleware.py [--rounds 9] [--batch-s 0.15]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,12 +39,17 @@ from wsgiref.util import setup_testing_defaults
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
+import django
+from django.conf import settings
 
 settings.configure(
-    DEBUG=False, SECRET_KEY="bench", ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__,
-    INSTALLED_APPS=[], DATABASES={}, MIDDLEWARE=[],
+    DEBUG=False,
+    SECRET_KEY="bench",
+    ALLOWED_HOSTS=["*"],
+    ROOT_URLCONF=__name__,
+    INSTALLED_APPS=[],
+    DATABASES={},
+    MIDDLEWARE=[],
 )
 django.setup()
 
@@ -66,6 +72,7 @@ urlpatterns = [path("orders/<int:pk>/", order_detail)]
 
 # -- the apps, each (baseline, with middleware, its transaction name) ----------
 
+
 def bare_app(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"ok"]
@@ -84,7 +91,9 @@ def flask_pair():
         @app.get("/orders/<int:pk>/")
         def order(pk):
             return "ok"
+
         return app
+
     plain, wrapped = build(), build()
     wrapped.wsgi_app = TreeringWSGIMiddleware(wrapped.wsgi_app)
     return plain, wrapped, "GET /orders/<int:pk>/"
@@ -93,7 +102,7 @@ def flask_pair():
 def django_pair():
     plain = WSGIHandler()
     with override_settings(MIDDLEWARE=["treering.middleware.django.TreeringMiddleware"]):
-        wrapped = WSGIHandler()   # loads its middleware chain now
+        wrapped = WSGIHandler()  # loads its middleware chain now
     return plain, wrapped, "GET orders/<int:pk>/"
 
 
@@ -107,13 +116,16 @@ def fastapi_pair():
         @app.get("/orders/{pk}/", response_class=PlainTextResponse)
         async def order(pk: int):
             return "ok"
+
         return app
+
     wrapped = build()
     wrapped.add_middleware(TreeringASGIMiddleware)
     return build(), wrapped, "GET /orders/{pk}/"
 
 
 # -- drivers: n requests, as a server would make them ------------------------
+
 
 def wsgi_driver(app):
     base = {}
@@ -133,6 +145,7 @@ def wsgi_driver(app):
             close = getattr(result, "close", None)
             if close is not None:
                 close()
+
     return run
 
 
@@ -147,14 +160,25 @@ def asgi_driver(app):
 
     async def many(n):
         for _ in range(n):
-            scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-                     "scheme": "http", "path": "/orders/5/", "raw_path": b"/orders/5/", "root_path": "",
-                     "query_string": b"", "headers": [(b"host", b"127.0.0.1")],
-                     "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
+            scope = {
+                "type": "http",
+                "asgi": {"version": "3.0"},
+                "http_version": "1.1",
+                "method": "GET",
+                "scheme": "http",
+                "path": "/orders/5/",
+                "raw_path": b"/orders/5/",
+                "root_path": "",
+                "query_string": b"",
+                "headers": [(b"host", b"127.0.0.1")],
+                "client": ("127.0.0.1", 5000),
+                "server": ("127.0.0.1", 8000),
+            }
             await app(scope, receive, send)
 
     def run(n):
         loop.run_until_complete(many(n))
+
     return run
 
 
@@ -167,6 +191,7 @@ KINDS = {
 
 
 # -- a stand-in Treering server: session polls, ingest, session uploads ------
+
 
 class StandIn(http.server.BaseHTTPRequestHandler):
     active: list = []
@@ -196,8 +221,10 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 
 
 def set_sessions(agent, transactions: list[str]) -> None:
-    StandIn.active = [{"id": i + 1, "transaction": t, "interval_ms": 5, "until": time.time() + 3600}
-                      for i, t in enumerate(transactions)]
+    StandIn.active = [
+        {"id": i + 1, "transaction": t, "interval_ms": 5, "until": time.time() + 3600}
+        for i, t in enumerate(transactions)
+    ]
     deadline = time.monotonic() + 10
     while set(agent.sessions.by_transaction) != set(transactions):
         if time.monotonic() > deadline:
@@ -206,6 +233,7 @@ def set_sessions(agent, transactions: list[str]) -> None:
 
 
 # -- measuring --------------------------------------------------------------
+
 
 def calibrate(run, batch_s: float) -> int:
     n = 50
@@ -242,8 +270,9 @@ def main() -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    agent = treering.start(app="bench", server=f"http://127.0.0.1:{server.server_address[1]}",
-                           interval_ms=10, upload_every_s=10)
+    agent = treering.start(
+        app="bench", server=f"http://127.0.0.1:{server.server_address[1]}", interval_ms=10, upload_every_s=10
+    )
     assert agent is not None and agent.sessions is not None
 
     kinds = []
@@ -256,8 +285,10 @@ def main() -> None:
         driver = KINDS[name][1]
         kinds.append((name, driver(plain), driver(wrapped), transaction))
 
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; agent at 100 Hz; "
-          f"{args.rounds} alternating rounds of ~{args.batch_s}s batches per figure")
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; agent at 100 Hz; "
+        f"{args.rounds} alternating rounds of ~{args.batch_s}s batches per figure"
+    )
     print(f"{'scenario':<17} {'app':<10} {'baseline µs':>12} {'middleware µs':>14} {'cost µs':>8} {'ratio':>6}")
     try:
         for scenario in ("no session", "other session", "matching session"):
@@ -269,8 +300,8 @@ def main() -> None:
                 else:
                     set_sessions(agent, [transaction])
                 base_run(200)
-                mw_run(200)   # warm: routes compiled, names seen
-                n = calibrate(mw_run, args.batch_s)   # the slower of the two, so a batch stays short
+                mw_run(200)  # warm: routes compiled, names seen
+                n = calibrate(mw_run, args.batch_s)  # the slower of the two, so a batch stays short
                 b, m, d = measure(base_run, mw_run, n, args.rounds)
                 print(f"{scenario:<17} {name:<10} {b:>12.1f} {m:>14.1f} {d:>8.1f} {m / b:>6.2f}", flush=True)
     finally:

@@ -9,6 +9,7 @@ against the unprofiled runs and its spread, for the agent at 100 Hz and
 
     python Agents/python/bench/bench_overhead.py [--runs 5] [--requests 300]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,9 +26,17 @@ import django
 from django.conf import settings
 
 settings.configure(
-    DEBUG=False, SECRET_KEY="bench", ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__,
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "file:benchdb?mode=memory&cache=shared",
-                           "OPTIONS": {"uri": True}}},
+    DEBUG=False,
+    SECRET_KEY="bench",
+    ALLOWED_HOSTS=["*"],
+    ROOT_URLCONF=__name__,
+    DATABASES={
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": "file:benchdb?mode=memory&cache=shared",
+            "OPTIONS": {"uri": True},
+        }
+    },
     INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"],
     TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "OPTIONS": {}}],
     MIDDLEWARE=[],
@@ -44,7 +53,8 @@ from django.urls import path  # noqa: E402
 import treering  # noqa: E402
 
 TEMPLATE = engines["django"].from_string(
-    "<ul>{% for u in users %}<li>{{ u.username|upper }} {{ u.email }}</li>{% endfor %}</ul>")
+    "<ul>{% for u in users %}<li>{{ u.username|upper }} {{ u.email }}</li>{% endfor %}</ul>"
+)
 
 
 def user_list(request):
@@ -65,6 +75,7 @@ def setup_db():
 
 def workload(requests_per_thread: int, per_thread_profiler=None) -> float:
     """4 threads each sending requests; returns wall seconds."""
+
     def worker():
         client = Client()
         prof = per_thread_profiler() if per_thread_profiler else None
@@ -74,6 +85,7 @@ def workload(requests_per_thread: int, per_thread_profiler=None) -> float:
             assert client.get("/users/").status_code == 200
         if prof:
             prof.stop()
+
     threads = [threading.Thread(target=worker) for _ in range(4)]
     t0 = time.perf_counter()
     for t in threads:
@@ -97,6 +109,7 @@ class CProfileThread:
 class PyinstrumentThread:
     def __init__(self):
         from pyinstrument import Profiler
+
         self.p = Profiler(interval=0.001, async_mode="disabled")
 
     def start(self):
@@ -125,7 +138,8 @@ def main():
                     t = workload(args.requests)
                 tags = p.document["tags"]
                 per_sample_us.setdefault(mode, []).append(
-                    1000 * float(tags["treering.overhead_ms"]) / max(1, int(tags["treering.samples"])))
+                    1000 * float(tags["treering.overhead_ms"]) / max(1, int(tags["treering.samples"]))
+                )
             elif mode == "cProfile":
                 t = workload(args.requests, CProfileThread)
             elif mode == "pyinstrument 1 ms":
@@ -136,15 +150,19 @@ def main():
         print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
 
     base = statistics.median(times["baseline"])
-    print(f"\n{4 * args.requests} requests per run over 4 threads, {args.runs} interleaved runs, "
-          f"baseline median {base * 1000:.0f} ms\n")
+    print(
+        f"\n{4 * args.requests} requests per run over 4 threads, {args.runs} interleaved runs, "
+        f"baseline median {base * 1000:.0f} ms\n"
+    )
     print("| mode | median time | overhead (median ratio - 1) | spread of ratio (min..max) | agent cost per sample |")
     print("| --- | --- | --- | --- | --- |")
     for m in modes:
         ratios = [t / b for t, b in zip(times[m], times["baseline"])]
         cost = f"{statistics.median(per_sample_us[m]):.0f} µs" if m in per_sample_us else ""
-        print(f"| {m} | {statistics.median(times[m]) * 1000:.0f} ms | {100 * (statistics.median(ratios) - 1):+.1f}% | "
-              f"{min(ratios):.3f}..{max(ratios):.3f} | {cost} |")
+        print(
+            f"| {m} | {statistics.median(times[m]) * 1000:.0f} ms | {100 * (statistics.median(ratios) - 1):+.1f}% | "
+            f"{min(ratios):.3f}..{max(ratios):.3f} | {cost} |"
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ per process): a CPU-heavy view, a light one and a trivial one, with
 `<int:pk>` patterns, a streamed response and a view that raises, the
 Treering middleware first, served by Django's own
 WSGI handler."""
+
 from __future__ import annotations
 
 import time
@@ -12,16 +13,19 @@ from django.conf import settings
 
 if not settings.configured:
     settings.configure(
-        DEBUG=False, SECRET_KEY="treering-tests", ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__,
-        INSTALLED_APPS=[], DATABASES={},
-        MIDDLEWARE=["treering.middleware.django.TreeringMiddleware",
-                    "django.middleware.common.CommonMiddleware"],
+        DEBUG=False,
+        SECRET_KEY="treering-tests",
+        ALLOWED_HOSTS=["*"],
+        ROOT_URLCONF=__name__,
+        INSTALLED_APPS=[],
+        DATABASES={},
+        MIDDLEWARE=["treering.middleware.django.TreeringMiddleware", "django.middleware.common.CommonMiddleware"],
     )
     django.setup()
 
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse  # noqa: E402
-from django.urls import include, path  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import include, path
 
 
 def crunch_order(pk: int, seconds: float) -> int:
@@ -57,7 +61,7 @@ def stream_part(n: int) -> bytes:
     return f"{n}:{x}\n".encode()
 
 
-def stream_view(request, n):   # the body is made while the server sends it
+def stream_view(request, n):  # the body is made while the server sends it
     return StreamingHttpResponse(stream_part(i) for i in range(n))
 
 

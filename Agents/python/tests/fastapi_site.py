@@ -3,6 +3,7 @@ in turns (each yields to the loop between slices, so concurrent requests
 interleave on the one loop thread), a sync route that Starlette runs in its
 thread pool, a streamed response, a view that raises, and a router included
 under a prefix."""
+
 from __future__ import annotations
 
 import asyncio
@@ -43,7 +44,7 @@ async def in_turns(spin, seconds: float) -> int:
     x, deadline = 0, time.monotonic() + seconds
     while time.monotonic() < deadline:
         x += spin()
-        await asyncio.sleep(0)   # let the other request run
+        await asyncio.sleep(0)  # let the other request run
     return x
 
 
@@ -68,7 +69,7 @@ def build(seconds: float = 0.8, http_middleware: bool = False) -> FastAPI:
         return {"x": await in_turns(beta_spin, seconds)}
 
     @app.get("/pool/{n}")
-    def pool(n: int):   # sync: Starlette runs it in anyio's thread pool
+    def pool(n: int):  # sync: Starlette runs it in anyio's thread pool
         return {"x": pool_spin(seconds / 2)}
 
     @app.get("/fast")
@@ -76,12 +77,13 @@ def build(seconds: float = 0.8, http_middleware: bool = False) -> FastAPI:
         return {"ok": True}
 
     @app.get("/stream/{n}")
-    async def stream(n: int):   # the body is made while it is sent
+    async def stream(n: int):  # the body is made while it is sent
         async def chunks():
             deadline = time.monotonic() + seconds
             while time.monotonic() < deadline:
                 yield stream_chunk(n)
                 await asyncio.sleep(0)
+
         return StreamingResponse(chunks(), media_type="text/plain")
 
     @app.get("/boom")
@@ -96,10 +98,12 @@ def build(seconds: float = 0.8, http_middleware: bool = False) -> FastAPI:
 
     app.include_router(router)
     if http_middleware:
+
         @app.middleware("http")
         async def add_header(request, call_next):
             response = await call_next(request)
             response.headers["x-seen"] = "1"
             return response
+
     app.add_middleware(TreeringASGIMiddleware)
     return app

@@ -1,6 +1,7 @@
 """A pure-Python checker of the treering/1 rules (upload-format.md), run
 against the shared vectors in Tests/vectors/treering1 and on every document
 the agent writes. Returns error strings that name the field, like the server."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """The agent as a user runs it: `python -m treering run` on a small program,
 to a file and to the real Swift server, whose folded export must show the
 program's hot function under its callers."""
+
 import json
 import subprocess
 import sys
@@ -8,7 +9,6 @@ import textwrap
 
 from format_check import check
 from support.treering_server import TreeringServer
-
 
 PROGRAM = textwrap.dedent("""
     import time
@@ -33,8 +33,9 @@ PROGRAM = textwrap.dedent("""
 def run_agent(tmp_path, *args):
     script = tmp_path / "prog.py"
     script.write_text(PROGRAM)
-    return subprocess.run([sys.executable, "-m", "treering", *args, str(script)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "treering", *args, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_run_writes_a_valid_document_with_the_hot_function(tmp_path):
@@ -49,8 +50,11 @@ def test_run_writes_a_valid_document_with_the_hot_function(tmp_path):
     assert hot >= 0.8 * sum(s["count"] for s in doc["samples"])
     # The program's stacks start at its own module: runpy's and treering's
     # launcher frames are left out.
-    roots = {(doc["frames"][s["stack"][0]]["name"], doc["frames"][s["stack"][0]]["file"])
-             for s in doc["samples"] if crunch in s["stack"]}
+    roots = {
+        (doc["frames"][s["stack"][0]]["name"], doc["frames"][s["stack"][0]]["file"])
+        for s in doc["samples"]
+        if crunch in s["stack"]
+    }
     assert roots == {("<module>", str(tmp_path / "prog.py"))}, roots
 
 
@@ -63,13 +67,20 @@ def test_run_uploads_to_the_real_server_and_upload_command_sends_a_file(tmp_path
         folded = server.get_text(f"/api/v1/profiles/{profiles[0]['id']}/folded")
         hot = [line for line in folded.splitlines() if "crunch (" in line]
         assert hot
-        assert any("main (" in l and "handle_request (" in l and l.index("handle_request (") < l.index("crunch (")
-                   for l in hot)
+        assert any(
+            "main (" in line and "handle_request (" in line and line.index("handle_request (") < line.index("crunch (")
+            for line in hot
+        )
 
         # `python -m treering upload FILE` sends a saved document.
         run_agent(tmp_path, "run", "--output", str(tmp_path / "saved.json"))
-        sent = subprocess.run([sys.executable, "-m", "treering", "upload", str(tmp_path / "saved.json"),
-                               "--server", server.url], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        sent = subprocess.run(
+            [sys.executable, "-m", "treering", "upload", str(tmp_path / "saved.json"), "--server", server.url],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert sent.returncode == 0, sent.stderr
         assert "uploaded profile" in sent.stdout
 

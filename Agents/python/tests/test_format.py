@@ -1,9 +1,9 @@
 """The agent's documents follow the same rules the server enforces: the
 format checker is itself checked against the shared vectors."""
+
 import json
 
 import pytest
-
 from checkout import REPO
 from format_check import check
 

@@ -2,6 +2,7 @@
 3.11 and older (python/cpython#106883: a collection inside
 `sys._current_frames()` can deadlock the whole app), and leave the app's own
 choice of collector alone."""
+
 import gc
 import sys
 import threading
@@ -22,6 +23,7 @@ def seen(monkeypatch):
     def spy():
         states.append(gc.isenabled())
         return real()
+
     monkeypatch.setattr(sys, "_current_frames", spy)
     yield states
     gc.enable()
@@ -49,6 +51,7 @@ def test_two_samplers_never_turn_it_back_on_under_each_other(seen):
     def sample():
         while not stop.is_set():
             frames.current_frames()
+
     threads = [threading.Thread(target=sample) for _ in range(3)]
     for t in threads:
         t.start()

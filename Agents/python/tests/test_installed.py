@@ -1,5 +1,6 @@
 """What a user installs: every public module imports from the installed
 package, which is the one under test, and the version is one number."""
+
 import gzip
 import http.server
 import importlib
@@ -10,9 +11,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from checkout import REPO
 
 import treering
-from checkout import REPO
 
 PUBLIC = {
     "treering": ["start", "stop", "profile", "tagged", "set_tags", "clear_tags", "__version__"],

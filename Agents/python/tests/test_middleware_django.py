@@ -1,10 +1,11 @@
 """Django under a real threaded WSGI server, hit over HTTP: samples of each
 view carry its resolved URL pattern as transaction, not the raw URL, and no
 view's code carries another view's name."""
-import treering
-from webservers import get_all, merged, samples_with, serve_wsgi, transactions_of, wait_for
 
 import django_site
+from webservers import get_all, merged, samples_with, serve_wsgi, transactions_of, wait_for
+
+import treering
 
 HEAVY = "GET orders/<int:pk>/"
 
@@ -13,8 +14,12 @@ def test_samples_of_each_view_carry_its_url_pattern():
     agent = treering.start(app="django-site", interval_ms=5)
     try:
         with serve_wsgi(django_site.application) as url:
-            urls = ([f"{url}/orders/{pk}/" for pk in (1, 22, 333)] + [f"{url}/light/"] * 6
-                    + [f"{url}/health/"] * 6 + [f"{url}/api/items/{pk}/" for pk in (4, 5, 6)])
+            urls = (
+                [f"{url}/orders/{pk}/" for pk in (1, 22, 333)]
+                + [f"{url}/light/"] * 6
+                + [f"{url}/health/"] * 6
+                + [f"{url}/api/items/{pk}/" for pk in (4, 5, 6)]
+            )
             answers = get_all(urls)
             assert [status for status, _ in answers] == [200] * len(urls)
     finally:
@@ -22,12 +27,12 @@ def test_samples_of_each_view_carry_its_url_pattern():
     doc = merged(agent.documents)
 
     heavy = transactions_of(samples_with(doc, "crunch_order"))
-    assert set(heavy) == {HEAVY}, heavy          # one name for three URLs, none missing it
-    assert heavy[HEAVY] >= 30   # 3 x 0.4 s at 5 ms; a floor, not a rate: CI machines are loaded
+    assert set(heavy) == {HEAVY}, heavy  # one name for three URLs, none missing it
+    assert heavy[HEAVY] >= 30  # 3 x 0.4 s at 5 ms; a floor, not a rate: CI machines are loaded
 
     light = transactions_of(samples_with(doc, "tally_light"))
     assert light and set(light) <= {"GET light/", "GET api/items/<int:pk>/"}, light
-    assert "GET api/items/<int:pk>/" in light   # routes under include() are joined
+    assert "GET api/items/<int:pk>/" in light  # routes under include() are joined
 
     # The heavy view's name is on nothing but the heavy view's requests.
     tagged_heavy = [s for s in doc["samples"] if (s.get("tags") or {}).get("transaction") == HEAVY]
@@ -39,11 +44,12 @@ def test_samples_of_each_view_carry_its_url_pattern():
 
 def test_threads_are_untagged_once_their_request_is_over():
     from treering import tagging
+
     agent = treering.start(app="django-site", interval_ms=5)
     try:
         with serve_wsgi(django_site.application) as url:
             get_all([f"{url}/orders/1/?s=0.05", f"{url}/health/"])
-            assert wait_for(lambda: tagging._tags_by_thread == {}, 5)   # once the server closed each response
+            assert wait_for(lambda: tagging.thread_entries() == {}, 5)  # once the server closed each response
     finally:
         treering.stop()
     assert agent.documents

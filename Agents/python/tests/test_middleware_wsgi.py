@@ -1,16 +1,17 @@
 """Bare WSGI and Flask under a real threaded WSGI server, and the cap on
 distinct transaction names."""
+
 import json
 import threading
 
 import pytest
+from webservers import get, get_all, grind, merged, samples_with, serve_wsgi, transactions_of
 
 import treering
 from treering import tagging
 from treering.config import Config
 from treering.middleware.wsgi import TreeringWSGIMiddleware
 from treering.transactions import TransactionNames
-from webservers import get, get_all, grind, merged, samples_with, serve_wsgi, transactions_of
 
 
 def heavy_body():
@@ -27,7 +28,7 @@ def bare_app(environ, start_response):
         heavy_body()
     elif path.startswith("/light"):
         light_body()
-    elif path == "/tags":   # what the sampler would see for this thread right now
+    elif path == "/tags":  # what the sampler would see for this thread right now
         body = json.dumps(dict(tagging.current_tags(threading.get_ident()))).encode()
         start_response("200 OK", [("Content-Type", "application/json")])
         return [body]
@@ -63,6 +64,7 @@ def test_a_name_hook_replaces_the_path():
 def test_a_failing_name_hook_never_reaches_the_app():
     def broken(environ):
         raise RuntimeError("boom")
+
     with serve_wsgi(TreeringWSGIMiddleware(bare_app, transaction_name=broken)) as url:
         status, body = get(f"{url}/tags")
     assert status == 200 and json.loads(body) == {}
@@ -78,7 +80,7 @@ def test_the_201st_distinct_name_becomes_other():
         treering.stop()
     assert names[:200] == [f"route-{i}" for i in range(200)]
     assert names[200] == "other"
-    assert again == "route-7"   # names seen before the cap keep working
+    assert again == "route-7"  # names seen before the cap keep working
 
 
 def test_the_cap_setting_and_its_environment_variable(monkeypatch):

@@ -1,27 +1,27 @@
 """The middleware never harms the app: with the Treering server down, when
 the app raises, with streamed responses, and with ASGI scopes that are not
 HTTP requests (lifespan, websocket), which pass through untouched."""
+
 import asyncio
 import socket
 import threading
 import time
 
+import django_site
+import fastapi_site
 import pytest
+from webservers import get, get_all, merged, samples_with, serve_asgi, serve_wsgi, transactions_of, wait_for
 
 import treering
 from treering import tagging
 from treering.middleware.asgi import TreeringASGIMiddleware
 from treering.middleware.wsgi import TreeringWSGIMiddleware
-from webservers import get, get_all, merged, samples_with, serve_asgi, serve_wsgi, transactions_of, wait_for
-
-import django_site
-import fastapi_site
 
 
 def closed_port_url() -> str:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"   # nothing listens there once closed
+        return f"http://127.0.0.1:{s.getsockname()[1]}"  # nothing listens there once closed
 
 
 def hello(environ, start_response):
@@ -42,10 +42,13 @@ def timed_gets(urls):
 def test_with_the_server_down_every_app_serves_as_fast_as_ever():
     agent = treering.start(app="down", server=closed_port_url(), interval_ms=5, upload_every_s=0.2)
     try:
-        with serve_wsgi(TreeringWSGIMiddleware(hello)) as bare, serve_wsgi(django_site.application) as dj, \
-                serve_asgi(fastapi_site.build(seconds=0.01)) as fa:
+        with (
+            serve_wsgi(TreeringWSGIMiddleware(hello)) as bare,
+            serve_wsgi(django_site.application) as dj,
+            serve_asgi(fastapi_site.build(seconds=0.01)) as fa,
+        ):
             times = timed_gets([f"{bare}/x", f"{dj}/health/", f"{fa}/fast", f"{fa}/pool/1"] * 10)
-            time.sleep(0.5)   # uploads and session polls keep failing meanwhile
+            time.sleep(0.5)  # uploads and session polls keep failing meanwhile
             times += timed_gets([f"{bare}/x", f"{dj}/health/", f"{fa}/fast"] * 5)
         assert agent.sessions.poll_failures >= 1 and agent.sessions.polls == 0
         assert agent.uploader.failures >= 1 and agent.uploader.sent == 0
@@ -55,7 +58,7 @@ def test_with_the_server_down_every_app_serves_as_fast_as_ever():
         stop_s = time.monotonic() - t0
     # Trivial requests: nothing waits on the unreachable server.
     assert max(times) < 0.5 and sorted(times)[len(times) // 2] < 0.05, sorted(times)[-5:]
-    assert stop_s < 7   # the last flush is bounded in time
+    assert stop_s < 7  # the last flush is bounded in time
 
 
 class Boom(Exception):
@@ -73,11 +76,11 @@ def test_an_exception_from_a_wsgi_app_reaches_the_server_unchanged():
         with pytest.raises(Boom) as caught:
             TreeringWSGIMiddleware(failing)({"REQUEST_METHOD": "GET", "PATH_INFO": "/x"}, lambda *a: None)
         assert caught.value is error
-        assert tagging.current_tags(threading.get_ident()) == ()   # the thread is untagged again
+        assert tagging.current_tags(threading.get_ident()) == ()  # the thread is untagged again
         with serve_wsgi(TreeringWSGIMiddleware(failing)) as url:
-            assert get(f"{url}/x")[0] == 500   # wsgiref's own answer to an app that raised
+            assert get(f"{url}/x")[0] == 500  # wsgiref's own answer to an app that raised
             assert get(f"{url}/y")[0] == 500
-            assert wait_for(lambda: tagging._tags_by_thread == {}, 5)
+            assert wait_for(lambda: tagging.thread_entries() == {}, 5)
     finally:
         treering.stop()
 
@@ -96,11 +99,11 @@ def test_an_exception_from_an_asgi_app_reaches_the_server_unchanged():
     try:
         with pytest.raises(Boom) as caught:
             asyncio.run(call())
-        assert caught.value is error and tagging._tags_by_task == {}
+        assert caught.value is error and tagging.task_entries() == {}
         with serve_asgi(fastapi_site.build(seconds=0.05)) as url:
             assert get(f"{url}/boom")[0] == 500
             assert get(f"{url}/fast")[0] == 200
-            assert wait_for(lambda: tagging._tags_by_task == {}, 5)
+            assert wait_for(lambda: tagging.task_entries() == {}, 5)
     finally:
         treering.stop()
 
@@ -110,7 +113,7 @@ def test_a_django_view_that_raises_gets_djangos_500_and_leaves_no_tag():
     try:
         with serve_wsgi(django_site.application) as url:
             assert [status for status, _ in get_all([f"{url}/broken/", f"{url}/health/"])] == [500, 200]
-            assert wait_for(lambda: tagging._tags_by_thread == {}, 5)
+            assert wait_for(lambda: tagging.thread_entries() == {}, 5)
     finally:
         treering.stop()
 
@@ -153,7 +156,7 @@ def test_lifespan_and_websocket_scopes_pass_through_untouched():
     seen = []
 
     async def inner(scope, receive, send):
-        seen.append((scope, receive, send, dict(tagging._tags_by_task)))
+        seen.append((scope, receive, send, tagging.task_entries()))
 
     async def receive():
         return {}
@@ -167,9 +170,9 @@ def test_lifespan_and_websocket_scopes_pass_through_untouched():
             scope = {"type": kind, "path": "/ws", "asgi": {"version": "3.0"}}
             before = dict(scope)
             await app(scope, receive, send)
-            assert seen[-1][0] is scope and scope == before          # the same scope, unchanged
-            assert seen[-1][1] is receive and seen[-1][2] is send    # the server's own callables
-            assert seen[-1][3] == {}                                 # no request was started
+            assert seen[-1][0] is scope and scope == before  # the same scope, unchanged
+            assert seen[-1][1] is receive and seen[-1][2] is send  # the server's own callables
+            assert seen[-1][3] == {}  # no request was started
 
     treering.start(app="scopes", interval_ms=5)
     try:
@@ -179,7 +182,7 @@ def test_lifespan_and_websocket_scopes_pass_through_untouched():
     assert len(seen) == 2
 
 
-@pytest.mark.filterwarnings("ignore:Using `httpx`")   # Starlette's TestClient on httpx: not ours
+@pytest.mark.filterwarnings("ignore:Using `httpx`")  # Starlette's TestClient on httpx: not ours
 def test_a_real_lifespan_and_websocket_work_through_the_middleware():
     from contextlib import asynccontextmanager
 
@@ -206,10 +209,9 @@ def test_a_real_lifespan_and_websocket_work_through_the_middleware():
     app.add_middleware(TreeringASGIMiddleware)
     treering.start(app="ws", interval_ms=5)
     try:
-        with TestClient(app) as client:
-            with client.websocket_connect("/echo") as ws:
-                ws.send_text("ring")
-                assert ws.receive_text() == "RING"
+        with TestClient(app) as client, client.websocket_connect("/echo") as ws:
+            ws.send_text("ring")
+            assert ws.receive_text() == "RING"
     finally:
         treering.stop()
     assert events == ["startup", "shutdown"]

@@ -1,9 +1,11 @@
 """The sampler sees what a busy program does, and only that."""
+
 import threading
 import time
 
-import treering
 from format_check import check
+
+import treering
 
 
 def hot_function(deadline):
@@ -143,4 +145,4 @@ def test_pythons_numbered_thread_names_become_one_name():
         named.start()
         named.join()
     assert threads_of(p.document, "spin_first") == {"Thread-* (spin_first)"}
-    assert threads_of(p.document, "spin_second") == {"Thread-pool-7"}   # a name the app chose stays
+    assert threads_of(p.document, "spin_second") == {"Thread-pool-7"}  # a name the app chose stays

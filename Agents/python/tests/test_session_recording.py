@@ -2,6 +2,7 @@
 (notes/session-contract.md): the agent learns sessions by polling and from
 ingest answers, records only the requests of the session's transaction,
 sends one document per request, and stops at once on a 409."""
+
 import contextlib
 import gzip
 import http.server
@@ -10,16 +11,16 @@ import re
 import threading
 import time
 
-import pytest
-
-import treering
-from format_check import check
-from treering.middleware.wsgi import TreeringWSGIMiddleware
-from treering.sessions import Session, Sessions
-from webservers import get, get_all, grind, serve_asgi, serve_wsgi, wait_for
-
 import django_site
 import fastapi_site
+import pytest
+from format_check import check
+from webservers import get, get_all, grind, serve_asgi, serve_wsgi, wait_for
+
+import treering
+from treering.middleware.wsgi import TreeringWSGIMiddleware
+from treering.recorder import SessionRecorder
+from treering.sessions import Session
 
 
 class Contract(http.server.BaseHTTPRequestHandler):
@@ -37,8 +38,9 @@ class Contract(http.server.BaseHTTPRequestHandler):
         body = json.loads(gzip.decompress(self.rfile.read(int(self.headers["Content-Length"]))))
         if self.path == "/api/v1/ingest":
             srv.ingests += 1
-            return self.answer(201, {"id": "1", "url": "/profiles/1", "share_url": "/p/x", "samples": 1,
-                                     "sessions": srv.active()})
+            return self.answer(
+                201, {"id": "1", "url": "/profiles/1", "share_url": "/p/x", "samples": 1, "sessions": srv.active()}
+            )
         m = re.fullmatch(r"/api/v1/sessions/(\d+)/requests", self.path)
         with srv.lock:
             s = srv.sessions.get(int(m.group(1))) if m else None
@@ -73,7 +75,7 @@ class FakeServer(http.server.ThreadingHTTPServer):
         self.sessions: dict = {}
         self.polls = self.ingests = 0
         self.poll_fails = False
-        self.keep_listing = False   # list sessions that are done (a stale list)
+        self.keep_listing = False  # list sessions that are done (a stale list)
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     @property
@@ -82,16 +84,25 @@ class FakeServer(http.server.ThreadingHTTPServer):
 
     def add(self, id, transaction, requests=3, interval_ms=2, refuse=False, until=None):
         with self.lock:
-            self.sessions[id] = {"transaction": transaction, "requests": requests, "interval_ms": interval_ms,
-                                 "count": 0, "posts": [], "docs": [], "refuse": refuse,
-                                 "until": until or time.time() + 600}
+            self.sessions[id] = {
+                "transaction": transaction,
+                "requests": requests,
+                "interval_ms": interval_ms,
+                "count": 0,
+                "posts": [],
+                "docs": [],
+                "refuse": refuse,
+                "until": until or time.time() + 600,
+            }
         return self.sessions[id]
 
     def active(self):
         with self.lock:
-            return [{"id": i, "transaction": s["transaction"], "interval_ms": s["interval_ms"], "until": s["until"]}
-                    for i, s in sorted(self.sessions.items())
-                    if self.keep_listing or (s["count"] < s["requests"] and not s["refuse"])]
+            return [
+                {"id": i, "transaction": s["transaction"], "interval_ms": s["interval_ms"], "until": s["until"]}
+                for i, s in sorted(self.sessions.items())
+                if self.keep_listing or (s["count"] < s["requests"] and not s["refuse"])
+            ]
 
 
 @pytest.fixture
@@ -153,7 +164,7 @@ def test_a_session_records_exactly_its_transactions_requests(fake):
         get_all([f"{url}/heavy"] * 2)
         time.sleep(1.2)
         assert len(session["posts"]) == posts
-    assert posts <= 5   # never more than the heavy requests served while it was open
+    assert posts <= 5  # never more than the heavy requests served while it was open
     ids = set()
     for doc in session["docs"]:
         assert check(doc) == []
@@ -165,7 +176,7 @@ def test_a_session_records_exactly_its_transactions_requests(fake):
         assert doc["interval_ms"] == 2 and doc["app"] == "shop"
         assert "heavy_work" in names_in(doc)
         assert "light_work" not in names_in(doc)
-        assert sum(s["count"] for s in doc["samples"]) >= 4   # 150 ms shared with 2 busy threads, GIL permitting
+        assert sum(s["count"] for s in doc["samples"]) >= 4  # 150 ms shared with 2 busy threads, GIL permitting
         assert doc["end"] - doc["start"] >= 0.14
     assert len(ids) == 3
 
@@ -178,7 +189,7 @@ def test_a_409_stops_the_session_even_if_the_server_still_lists_it(fake):
         assert wait_for(lambda: len(session["posts"]) == 1)
         assert wait_for(lambda: not agent.sessions.by_transaction)
         polls = fake.polls
-        assert wait_for(lambda: fake.polls >= polls + 2)   # the stale list came back: ignored
+        assert wait_for(lambda: fake.polls >= polls + 2)  # the stale list came back: ignored
         get_all([f"{url}/heavy"] * 3)
         time.sleep(1.2)
     assert len(session["posts"]) == 1
@@ -191,7 +202,7 @@ def test_sessions_are_learnt_from_ingest_answers_when_polls_fail(fake):
     agent = treering.start(app="shop", server=fake.url, interval_ms=10, upload_every_s=0.2)
     try:
         with serve_wsgi(TreeringWSGIMiddleware(app)) as url:
-            get(f"{url}/light")   # something to upload, so that an answer comes back
+            get(f"{url}/light")  # something to upload, so that an answer comes back
             assert wait_for(lambda: agent.sessions.by_transaction)
             assert agent.sessions.polls == 0 and agent.sessions.poll_failures >= 1
             get(f"{url}/heavy")
@@ -213,8 +224,7 @@ def test_a_request_shorter_than_the_interval_is_sent_with_no_samples(fake):
 def test_asgi_session_keeps_only_its_tasks_samples(fake):
     session = fake.add(11, "GET /alpha/{n}", requests=2, interval_ms=2)
     with agent_in_session(fake), serve_asgi(fastapi_site.build(seconds=0.5)) as url:
-        answers = get_all([f"{url}/alpha/1", f"{url}/beta/1", f"{url}/alpha/2", f"{url}/beta/2",
-                           f"{url}/pool/1"])
+        answers = get_all([f"{url}/alpha/1", f"{url}/beta/1", f"{url}/alpha/2", f"{url}/beta/2", f"{url}/pool/1"])
         assert {status for status, _ in answers} == {200}
         assert wait_for(lambda: session["count"] == 2)
     for doc in session["docs"]:
@@ -236,26 +246,47 @@ def test_asgi_session_of_a_sync_endpoint_samples_its_worker_thread(fake):
 
 def test_a_session_past_its_until_is_over_at_once():
     from treering.config import Config
-    sessions = Sessions(Config.resolve(server="http://127.0.0.1:9"), uploader=None, ignored_idents=set())
-    sessions.update([{"id": 1, "transaction": "GET /a", "interval_ms": 5, "until": time.time() + 0.2},
-                     {"id": 2, "transaction": "GET /b", "interval_ms": 5, "until": time.time() + 60},
-                     {"id": "bad"}, "junk"])
+
+    discarded = []
+    sessions = SessionRecorder(
+        Config.resolve(server="http://127.0.0.1:9"),
+        send=lambda doc, path: None,
+        discard=discarded.append,
+        wake_sender=lambda: None,
+        ignored_idents=set(),
+    )
+    sessions.update(
+        [
+            {"id": 1, "transaction": "GET /a", "interval_ms": 5, "until": time.time() + 0.2},
+            {"id": 2, "transaction": "GET /b", "interval_ms": 5, "until": time.time() + 60},
+            {"id": "bad"},
+            "junk",
+        ]
+    )
     assert sessions.match("GET /a").id == 1 and sessions.match("GET /b").id == 2
     time.sleep(0.25)
     assert sessions.match("GET /a") is None and sessions.match("GET /b") is not None
     sessions.update([{"id": 2, "transaction": "GET /b", "interval_ms": 5, "until": time.time() + 60}])
     sessions.on_answer("/api/v1/sessions/2/requests", 409, {"error": {"code": "session_closed"}})
     assert sessions.match("GET /b") is None
+    assert discarded == ["/api/v1/sessions/2/"]  # its queued requests are not sent
     sessions.update([{"id": 2, "transaction": "GET /b", "interval_ms": 5, "until": time.time() + 60}])
-    assert sessions.match("GET /b") is None   # closed here: a stale list does not revive it
+    assert sessions.match("GET /b") is None  # closed here: a stale list does not revive it
     assert isinstance(Session.from_json({"id": 3, "transaction": "t", "interval_ms": 5, "until": 1.0}), Session)
 
 
 def test_a_django_session_records_the_requests_of_its_url_pattern(fake):
     session = fake.add(13, "GET orders/<int:pk>/", requests=2, interval_ms=2)
     with agent_in_session(fake), serve_wsgi(django_site.application) as url:
-        answers = get_all([f"{url}/orders/1/?s=0.15", f"{url}/light/", f"{url}/orders/22/?s=0.15",
-                           f"{url}/api/items/3/", f"{url}/health/"])
+        answers = get_all(
+            [
+                f"{url}/orders/1/?s=0.15",
+                f"{url}/light/",
+                f"{url}/orders/22/?s=0.15",
+                f"{url}/api/items/3/",
+                f"{url}/health/",
+            ]
+        )
         assert {status for status, _ in answers} == {200}
         assert wait_for(lambda: session["count"] == 2)
     for doc in session["docs"]:
@@ -283,8 +314,11 @@ def test_with_no_active_session_no_request_is_recorded(fake):
     agent = start_agent(fake)
     try:
         assert wait_for(lambda: fake.polls >= 1)
-        with serve_wsgi(TreeringWSGIMiddleware(app)) as wsgi, serve_wsgi(django_site.application) as dj, \
-                serve_asgi(fastapi_site.build(seconds=0.05)) as asgi:
+        with (
+            serve_wsgi(TreeringWSGIMiddleware(app)) as wsgi,
+            serve_wsgi(django_site.application) as dj,
+            serve_asgi(fastapi_site.build(seconds=0.05)) as asgi,
+        ):
             answers = get_all([f"{wsgi}/light", f"{dj}/light/", f"{asgi}/alpha/1", f"{asgi}/pool/1"])
             assert {status for status, _ in answers} == {200}
         # No recording was made, so the session sampler never started its thread.

@@ -1,6 +1,7 @@
 """The uploader against a real local HTTP server that is down, slow, failing
 or refusing: the app's work is unaffected, memory stays bounded, drops are
 counted, 5xx is retried and 4xx is not."""
+
 import gzip
 import http.server
 import json
@@ -26,8 +27,11 @@ class Recorder(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
-        self.wfile.write(b'{"id": "1", "url": "/profiles/1", "share_url": "/p/x", "samples": 1}' if status == 201
-                         else b'{"error": {"code": "x", "message": "no"}}')
+        self.wfile.write(
+            b'{"id": "1", "url": "/profiles/1", "share_url": "/p/x", "samples": 1}'
+            if status == 201
+            else b'{"error": {"code": "x", "message": "no"}}'
+        )
 
     def log_message(self, *args):
         pass
@@ -41,9 +45,15 @@ def serve(plan=(), delay=0.0):
 
 
 def doc(i=0, size=10):
-    return {"format": "treering/1", "app": "u", "start": 1, "end": 2, "interval_ms": 10,
-            "frames": [{"name": f"f{i}_{j}" + "x" * 50, "file": "a.py", "line": j} for j in range(size)],
-            "samples": [{"stack": [0], "count": 1}]}
+    return {
+        "format": "treering/1",
+        "app": "u",
+        "start": 1,
+        "end": 2,
+        "interval_ms": 10,
+        "frames": [{"name": f"f{i}_{j}" + "x" * 50, "file": "a.py", "line": j} for j in range(size)],
+        "samples": [{"stack": [0], "count": 1}],
+    }
 
 
 def closed_port_url():
@@ -85,7 +95,7 @@ def test_5xx_is_retried_with_backoff_and_4xx_is_not():
 
 def test_a_slow_server_does_not_slow_the_app_and_drops_are_reported():
     server, url = serve(delay=1.5)
-    agent = treering.start(app="slow", server=url, interval_ms=5, upload_every_s=0.2, max_pending_bytes=50_000)
+    treering.start(app="slow", server=url, interval_ms=5, upload_every_s=0.2, max_pending_bytes=50_000)
     try:
         t0 = time.perf_counter()
         n = 0
@@ -96,7 +106,7 @@ def test_a_slow_server_does_not_slow_the_app_and_drops_are_reported():
     finally:
         treering.stop()
     assert server.requests, "nothing was sent"
-    for _, body, headers in server.requests:
+    for _, body, _headers in server.requests:
         assert body["app"] == "slow"
         assert float(body["tags"]["treering.overhead_ms"]) >= 0
 

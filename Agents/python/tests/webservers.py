@@ -1,5 +1,6 @@
 """Real servers on loopback ports for the middleware tests: a threaded
 wsgiref server and uvicorn in a thread; plus readers of agent documents."""
+
 from __future__ import annotations
 
 import contextlib
@@ -39,6 +40,7 @@ def serve_wsgi(app):
 def serve_asgi(app):
     """Serves `app` with the real uvicorn (asyncio loop) in a thread; yields the base URL."""
     import uvicorn
+
     config = uvicorn.Config(app, host="127.0.0.1", port=0, loop="asyncio", lifespan="off", log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
@@ -70,6 +72,7 @@ def get_all(urls: list[str]) -> list[tuple[int, bytes]]:
 
     def one(i):
         results[i] = get(urls[i])
+
     threads = [threading.Thread(target=one, args=(i,)) for i in range(len(urls))]
     for t in threads:
         t.start()

@@ -1,5 +1,6 @@
 """python -m treering run [options] script.py [args...] | -m module [args...]
 python -m treering upload FILE --server URL [--app NAME]"""
+
 from __future__ import annotations
 
 import argparse
@@ -14,13 +15,17 @@ from . import http
 from .stacks import merge_documents
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m treering", description="Treering's Python profiler agent.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run a program under the profiler")
-    run.add_argument("--server", default=os.environ.get("TREERING_SERVER"), help="Treering server URL (env TREERING_SERVER)")
-    run.add_argument("--app", default=os.environ.get("TREERING_APP"), help="app name (env TREERING_APP; default: the script's name)")
+    run.add_argument(
+        "--server", default=os.environ.get("TREERING_SERVER"), help="Treering server URL (env TREERING_SERVER)"
+    )
+    run.add_argument(
+        "--app", default=os.environ.get("TREERING_APP"), help="app name (env TREERING_APP; default: the script's name)"
+    )
     run.add_argument("--key", default=os.environ.get("TREERING_KEY"), help="ingest key (env TREERING_KEY)")
     run.add_argument("--interval-ms", type=float, default=None, help="sampling interval (default 10)")
     run.add_argument("--upload-every-s", type=float, default=None, help="upload period (default 10)")
@@ -33,7 +38,9 @@ def main(argv=None) -> int:
 
     up = sub.add_parser("upload", help="send a treering/1 or folded file to a server")
     up.add_argument("file")
-    up.add_argument("--server", default=os.environ.get("TREERING_SERVER"), required=os.environ.get("TREERING_SERVER") is None)
+    up.add_argument(
+        "--server", default=os.environ.get("TREERING_SERVER"), required=os.environ.get("TREERING_SERVER") is None
+    )
     up.add_argument("--key", default=os.environ.get("TREERING_KEY"))
     up.add_argument("--app", default=os.environ.get("TREERING_APP"), help="app name (folded files)")
 
@@ -43,17 +50,25 @@ def main(argv=None) -> int:
     return _upload(args)
 
 
-def _run(parser, args) -> int:
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     import treering
+
     if not args.module and not args.target:
         parser.error("run: give a script to run, or -m module")
     if not args.server and not args.output:
         parser.error("run: give --server URL (or TREERING_SERVER) to upload, or --output FILE")
     target = args.module or args.target[0]
     app = args.app or os.path.splitext(os.path.basename(target))[0] or "python-app"
-    kwargs = dict(app=app, server=None if args.output else args.server, key=args.key, interval_ms=args.interval_ms,
-                  upload_every_s=args.upload_every_s, mode=args.mode,
-                  granularity="line" if args.lines else None, include_idle=True if args.idle else None)
+    kwargs = dict(
+        app=app,
+        server=None if args.output else args.server,
+        key=args.key,
+        interval_ms=args.interval_ms,
+        upload_every_s=args.upload_every_s,
+        mode=args.mode,
+        granularity="line" if args.lines else None,
+        include_idle=True if args.idle else None,
+    )
     agent = treering.start(**kwargs)
     if agent is None:
         print("treering: could not start the profiler", file=sys.stderr)
@@ -80,11 +95,13 @@ def _run(parser, args) -> int:
                 with open(args.output, "w") as f:
                     json.dump(doc, f)
         elif agent.uploader is not None and agent.uploader.pending:
-            print(f"treering: {len(agent.uploader.pending)} upload(s) could not be sent to {args.server}", file=sys.stderr)
+            print(
+                f"treering: {len(agent.uploader.pending)} upload(s) could not be sent to {args.server}", file=sys.stderr
+            )
     return code
 
 
-def _upload(args) -> int:
+def _upload(args: argparse.Namespace) -> int:
     with open(args.file, "rb") as f:
         raw = f.read()
     try:
@@ -103,8 +120,10 @@ def _upload(args) -> int:
         print(f"treering: cannot reach {args.server}: {e}", file=sys.stderr)
         return 1
     if status >= 400:
-        print(f"treering: the server refused the upload ({status}): {answer_raw.decode(errors='replace')}",
-              file=sys.stderr)
+        print(
+            f"treering: the server refused the upload ({status}): {answer_raw.decode(errors='replace')}",
+            file=sys.stderr,
+        )
         return 1
     answer = json.loads(answer_raw)
     print(f"uploaded profile {answer['id']}: {args.server.rstrip('/')}{answer['url']}")

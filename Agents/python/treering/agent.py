@@ -1,5 +1,9 @@
 """The agent: a sampler plus, when a server is set, an uploader thread that
-every `upload_every_s` swaps the sampler's counts into one document."""
+every `upload_every_s` swaps the sampler's counts into one document, and the
+session recorder. The agent wires its parts with plain callables: the
+recorder sends through the uploader's `enqueue`, the uploader hands answers
+to `_on_answer`, and no part holds another."""
+
 from __future__ import annotations
 
 import atexit
@@ -7,11 +11,13 @@ import logging
 import os
 import threading
 import time
+from typing import Any
 
 from . import inflight, tagging, transactions
 from .config import Config
+from .recorder import SessionRecorder
 from .sampler import Sampler
-from .sessions import Sessions
+from .stacks import Document
 from .uploader import Uploader
 
 log = logging.getLogger("treering")
@@ -21,21 +27,32 @@ class Agent:
     def __init__(self, config: Config):
         self.config = config
         self._stop = threading.Event()
-        self._wake = threading.Event()   # set on stop and when a session request is ready to send
+        self._wake = threading.Event()  # set on stop and when a session request is ready to send
         self._build()
-        self.documents: list[dict] = []   # kept when there is no server (profile() and --output)
+        self.documents: list[Document] = []  # kept when there is no server (profile() and --output)
         self._thread: threading.Thread | None = None
         self.running = False
 
     def _build(self) -> None:
         config = self.config
-        self.sampler = Sampler(config.interval_ms, config.granularity, config.include_idle, config.mode, config.max_depth)
-        self.uploader = Uploader(config.server, config.key, config.upload_timeout_s, config.max_pending_bytes) \
-            if config.server else None
-        self.sessions = Sessions(config, self.uploader, self.sampler.ignored_idents, self._wake.set) \
-            if self.uploader is not None and config.sessions else None
-        if self.sessions is not None:
-            self.uploader.on_answer = self.sessions.on_answer
+        self.sampler = Sampler(
+            config.interval_ms, config.granularity, config.include_idle, config.mode, config.max_depth
+        )
+        self.uploader: Uploader | None = None
+        self.sessions: SessionRecorder | None = None
+        if config.server:
+            uploader = self.uploader = Uploader(
+                config.server, config.key, config.upload_timeout_s, config.max_pending_bytes, on_answer=self._on_answer
+            )
+            if config.sessions:
+                self.sessions = SessionRecorder(
+                    config, uploader.enqueue, uploader.discard, self._wake.set, self.sampler.ignored_idents
+                )
+
+    def _on_answer(self, path: str, status: int, answer: Any) -> None:
+        sessions = self.sessions
+        if sessions is not None:
+            sessions.on_answer(path, status, answer)
 
     def start(self) -> None:
         self.sampler.start()
@@ -61,11 +78,12 @@ class Agent:
                     self.collect()
                 if self.sessions is not None:
                     self.sessions.drain()
-                self.uploader.flush()
+                if self.uploader is not None:
+                    self.uploader.flush()
             except Exception:
                 log.debug("upload loop failed", exc_info=True)
 
-    def collect(self) -> dict | None:
+    def collect(self) -> Document | None:
         """Swaps the sampler's counts into a document (queued for upload, or kept)."""
         counter, overhead_s, taken = self.sampler.swap()
         if not counter.counts:
@@ -75,15 +93,16 @@ class Agent:
             dropped = self.uploader.take_dropped()
             if dropped:
                 extra["treering.dropped"] = str(dropped)
-        doc = counter.document(self.config.app, self.config.interval_ms, self.config.tags, self.config.host,
-                               extra_tags=extra)
+        doc = counter.document(
+            self.config.app, self.config.interval_ms, self.config.tags, self.config.host, extra_tags=extra
+        )
         if self.uploader is not None:
             self.uploader.enqueue(doc)
         else:
             self.documents.append(doc)
         return doc
 
-    def stop(self, flush_timeout_s: float = 5.0) -> dict | None:
+    def stop(self, flush_timeout_s: float = 5.0) -> Document | None:
         """Stops sampling and makes one last bounded-time flush."""
         if not self.running:
             return None
@@ -126,7 +145,7 @@ def _after_fork_in_child() -> None:
     if _agent is not None:
         try:
             _agent.after_fork_in_child()
-            inflight.sessions = _agent.sessions
+            inflight.recorder = _agent.sessions
         except Exception:
             log.debug("restart after fork failed", exc_info=True)
 
@@ -135,7 +154,7 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def start(**kwargs) -> Agent | None:
+def start(**kwargs: Any) -> Agent | None:
     """Starts the process-wide agent. Settings come from keyword arguments,
     then TREERING_* environment variables. Never raises into the app."""
     global _agent
@@ -150,17 +169,17 @@ def start(**kwargs) -> Agent | None:
             log.warning("treering: could not start the profiler", exc_info=True)
             return None
         _agent = agent
-        inflight.sessions = agent.sessions   # middleware finds the session recorder here
+        inflight.recorder = agent.sessions  # middleware finds the session recorder here
         atexit.register(_stop_at_exit)
         return agent
 
 
-def stop() -> dict | None:
+def stop() -> Document | None:
     """Stops the agent and flushes what it has (bounded in time)."""
     global _agent
     with _lock:
         agent, _agent = _agent, None
-        inflight.sessions = None
+        inflight.recorder = None
     if agent is None:
         return None
     try:

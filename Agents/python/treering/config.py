@@ -1,26 +1,29 @@
 """Agent settings: keyword arguments first, then TREERING_* environment
 variables, then defaults, so a deployment can turn the agent on without code."""
+
 from __future__ import annotations
 
 import os
 import socket
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 
-def _env(name: str, default=None, cast=str):
+def _env(name: str, cast: Callable[[str], Any] = str) -> Any:
+    """TREERING_<name> read with `cast`; None when unset, empty or unreadable."""
     value = os.environ.get("TREERING_" + name)
     if value is None or value == "":
-        return default
+        return None
     try:
         return cast(value)
     except ValueError:
-        return default
+        return None
 
 
-def _tags_from_env() -> dict:
+def _tags_from_env() -> dict[str, str]:
     # TREERING_TAGS="env=prod,version=1.2"
-    raw = _env("TAGS", "")
-    tags = {}
+    raw = os.environ.get("TREERING_TAGS", "")
+    tags: dict[str, str] = {}
     for part in raw.split(","):
         if "=" in part:
             k, v = part.split("=", 1)
@@ -36,23 +39,27 @@ class Config:
     key: str | None = None
     interval_ms: float = 10.0
     upload_every_s: float = 10.0
-    tags: dict = field(default_factory=dict)
-    mode: str = "thread"            # "thread" (default, everywhere) or "signal" (Linux, SIGPROF)
-    granularity: str = "function"   # "function" or "line"
+    tags: dict[str, str] = field(default_factory=dict)
+    mode: str = "thread"  # "thread" (default, everywhere) or "signal" (Linux, SIGPROF)
+    granularity: str = "function"  # "function" or "line"
     include_idle: bool = False
     max_pending_bytes: int = 4 * 1024 * 1024
     upload_timeout_s: float = 5.0
     max_depth: int = 1024
-    max_transactions: int = 200     # distinct transaction names; more become "other"
-    sessions: bool = True           # take part in targeted sessions (needs a server)
+    max_transactions: int = 200  # distinct transaction names; more become "other"
+    sessions: bool = True  # take part in targeted sessions (needs a server)
     host: str = field(default_factory=socket.gethostname)
 
     @classmethod
-    def resolve(cls, **kwargs) -> "Config":
+    def resolve(cls, **kwargs: Any) -> Config:
         env = dict(
-            app=_env("APP"), server=_env("SERVER"), key=_env("KEY"),
-            interval_ms=_env("INTERVAL_MS", cast=float), upload_every_s=_env("UPLOAD_EVERY_S", cast=float),
-            mode=_env("MODE"), granularity=_env("GRANULARITY"),
+            app=_env("APP"),
+            server=_env("SERVER"),
+            key=_env("KEY"),
+            interval_ms=_env("INTERVAL_MS", cast=float),
+            upload_every_s=_env("UPLOAD_EVERY_S", cast=float),
+            mode=_env("MODE"),
+            granularity=_env("GRANULARITY"),
             include_idle=_env("INCLUDE_IDLE", cast=lambda v: v.lower() in ("1", "true", "yes")),
             max_pending_bytes=_env("MAX_PENDING_BYTES", cast=int),
             max_transactions=_env("MAX_TRANSACTIONS", cast=int),

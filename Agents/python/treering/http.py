@@ -31,8 +31,9 @@ def get_json(url: str, key: str | None, timeout: float) -> Any:
         return json.loads(response.read())
 
 
-def post(url: str, body: bytes, key: str | None, timeout: float, content_type: str = "application/json",
-         gzipped: bool = True) -> tuple[int, bytes]:
+def post(
+    url: str, body: bytes, key: str | None, timeout: float, content_type: str = "application/json", gzipped: bool = True
+) -> tuple[int, bytes]:
     """POSTs `body` (gzip'd unless `gzipped` is False); returns the status and
     the answer's body for any status, 4xx and 5xx included. Raises OSError
     (connection refused, timeout, DNS) when there is no answer at all."""

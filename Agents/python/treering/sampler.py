@@ -2,16 +2,18 @@
 `sys._current_frames()` (through `frames.current_frames`) and count it. Thread mode (default) is a daemon
 thread and works under any server; signal mode uses SIGPROF (Linux, main
 thread only) and exists for comparison."""
+
 from __future__ import annotations
 
 import logging
 import os
 import threading
 import time
+from types import CodeType, FrameType
 
 from . import tagging
 from .frames import current_frames
-from .stacks import StackCounter, thread_names
+from .stacks import StackCounter
 from .thread_names import ThreadNames
 
 log = logging.getLogger("treering")
@@ -20,27 +22,44 @@ log = logging.getLogger("treering")
 # its last Python frame, so these are the stdlib functions that block.
 # Left out by default (as py-spy leaves out idle threads): a worker pool's
 # waiting threads would otherwise bury the threads doing work.
-IDLE_LEAVES = {
-    ("threading.py", "wait"), ("threading.py", "_wait_for_tstate_lock"), ("threading.py", "join"),
-    ("selectors.py", "select"), ("socket.py", "accept"), ("socket.py", "readinto"),
-    ("socketserver.py", "serve_forever"), ("queue.py", "get"), ("subprocess.py", "wait"),
-    ("subprocess.py", "_wait"), ("subprocess.py", "_try_wait"), ("ssl.py", "read"), ("connection.py", "_recv"),
-    ("base_events.py", "_run_once"), ("selector_events.py", "_read_ready"), ("popen_fork.py", "poll"),
+IDLE_LEAVES: set[tuple[str, str]] = {
+    ("threading.py", "wait"),
+    ("threading.py", "_wait_for_tstate_lock"),
+    ("threading.py", "join"),
+    ("selectors.py", "select"),
+    ("socket.py", "accept"),
+    ("socket.py", "readinto"),
+    ("socketserver.py", "serve_forever"),
+    ("queue.py", "get"),
+    ("subprocess.py", "wait"),
+    ("subprocess.py", "_wait"),
+    ("subprocess.py", "_try_wait"),
+    ("ssl.py", "read"),
+    ("connection.py", "_recv"),
+    ("base_events.py", "_run_once"),
+    ("selector_events.py", "_read_ready"),
+    ("popen_fork.py", "poll"),
 }
 
 
-def _is_idle_code(code) -> bool:
+def _is_idle_code(code: CodeType) -> bool:
     name = code.co_name
     filename = code.co_filename
-    base = filename[filename.rfind(os.sep) + 1:]
+    base = filename[filename.rfind(os.sep) + 1 :]
     return (base, name) in IDLE_LEAVES
 
 
 class Sampler:
     """Counts stacks into `self.counter`, which the uploader swaps out."""
 
-    def __init__(self, interval_ms: float, granularity: str = "function", include_idle: bool = False,
-                 mode: str = "thread", max_depth: int = 1024):
+    def __init__(
+        self,
+        interval_ms: float,
+        granularity: str = "function",
+        include_idle: bool = False,
+        mode: str = "thread",
+        max_depth: int = 1024,
+    ):
         self.interval = interval_ms / 1000.0
         self.granularity = granularity
         self.include_idle = include_idle
@@ -48,10 +67,10 @@ class Sampler:
         self.max_depth = max_depth
         self.counter = StackCounter(granularity, max_depth)
         self.lock = threading.Lock()
-        self.ignored_idents: set = set()   # the sampler and uploader threads
+        self.ignored_idents: set[int] = set()  # the sampler and uploader threads
         self.overhead_s = 0.0
         self.samples_taken = 0
-        self._idle_codes: dict = {}
+        self._idle_codes: dict[CodeType, bool] = {}
         self._names = ThreadNames()
         self._threads_checked = 0.0
         self._stop = threading.Event()
@@ -105,8 +124,8 @@ class Sampler:
         now = time.monotonic()
         if now - self._threads_checked > 1.0:
             self._threads_checked = now
-            if tagging._loop_by_thread:
-                tagging.forget_threads(thread_names().keys())
+            if tagging.has_loops():
+                tagging.forget_threads(t.ident for t in threading.enumerate() if t.ident is not None)
         threads = self._names.current()
         name_of = self._names.name
         ignored = self.ignored_idents
@@ -137,6 +156,7 @@ class Sampler:
     # -- signal mode -------------------------------------------------------
     def _start_signal(self) -> None:
         import signal
+
         if threading.current_thread() is not threading.main_thread():
             raise RuntimeError("signal mode must be started from the main thread")
         self._previous_handler = signal.signal(signal.SIGPROF, self._on_signal)
@@ -144,12 +164,13 @@ class Sampler:
 
     def _stop_signal(self) -> None:
         import signal
+
         signal.setitimer(signal.ITIMER_PROF, 0, 0)
         previous = getattr(self, "_previous_handler", None)
         # A SIGPROF already in flight would kill the process under SIG_DFL: ignore it instead.
         signal.signal(signal.SIGPROF, previous if previous not in (None, signal.SIG_DFL) else signal.SIG_IGN)
 
-    def _on_signal(self, signum, frame) -> None:
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         try:
             self.sample_once(blocking=False)
         except Exception:

@@ -5,63 +5,98 @@ Its thread starts on the first recording and then sleeps on an event while
 none is in flight, so it costs nothing when no session request is running.
 A request on an event loop is sampled only while its task is the one
 running; worker threads it uses (a sync endpoint in a thread pool) are
-sampled like its own thread."""
+sampled like its own thread.
+
+It knows nothing of where sessions come from: it is given `match(name)` (the
+session that wants a route, for a request whose route was not known when it
+started) and `is_active(session)`."""
+
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import tagging
 from .frames import current_frames
 from .stacks import StackCounter
 
+if TYPE_CHECKING:
+    from .inflight import Request
+    from .sessions import Session
+
 log = logging.getLogger("treering")
+
+# Writers of a recording's thread map (worker threads of one request may start together).
+_threads_lock = threading.Lock()
 
 
 class Recording:
     """The stacks of one request, for one session (or, while `session` is
     None, a candidate whose route is not known yet)."""
 
-    __slots__ = ("request", "owner", "session", "interval_s", "next_due", "counter", "threads",
-                 "loop_ident", "loop_name", "task", "dropped")
+    __slots__ = (
+        "request",
+        "session",
+        "interval_s",
+        "next_due",
+        "counter",
+        "threads",
+        "loop_ident",
+        "loop_name",
+        "task",
+        "dropped",
+    )
 
-    def __init__(self, request, owner, session, interval_ms: float, granularity: str, max_depth: int):
+    def __init__(self, request: Request, session: Session | None, interval_ms: float, granularity: str, max_depth: int):
         self.request = request
-        self.owner = owner              # the sessions.Sessions that decides and uploads
         self.session = session
         self.interval_s = interval_ms / 1000.0
         self.next_due = time.monotonic() + self.interval_s
         self.counter = StackCounter(granularity, max_depth)
         # The request's wall-clock start, for the document's `start`.
         self.counter.start = time.time() - (time.perf_counter() - request.t0)
-        self.threads: dict = {}         # ident -> thread name, sampled whatever they do
-        self.loop_ident = self.task = None
+        # ident -> thread name, sampled whatever they do. Replaced whole, never
+        # mutated, so the sampler reads it without a lock.
+        self.threads: dict[int, str] = {}
+        self.loop_ident: int | None = None
+        self.task: asyncio.Task[Any] | None = None
         self.dropped = False
-        name = threading.current_thread().name   # created on the request's own thread
+        name = threading.current_thread().name  # created on the request's own thread
+        self.loop_name = name
         if request.task is not None:
             self.loop_ident, self.task = request.ident, request.task
-            self.loop_name = name
         else:
-            self.threads[request.ident] = name
-            self.loop_name = None
+            self.threads = {request.ident: name}
 
     def add_thread(self, ident: int, name: str) -> None:
-        with self.owner.sampler.lock:
-            self.threads[ident] = name
+        """A worker thread works for the request: sample it too."""
+        with _threads_lock:
+            self.threads = {**self.threads, ident: name}
 
     def remove_thread(self, ident: int) -> None:
-        with self.owner.sampler.lock:
-            self.threads.pop(ident, None)
+        """The worker thread is done with the request."""
+        with _threads_lock:
+            self.threads = {i: n for i, n in self.threads.items() if i != ident}
 
 
 class SessionSampler:
-    def __init__(self, ignored_idents: set):
-        self.ignored_idents = ignored_idents   # the main sampler's: it must not sample this thread
+    def __init__(
+        self,
+        ignored_idents: set[int],
+        match: Callable[[str], Session | None],
+        is_active: Callable[[Session], bool],
+    ):
+        self.ignored_idents = ignored_idents  # the main sampler's: it must not sample this thread
+        self.match = match
+        self.is_active = is_active
         self.lock = threading.Lock()
-        self.recordings: dict = {}             # id(recording) -> recording
+        self.recordings: dict[int, Recording] = {}  # id(recording) -> recording
         self._wake = threading.Event()
-        self._wake_at = float("inf")           # when the thread wakes by itself (monotonic; inf: only when woken)
+        self._wake_at = float("inf")  # when the thread wakes by itself (monotonic; inf: only when woken)
         self._stopping = False
         self._thread: threading.Thread | None = None
 
@@ -84,9 +119,9 @@ class SessionSampler:
         with self.lock:
             self.recordings.pop(id(recording), None)
 
-    def drop(self, recording: Recording) -> None:
+    def _drop(self, recording: Recording) -> None:
         recording.dropped = True
-        self.recordings.pop(id(recording), None)   # the caller holds the lock
+        self.recordings.pop(id(recording), None)  # the caller holds the lock
 
     def stop(self) -> None:
         with self.lock:
@@ -132,34 +167,39 @@ class SessionSampler:
             return max(0.0, self._wake_at - time.monotonic())
 
     @staticmethod
-    def _serving(task, recording) -> bool:
+    def _serving(task: asyncio.Task[Any] | None, recording: Recording) -> bool:
         """Is `task` (running on the loop) the recording's request task or one it started?"""
-        return task is not None and (task is recording.task or tagging._tags_by_task.get(task) is recording.request)
+        return task is not None and (task is recording.task or tagging.task_entry(task) is recording.request)
 
-    def _sample(self, recording: Recording, frames: dict, tasks: dict, now: float) -> None:
-        owner = recording.owner
+    def _sample(
+        self,
+        recording: Recording,
+        frames: dict[int, FrameType],
+        tasks: dict[int, asyncio.Task[Any] | None],
+        now: float,
+    ) -> None:
         session = recording.session
-        if session is None:   # a candidate: is its route one a session wants?
+        if session is None:  # a candidate: is its route one a session wants?
             name = recording.request.resolve()
             if name is not None:
-                session = owner.match(name)
+                session = self.match(name)
                 if session is None:
-                    self.drop(recording)
+                    self._drop(recording)
                     return
                 recording.session = session
                 recording.interval_s = session.interval_ms / 1000.0
-        elif not owner.is_active(session):
-            self.drop(recording)
+        elif not self.is_active(session):
+            self._drop(recording)
             return
         counter = recording.counter
         for ident, name in recording.threads.items():
             frame = frames.get(ident)
             if frame is not None:
                 counter.add(frame, name, ())
-        if recording.task is not None and self._serving(tasks.get(recording.loop_ident), recording):
+        if recording.loop_ident is not None and self._serving(tasks.get(recording.loop_ident), recording):
             frame = frames.get(recording.loop_ident)
             if frame is not None:
                 counter.add(frame, recording.loop_name, ())
         recording.next_due += recording.interval_s
-        if recording.next_due <= now:   # fell behind: no burst to catch up
+        if recording.next_due <= now:  # fell behind: no burst to catch up
             recording.next_due = now + recording.interval_s

@@ -10,10 +10,12 @@ the number only counts threads started so far, and every thread name is a
 label on the server, so a thread-per-request server would otherwise add a new
 series (and a new entry in the dashboard's thread filter) per request. Names
 the application chose are kept as they are."""
+
 from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 _NUMBERED = re.compile(r"^(Thread|Dummy)-\d+(?= \(|$)")
 _MAX_CACHED = 10_000
@@ -28,16 +30,16 @@ class ThreadNames:
     """Ident -> the name its samples carry, for the threads alive now."""
 
     def __init__(self) -> None:
-        self._collapsed: dict = {}
+        self._collapsed: dict[str, str] = {}
 
-    def current(self) -> dict:
+    def current(self) -> dict[Any, threading.Thread]:
         """Ident -> Thread for every thread `threading` knows, read now."""
-        active = getattr(threading, "_active", None)   # CPython's own registry: no copy, no lock
+        active = getattr(threading, "_active", None)  # CPython's own registry: no copy, no lock
         if isinstance(active, dict):
-            return active
+            return active  # pyright: ignore[reportUnknownVariableType]
         return {t.ident: t for t in threading.enumerate()}
 
-    def name(self, threads: dict, ident: int) -> str:
+    def name(self, threads: dict[Any, threading.Thread], ident: int) -> str:
         thread = threads.get(ident)
         raw = thread.name if thread is not None else f"Thread-{ident}"
         name = self._collapsed.get(raw)

@@ -1,6 +1,7 @@
 """A cap on distinct transaction names: past `limit` names, new ones become
 `other`, so a URL scheme with ids in paths (or a scanner) cannot turn every
 request into its own series on the server."""
+
 from __future__ import annotations
 
 import threading
@@ -13,12 +14,12 @@ OTHER = "other"
 class TransactionNames:
     def __init__(self, limit: int = Config.max_transactions):
         self.limit = limit
-        self.seen: set = set()
+        self.seen: set[str] = set()
         self._lock = threading.Lock()
 
     def name(self, raw: str) -> str:
         """`raw` while it is one of the first `limit` names seen, else `other`."""
-        if raw in self.seen:   # the steady state: one set lookup, no lock
+        if raw in self.seen:  # the steady state: one set lookup, no lock
             return raw
         with self._lock:
             if raw in self.seen:

@@ -5,6 +5,7 @@ profiles go to /api/v1/ingest, session requests to their session); the
 oldest are dropped (and counted) when the server cannot keep up; 5xx and
 connection errors are retried with exponential backoff and jitter; 4xx
 answers are logged and dropped. Every answer is handed to `on_answer`."""
+
 from __future__ import annotations
 
 import collections
@@ -14,12 +15,17 @@ import logging
 import random
 import threading
 import time
+from typing import Any, Callable
 
 from . import http
+from .stacks import Document
 
 log = logging.getLogger("treering")
 
 INGEST = "/api/v1/ingest"
+
+# (path, HTTP status, the answer's JSON or None)
+AnswerHandler = Callable[[str, int, Any], None]
 
 
 class RateLimitedLog:
@@ -27,24 +33,31 @@ class RateLimitedLog:
 
     def __init__(self, every_s: float = 60.0):
         self.every_s = every_s
-        self.last: dict = {}
-        self.suppressed: dict = {}
+        self.last: dict[str, float] = {}
+        self.suppressed: dict[str, int] = {}
 
-    def warning(self, kind: str, message: str, *args) -> None:
+    def warning(self, kind: str, message: str, *args: object) -> None:
         now = time.monotonic()
         if now - self.last.get(kind, -1e9) >= self.every_s:
             n = self.suppressed.pop(kind, 0)
             suffix = f" ({n} similar messages suppressed)" if n else ""
-            log.warning("treering: " + message + suffix, *args)
+            log.warning("treering: " + message + suffix, *args)  # noqa: G003 (message is the caller's template)
             self.last[kind] = now
         else:
             self.suppressed[kind] = self.suppressed.get(kind, 0) + 1
 
 
 class Uploader:
-    def __init__(self, server: str, key: str | None = None, timeout_s: float = 5.0,
-                 max_pending_bytes: int = 4 * 1024 * 1024, base_backoff_s: float = 1.0, max_backoff_s: float = 60.0,
-                 on_answer=None):
+    def __init__(
+        self,
+        server: str,
+        key: str | None = None,
+        timeout_s: float = 5.0,
+        max_pending_bytes: int = 4 * 1024 * 1024,
+        base_backoff_s: float = 1.0,
+        max_backoff_s: float = 60.0,
+        on_answer: AnswerHandler | None = None,
+    ):
         self.server = server.rstrip("/")
         self.url = self.server + INGEST
         # on_answer(path, status, parsed JSON or None): the session recorder
@@ -55,7 +68,7 @@ class Uploader:
         self.max_pending_bytes = max_pending_bytes
         self.base_backoff_s = base_backoff_s
         self.max_backoff_s = max_backoff_s
-        self.pending: collections.deque = collections.deque()   # (path, gzip'd body), oldest first
+        self.pending: collections.deque[tuple[str, bytes]] = collections.deque()  # (path, gzip'd body), oldest first
         self.pending_bytes = 0
         self.dropped_documents = 0
         self.sent = 0
@@ -64,7 +77,7 @@ class Uploader:
         self.log = RateLimitedLog()
         self._retry_at = 0.0
 
-    def enqueue(self, document: dict, path: str = INGEST) -> None:
+    def enqueue(self, document: Document, path: str = INGEST) -> None:
         body = gzip.compress(json.dumps(document, separators=(",", ":")).encode(), compresslevel=6)
         with self.lock:
             self.pending.append((path, body))
@@ -73,7 +86,7 @@ class Uploader:
                 _, oldest = self.pending.popleft()
                 self.pending_bytes -= len(oldest)
                 self.dropped_documents += 1
-            if self.pending_bytes > self.max_pending_bytes:   # a single document over the bound
+            if self.pending_bytes > self.max_pending_bytes:  # a single document over the bound
                 self.pending_bytes -= len(self.pending.popleft()[1])
                 self.dropped_documents += 1
 
@@ -132,7 +145,7 @@ class Uploader:
         if status < 400:
             return "sent"
         detail = raw[:500].decode(errors="replace")
-        if status in (404, 409) and path != INGEST:   # a session that is over (or gone): expected
+        if status in (404, 409) and path != INGEST:  # a session that is over (or gone): expected
             log.debug("treering: session upload refused (%s): %s", status, detail)
             return "refused"
         if 400 <= status < 500:

@@ -12,31 +12,41 @@ Samples of the event-loop thread go to the request whose task is running at
 that moment (the task, not the thread, is tagged). Sync endpoints, which
 Starlette runs in anyio's thread pool, are tagged on their worker thread
 (see threadpool.py)."""
+
 from __future__ import annotations
 
+import contextvars
 import logging
+from collections.abc import Awaitable, MutableMapping
+from typing import Any, Callable
 
 from .. import inflight
 from . import threadpool
 
 log = logging.getLogger("treering")
 
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Any]]
+Send = Callable[[Any], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
 # After this many requests that never reached a Starlette router, name by path.
 UNROUTED_BEFORE_RAW_NAMES = 10
 
 
-_routes_by_endpoint: dict = {}
+_routes_by_endpoint: dict[Any, Any] = {}
 
 
-def _route_for_endpoint(router, endpoint):
+def _route_for_endpoint(router: Any, endpoint: Any) -> Any:
     """Starlette before it put `route` in the scope: the route whose endpoint was matched."""
     try:
         return _routes_by_endpoint[endpoint]
     except KeyError:
         pass
-    except TypeError:   # an unhashable endpoint
+    except TypeError:  # an unhashable endpoint
         return None
-    found, todo = None, list(getattr(router, "routes", ()))
+    found: Any = None
+    todo: list[Any] = list(getattr(router, "routes", ()))
     while todo and found is None:
         route = todo.pop(0)
         if getattr(route, "endpoint", None) is endpoint or getattr(route, "app", None) is endpoint:
@@ -47,7 +57,7 @@ def _route_for_endpoint(router, endpoint):
     return found
 
 
-def _route_template(scope, root_path: str):
+def _route_template(scope: Scope, root_path: str) -> str | None:
     """`GET /orders/{pk}` once the framework has routed; None before (or for no match)."""
     route = scope.get("route")
     if route is None:
@@ -61,26 +71,29 @@ def _route_template(scope, root_path: str):
     if template is None:
         return None
     if getattr(route, "routes", None) and type(route).__name__ in ("Mount", "Host"):
-        return None   # a mounted Starlette app: its own route comes next
+        return None  # a mounted Starlette app: its own route comes next
     # Inside a mount, templates are relative to it: the mount's matched prefix goes first.
-    prefix = scope.get("root_path", "")[len(root_path):]
+    prefix = scope.get("root_path", "")[len(root_path) :]
     return f"{scope.get('method', 'GET')} {prefix}{template}"
 
 
-def _resolver(scope):
+def _resolver(scope: Scope) -> inflight.Resolver:
     root_path = scope.get("root_path", "")
 
-    def resolve(final: bool):
+    def resolve(final: bool) -> str | None:
         name = _route_template(scope, root_path)
         if name is None and final and "router" not in scope:
             # Not a Starlette app (no router ever saw it): the raw path is all there is.
             return f"{scope.get('method', 'GET')} {scope.get('path', '/')}"
         return name
+
     return resolve
 
 
 class TreeringASGIMiddleware:
-    def __init__(self, app, transaction_name=None, threadpool_tags: bool = True):
+    def __init__(
+        self, app: ASGIApp, transaction_name: Callable[[Scope], str] | None = None, threadpool_tags: bool = True
+    ):
         self.app = app
         self.transaction_name = transaction_name
         self.raw_names = False
@@ -89,11 +102,12 @@ class TreeringASGIMiddleware:
         if threadpool_tags:
             threadpool.install()
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":   # websockets and lifespan are not requests to profile
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # websockets and lifespan are not requests to profile
             await self.app(scope, receive, send)
             return
-        request = token = None
+        request: inflight.Request | None = None
+        token: contextvars.Token[Any] | None = None
         try:
             if self.transaction_name is not None:
                 request = inflight.begin_task(self.transaction_name(scope))
@@ -110,7 +124,7 @@ class TreeringASGIMiddleware:
             if request is not None:
                 self._finish(scope, request, token)
 
-    def _finish(self, scope, request, token) -> None:
+    def _finish(self, scope: Scope, request: inflight.Request, token: contextvars.Token[Any] | None) -> None:
         try:
             inflight.end(request)
             if token is not None:

@@ -7,9 +7,11 @@ in `process_view`, once Django has resolved the URL. Until then (the
 middleware above the view) the thread's samples carry no transaction.
 Under a WSGI server a streamed response (`StreamingHttpResponse`) ends the
 request when the server closes it, so making its body is part of it."""
+
 from __future__ import annotations
 
 import logging
+from typing import Any, Callable
 
 from .. import inflight
 
@@ -20,12 +22,12 @@ ATTRIBUTE = "_treering_request"
 
 class TreeringMiddleware:
     sync_capable = True
-    async_capable = False   # under ASGI Django runs it in a thread, where thread tagging applies
+    async_capable = False  # under ASGI Django runs it in a thread, where thread tagging applies
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> Any:
         try:
             record = inflight.begin()
             setattr(request, ATTRIBUTE, record)
@@ -48,7 +50,7 @@ class TreeringMiddleware:
         _end(record)
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request: Any, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
         try:
             record = getattr(request, ATTRIBUTE, None)
             match = request.resolver_match
@@ -60,7 +62,7 @@ class TreeringMiddleware:
         return None
 
 
-def _end(record) -> None:
+def _end(record: inflight.Request) -> None:
     try:
         inflight.end(record)
     except Exception:

@@ -6,18 +6,22 @@ middleware puts the request in a context variable; this wrapper around
 `anyio.to_thread.run_sync` reads it and tags the worker thread for the
 duration of the call (and lets a session record it). Outside a request the
 wrapper only reads the variable and calls through."""
+
 from __future__ import annotations
 
 import contextvars
 import functools
 import logging
 import sys
+from typing import Any, Callable
 
 from .. import inflight
 
 log = logging.getLogger("treering")
 
-current_request: contextvars.ContextVar = contextvars.ContextVar("treering_request", default=None)
+current_request: contextvars.ContextVar[inflight.Request | None] = contextvars.ContextVar(
+    "treering_request", default=None
+)
 
 _installed = False
 
@@ -33,27 +37,27 @@ def install() -> bool:
             import anyio.to_thread as to_thread
         except ImportError:
             return False
-    original = getattr(to_thread, "run_sync", None)
+    original: Any = getattr(to_thread, "run_sync", None)
     if original is None or getattr(original, "_treering", False):
         return False
 
     @functools.wraps(original)
-    async def run_sync(func, *args, **kwargs):
+    async def run_sync(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         request = current_request.get()
         if request is None:
             return await original(func, *args, **kwargs)
         return await original(_tagged(request, func), *args, **kwargs)
 
-    run_sync._treering = True
-    to_thread.run_sync = run_sync
+    run_sync._treering = True  # type: ignore[attr-defined]
+    to_thread.run_sync = run_sync  # type: ignore[attr-defined, assignment]
     _installed = True
     return True
 
 
-def _tagged(request, func):
-    def call(*args):
+def _tagged(request: inflight.Request, func: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
         try:
-            token = inflight.enter_worker(request)
+            token: inflight.WorkerToken | None = inflight.enter_worker(request)
         except Exception:
             token = None
         try:
@@ -64,4 +68,5 @@ def _tagged(request, func):
                     inflight.leave_worker(request, token)
                 except Exception:
                     log.debug("treering: worker untagging failed", exc_info=True)
+
     return call

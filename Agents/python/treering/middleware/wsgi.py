@@ -4,9 +4,12 @@ The transaction name is `transaction_name(environ)` when given, Flask's
 matched rule (`GET /orders/<int:pk>`, set when Flask has routed the request)
 when the app is a Flask app, else `METHOD path`. The request ends when the
 server closes the response body, so a streamed body is still part of it."""
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
+from typing import Any, Callable
 
 from .. import inflight
 
@@ -14,12 +17,17 @@ log = logging.getLogger("treering")
 
 ENVIRON_KEY = "treering.request"
 
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
-def method_and_path(environ) -> str:
+
+def method_and_path(environ: Environ) -> str:
+    """`GET /orders/7`: the name of a request when nothing better is known."""
     return f"{environ.get('REQUEST_METHOD', 'GET')} {environ.get('PATH_INFO') or '/'}"
 
 
-def _is_flask(app) -> bool:
+def _is_flask(app: Any) -> bool:
     # `app.wsgi_app = TreeringWSGIMiddleware(app.wsgi_app)` hands us a bound method of the Flask app.
     owner = getattr(app, "__self__", app)
     return hasattr(owner, "url_map") and hasattr(owner, "request_context")
@@ -36,7 +44,7 @@ def _connect_flask() -> None:
         return
     import flask
 
-    def on_request_started(sender, **extra):
+    def on_request_started(sender: Any, **extra: Any) -> None:
         try:
             request = flask.request
             record = request.environ.get(ENVIRON_KEY)
@@ -51,7 +59,7 @@ def _connect_flask() -> None:
 
 
 class TreeringWSGIMiddleware:
-    def __init__(self, app, transaction_name=None):
+    def __init__(self, app: WSGIApp, transaction_name: Callable[[Environ], str] | None = None) -> None:
         self.app = app
         self.transaction_name = transaction_name
         self.flask = False
@@ -62,7 +70,7 @@ class TreeringWSGIMiddleware:
             except Exception:
                 log.debug("treering: cannot follow Flask's routing; naming by path", exc_info=True)
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         try:
             if self.transaction_name is not None:
                 request = inflight.begin(self.transaction_name(environ))
@@ -81,7 +89,8 @@ class TreeringWSGIMiddleware:
         try:
             file_wrapper = environ.get("wsgi.file_wrapper")
             complete = isinstance(result, (list, tuple)) or (
-                isinstance(file_wrapper, type) and isinstance(result, file_wrapper))
+                isinstance(file_wrapper, type) and isinstance(result, file_wrapper)
+            )
         except Exception:
             complete = False
         if complete:
@@ -92,7 +101,7 @@ class TreeringWSGIMiddleware:
         return _Body(result, request)
 
 
-def _end(request) -> None:
+def _end(request: inflight.Request) -> None:
     try:
         inflight.end(request)
     except Exception:
@@ -104,17 +113,17 @@ class _Body:
 
     __slots__ = ("_result", "_request")
 
-    def __init__(self, result, request):
+    def __init__(self, result: Iterable[bytes], request: inflight.Request) -> None:
         self._result = result
         self._request = request
 
-    def __iter__(self):
-        return iter(self._result)   # chunks come straight from the app's iterable: no per-chunk cost
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._result)  # chunks come straight from the app's iterable: no per-chunk cost
 
-    def __len__(self):
-        return len(self._result)    # a TypeError when it has none, which servers expect
+    def __len__(self) -> int:
+        return len(self._result)  # type: ignore[arg-type]  # a TypeError when it has none, which servers expect
 
-    def close(self):
+    def close(self) -> None:
         request, self._request = self._request, None
         try:
             close = getattr(self._result, "close", None)
