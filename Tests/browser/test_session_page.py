@@ -11,6 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from browser_support import open_page, upload, wait_for
+from support.treering_server import TreeringServer
 
 APP = "shop-sessions"
 ORDERS = "GET orders/<int:pk>/"
@@ -170,3 +171,22 @@ def test_a_running_session_can_be_stopped_from_its_page(server, driver):
                             json.dumps(request_doc(1, 50.0, 3, 0) | {"tags": {
                                 "transaction": "GET health/", "treering.request": "late", "treering.wall_ms": "50"}}).encode())
     assert status == 409
+
+
+def test_a_session_the_server_refuses_shows_its_reason(tmp_path, driver, shot):
+    # A server that allows at most 5 requests a session; the form asks for 100.
+    with TreeringServer(tmp_path / "capped.sqlite", extra_args=["--max-session-requests", "5"]) as s:
+        seed_app(s)
+        open_page(driver, f"{s.url}/apps/{APP}")
+        wait_for(driver, "!document.getElementById('session-transaction').disabled", what="transactions offered")
+        Select(driver.find_element(By.ID, "session-transaction")).select_by_visible_text(ORDERS)
+        assert driver.find_element(By.ID, "session-requests").get_attribute("value") == "100"
+        driver.find_element(By.ID, "session-start").click()
+        error = driver.find_element(By.ID, "session-error")
+        wait_for(driver, "!document.getElementById('session-error').hidden", what="the refusal to show")
+        shot("refused")
+        # The server's own message, not a status code or its JSON body.
+        assert error.text == "Could not start the session: requests: must be an integer from 1 to 5 (got 100)"
+        assert urlparse(driver.current_url).path == f"/apps/{APP}"
+        assert driver.find_element(By.ID, "session-start").is_enabled()
+        assert s.get_json(f"/api/v1/apps/{APP}/sessions")["sessions"] == []
