@@ -22,22 +22,13 @@ extension AppDatabase {
             p.encodeIfFramesAreKnown(cache)
             return p
         }
-        let (saved, learned) = try await writer.write { db -> ([ProfileSummary], [(Int64, [(Frame, Int32)])]) in
-            var saved: [ProfileSummary] = []
-            var learned: [(Int64, [(Frame, Int32)])] = []
-            for p in prepared {
-                let (summary, appID, newFrames) = try Self.insert(db, p, cache: cache)
-                saved.append(summary)
-                learned.append((appID, newFrames))
-            }
-            return (saved, learned)
-        }
+        let inserted = try await writer.write { db in try prepared.map { try Self.insert(db, $0, cache: cache) } }
         // Only committed ids enter the cache.
-        for (p, (appID, frames)) in zip(prepared, learned) {
-            cache.remember(app: appID, named: p.profile.metadata.app)
-            cache.remember(app: appID, frames)
+        for (p, (_, learned)) in zip(prepared, inserted) {
+            cache.remember(app: learned.appID, named: p.profile.metadata.app)
+            learned.remember(in: cache)
         }
-        return saved
+        return inserted.map(\.summary)
     }
 
     /// What a profile becomes before the transaction: its trees per series,
@@ -74,11 +65,13 @@ extension AppDatabase {
         }
     }
 
-    static func insert(_ db: Database, _ p: PreparedProfile, cache: FrameIDCache) throws -> (ProfileSummary, Int64, [(Frame, Int32)]) {
+    static func insert(
+        _ db: Database, _ p: PreparedProfile, cache: FrameIDCache
+    ) throws -> (summary: ProfileSummary, learned: LearnedFrames) {
         let meta = p.profile.metadata
         let appID: Int64
         let blobs: [Data]
-        var newFrames: [(Frame, Int32)] = []
+        var newFrames: [(frame: Frame, id: Int32)] = []
         if let stored = p.stored {
             (appID, blobs) = stored
         } else {
@@ -107,7 +100,7 @@ extension AppDatabase {
         }
         var saved = p.summary
         saved.id = profileID
-        return (saved, appID, newFrames)
+        return (saved, LearnedFrames(appID: appID, ids: newFrames))
     }
 
     static func appID(_ db: Database, name: String) throws -> Int64 {
@@ -130,10 +123,10 @@ extension AppDatabase {
     /// frames. Returns the map and the frames this transaction looked up or added.
     static func internFrames(
         _ db: Database, appID: Int64, frames: [Frame], cache: FrameIDCache
-    ) throws -> ([Int32], [(Frame, Int32)]) {
+    ) throws -> ([Int32], [(frame: Frame, id: Int32)]) {
         let cached = cache.lookup(app: appID, frames)
         var map = [Int32](repeating: 0, count: frames.count)
-        var learned: [(Frame, Int32)] = []
+        var learned: [(frame: Frame, id: Int32)] = []
         let select = try db.cachedStatement(
             sql: "SELECT id FROM frame WHERE app_id = ? AND name = ? AND file = ? AND line = ?")
         let insert = try db.cachedStatement(sql: "INSERT INTO frame (app_id, name, file, line) VALUES (?, ?, ?, ?)")
@@ -158,46 +151,32 @@ extension AppDatabase {
     /// Profiles newest first; `before` is the id of the last profile of the previous page.
     public func listProfiles(app: String? = nil, limit: Int = 50, before: Int64? = nil) async throws -> [ProfileSummary] {
         try await writer.read { db in
-            try Row.fetchAll(
+            try ProfileSummary.fetchAll(
                 db,
                 sql: """
                     SELECT p.*, a.name AS app FROM profile p JOIN app a ON a.id = p.app_id
                     WHERE (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR p.id < ?2)
                     ORDER BY p.id DESC LIMIT ?3
                     """,
-                arguments: [app, before, limit]
-            ).map(Self.summary)
+                arguments: [app, before, limit])
         }
     }
 
     public func profile(id: Int64) async throws -> ProfileSummary? {
         try await writer.read { db in
-            try Row.fetchOne(
+            try ProfileSummary.fetchOne(
                 db, sql: "SELECT p.*, a.name AS app FROM profile p JOIN app a ON a.id = p.app_id WHERE p.id = ?",
-                arguments: [id]
-            ).map(Self.summary)
+                arguments: [id])
         }
     }
 
     public func profile(shareToken: String) async throws -> ProfileSummary? {
         try await writer.read { db in
-            try Row.fetchOne(
+            try ProfileSummary.fetchOne(
                 db,
                 sql: "SELECT p.*, a.name AS app FROM profile p JOIN app a ON a.id = p.app_id WHERE p.share_token = ?",
-                arguments: [shareToken]
-            ).map(Self.summary)
+                arguments: [shareToken])
         }
-    }
-
-    static func summary(_ row: Row) -> ProfileSummary {
-        let tags = SeriesLabels.decode(row["tags"])
-        let threads = (try? JSONDecoder().decode([String].self, from: Data((row["threads"] as String).utf8))) ?? []
-        let meta = ProfileMetadata(
-            app: row["app"], host: row["host"], pid: row["pid"], runtime: row["runtime"], agent: row["agent"],
-            start: row["start"], end: row["end"], intervalMs: row["interval_ms"], tags: tags)
-        return ProfileSummary(
-            id: row["id"], shareToken: row["share_token"], metadata: meta, threads: threads, samples: row["samples"],
-            stacks: row["stacks"], createdAt: row["created_at"])
     }
 
     /// The profile's call tree, merged across its series; with `byThread`,
@@ -261,7 +240,7 @@ extension AppDatabase {
     /// Apps that have sent profiles, most recently seen first.
     public func listApps() async throws -> [AppSummary] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(
+            try AppSummary.fetchAll(
                 db,
                 sql: """
                     SELECT a.name, COUNT(p.id) AS profiles, COALESCE(SUM(p.samples), 0) AS samples,
@@ -271,12 +250,6 @@ extension AppDatabase {
                     FROM app a JOIN profile p ON p.app_id = a.id
                     GROUP BY a.id ORDER BY last_seen DESC
                     """)
-            return rows.map { row in
-                let hosts = (try? JSONDecoder().decode([String].self, from: Data((row["hosts"] as String? ?? "[]").utf8))) ?? []
-                return AppSummary(
-                    name: row["name"], profiles: row["profiles"], samples: row["samples"],
-                    firstSeen: row["first_seen"], lastSeen: row["last_seen"], hosts: hosts.sorted())
-            }
         }
     }
 }

@@ -90,7 +90,10 @@ extension AppDatabase {
         try rollupState(db).rolledUpTo
     }
 
-    static func idList(_ ids: [Int64]) -> String { ids.map(String.init).joined(separator: ",") }
+    /// Ids bound as one JSON array argument, read with `IN (SELECT value FROM
+    /// json_each(?))`: the statement text stays the same whatever the list,
+    /// so it is compiled once and cached.
+    static func jsonIDs(_ ids: [Int64]) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
 
     static func readQuery(_ db: Database, _ query: AppQuery, naive: Bool) throws -> QueryRead? {
         guard let appID = try Self.existingAppID(db, name: query.app) else { return nil }
@@ -102,7 +105,7 @@ extension AppDatabase {
         if selected?.isEmpty == true || query.from >= query.until { return read }
         // Raw trees of profiles starting in [from, until) with ids in (low, high].
         func raw(_ from: Double, _ until: Double, low: Int64, high: Int64) throws {
-            let seriesCondition = selected.map { "AND t.series_id IN (\(idList($0)))" } ?? ""
+            let seriesCondition = selected == nil ? "" : "AND t.series_id IN (SELECT value FROM json_each(?))"
             // Uploads not yet rolled up are the newest ids: walk those by id
             // (unary + keeps SQLite off the start index, which would scan the
             // whole range); slivers are short time ranges: walk them by start.
@@ -114,7 +117,7 @@ extension AppDatabase {
                     SELECT t.tree FROM profile p JOIN profile_tree t ON t.profile_id = p.id
                     WHERE \(app) = ? AND \(start) >= ? AND \(start) < ? AND p.id > ? AND p.id <= ? \(seriesCondition)
                     """,
-                arguments: [appID, from, until, low, high])
+                arguments: [appID, from, until, low, high] + (selected.map { [jsonIDs($0)] } ?? []))
         }
         if naive {
             try raw(query.from, query.until, low: 0, high: .max)
@@ -127,8 +130,11 @@ extension AppDatabase {
             for run in plan.runs {
                 read.blobs += try Data.fetchAll(
                     db,
-                    sql: "SELECT tree FROM rollup WHERE series_id IN (\(idList(series))) AND resolution = ? AND bucket >= ? AND bucket < ?",
-                    arguments: [run.resolution, run.start, run.end])
+                    sql: """
+                        SELECT tree FROM rollup
+                        WHERE series_id IN (SELECT value FROM json_each(?)) AND resolution = ? AND bucket >= ? AND bucket < ?
+                        """,
+                    arguments: [jsonIDs(series), run.resolution, run.start, run.end])
             }
         }
         for sliver in plan.slivers { try raw(sliver.from, sliver.until, low: 0, high: rolledUpTo) }
@@ -137,15 +143,15 @@ extension AppDatabase {
         return read
     }
 
-    /// Samples per `step` seconds (a multiple of 60) over the query, as
-    /// (step start, samples); steps start at multiples of `step`.
-    public func timeline(_ query: AppQuery, step: Int64) async throws -> [(start: Int64, samples: Int64)]? {
+    /// Samples per `step` seconds (a multiple of 60) over the query; steps
+    /// start at multiples of `step`.
+    public func timeline(_ query: AppQuery, step: Int64) async throws -> [TimelinePoint]? {
         precondition(step >= 60 && step % 60 == 0, "step must be a multiple of 60 s")
-        return try await writer.read { db -> [(start: Int64, samples: Int64)]? in
+        return try await writer.read { db -> [TimelinePoint]? in
             guard let appID = try Self.existingAppID(db, name: query.app) else { return nil }
             let first = RollupPlan.floor(query.from, step)
             let count = max(0, RollupPlan.floor(query.until - 0.000_001, step) - first) / step + 1
-            var points = (0..<count).map { (start: first + $0 * step, samples: Int64(0)) }
+            var points = (0..<count).map { TimelinePoint(start: first + $0 * step, samples: 0) }
             guard query.from < query.until else { return [] }
             let selected = try Self.selectedSeries(db, appID: appID, filter: query.filter)
             if selected?.isEmpty == true { return points }
@@ -168,21 +174,22 @@ extension AppDatabase {
                         db,
                         sql: """
                             SELECT bucket, SUM(samples) AS samples FROM rollup
-                            WHERE series_id IN (\(Self.idList(series))) AND resolution = ? AND bucket >= ? AND bucket < ? GROUP BY bucket
+                            WHERE series_id IN (SELECT value FROM json_each(?)) AND resolution = ? AND bucket >= ? AND bucket < ?
+                            GROUP BY bucket
                             """,
-                        arguments: [resolution, at, until])
+                        arguments: [Self.jsonIDs(series), resolution, at, until])
                     while let row = try rows.next() { add(Double(row["bucket"] as Int64), row["samples"]) }
                     at = until
                 }
             }
-            let seriesCondition = selected.map { "AND t.series_id IN (\(Self.idList($0)))" } ?? ""
+            let seriesCondition = selected == nil ? "" : "AND t.series_id IN (SELECT value FROM json_each(?))"
             let recent = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT p.start, SUM(t.samples) AS samples FROM profile p JOIN profile_tree t ON t.profile_id = p.id
                     WHERE +p.app_id = ? AND p.id > ? AND +p.start >= ? AND +p.start < ? \(seriesCondition) GROUP BY p.id
                     """,
-                arguments: [appID, rolledUpTo, Double(first), Double(first + count * step)])
+                arguments: [appID, rolledUpTo, Double(first), Double(first + count * step)] + (selected.map { [Self.jsonIDs($0)] } ?? []))
             while let row = try recent.next() { add(row["start"], row["samples"]) }
             return points
         }

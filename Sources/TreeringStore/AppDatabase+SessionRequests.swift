@@ -15,7 +15,7 @@ extension AppDatabase {
         let tree = profile.mergedTree()
         let threads = String(decoding: try JSONEncoder().encode(profile.threads), as: UTF8.self)
         let cache = frameCache
-        let (outcome, learned) = try await writer.write { db -> (SessionRequestOutcome, (Int64, [(Frame, Int32)])?) in
+        let (outcome, learned) = try await writer.write { db -> (SessionRequestOutcome, LearnedFrames?) in
             guard let appID = try Int64.fetchOne(db, sql: "SELECT app_id FROM session WHERE id = ?", arguments: [id]) else {
                 return (.unknownSession, nil)
             }
@@ -43,10 +43,10 @@ extension AppDatabase {
                     WHERE id = ?
                     """,
                 arguments: [now, id])
-            return (.counted(try Self.session(db, where: "s.id = ?", id, now: now)!), (appID, newFrames))
+            return (.counted(try Self.session(db, where: "s.id = ?", id, now: now)!), LearnedFrames(appID: appID, ids: newFrames))
         }
         // Only committed ids enter the cache.
-        if let (appID, frames) = learned { cache.remember(app: appID, frames) }
+        learned?.remember(in: cache)
         switch outcome {
         case .counted(let s), .duplicate(let s), .closed(let s):
             if s.state != .running { await activeSessions.remove([s.id]) }
@@ -58,19 +58,13 @@ extension AppDatabase {
     /// The session's requests, slowest first.
     public func sessionRequests(session id: Int64) async throws -> [SessionRequestSummary] {
         try await writer.read { db in
-            try Row.fetchAll(
+            try SessionRequestSummary.fetchAll(
                 db,
                 sql: """
                     SELECT request, wall_ms, samples, host, threads, received_at FROM session_request
                     WHERE session_id = ? ORDER BY wall_ms DESC, id
                     """,
-                arguments: [id]
-            ).map { row in
-                SessionRequestSummary(
-                    request: row["request"], wallMs: row["wall_ms"], samples: row["samples"], host: row["host"],
-                    threads: (try? JSONDecoder().decode([String].self, from: Data((row["threads"] as String).utf8))) ?? [],
-                    receivedAt: row["received_at"])
-            }
+                arguments: [id])
         }
     }
 

@@ -36,9 +36,9 @@ extension AppDatabase {
     /// The app's sessions, newest first; empty when the app is unknown.
     public func listSessions(app: String, limit: Int = 100, now: Double = Date().timeIntervalSince1970) async throws -> [SessionSummary] {
         try await writer.read { db in
-            try Row.fetchAll(
+            try SessionSummary.fetchAll(
                 db, sql: Self.sessionSelect + " WHERE a.name = ? ORDER BY s.id DESC LIMIT ?", arguments: [app, limit]
-            ).map { Self.sessionSummary($0, now: now) }
+            ).map { $0.asOf(now) }
         }
     }
 
@@ -76,14 +76,13 @@ extension AppDatabase {
                 UPDATE session SET state = 'expired', closed_at = until
                 WHERE id IN (SELECT value FROM json_each(?)) AND state = 'running' AND until <= ?
                 """,
-            arguments: ["[" + idList(ids) + "]", now])
+            arguments: [jsonIDs(ids), now])
         return db.changesCount
     }
 
     /// Sessions still running in the store (the cache's contents at start-up).
     static func runningSessions(_ db: Database) throws -> [ActiveSession] {
-        try Row.fetchAll(db, sql: sessionSelect + " WHERE s.state = 'running' ORDER BY s.id")
-            .map { sessionSummary($0, now: -Double.infinity).active }
+        try SessionSummary.fetchAll(db, sql: sessionSelect + " WHERE s.state = 'running' ORDER BY s.id").map(\.active)
     }
 
     static let sessionSelect = """
@@ -93,20 +92,6 @@ extension AppDatabase {
         """
 
     static func session(_ db: Database, where condition: String, _ value: some DatabaseValueConvertible, now: Double) throws -> SessionSummary? {
-        try Row.fetchOne(db, sql: sessionSelect + " WHERE " + condition, arguments: [value]).map { sessionSummary($0, now: now) }
-    }
-
-    /// A row as of `now`: a running session past its deadline reads as
-    /// expired at its deadline, whether or not that is written yet.
-    static func sessionSummary(_ row: Row, now: Double) -> SessionSummary {
-        let stored = SessionState(rawValue: row["state"]) ?? .stopped
-        let until: Double = row["until"]
-        let state = stored.at(now, until: until)
-        let closedAt: Double? = state == stored ? row["closed_at"] as Double? : until
-        return SessionSummary(
-            id: row["id"], app: row["app"], shareToken: row["share_token"], transaction: row["transaction_name"],
-            requestsWanted: row["requests_wanted"], count: row["count"], state: state, intervalMs: row["interval_ms"],
-            timeLimitSeconds: row["time_limit_s"], createdAt: row["created_at"], until: until,
-            closedAt: closedAt)
+        try SessionSummary.fetchOne(db, sql: sessionSelect + " WHERE " + condition, arguments: [value])?.asOf(now)
     }
 }

@@ -39,7 +39,7 @@ final class FrameIDCache: @unchecked Sendable {
         }
     }
 
-    func remember(app: Int64, _ pairs: [(Frame, Int32)]) {
+    func remember(app: Int64, _ pairs: [(frame: Frame, id: Int32)]) {
         guard !pairs.isEmpty else { return }
         lock.withLock {
             for (frame, id) in pairs { ids[app, default: [:]][frame] = id }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -277,10 +276,8 @@ struct DayBench: AsyncParsableCommand {
     }
 
     static func rollupStatus(_ db: AppDatabase) async throws -> (rolledUpTo: Int64, newest: Int64) {
-        try await db.writer.read { db in
-            (try Int64.fetchOne(db, sql: "SELECT rolled_up_to FROM rollup_state WHERE id = 1") ?? 0,
-             try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM profile") ?? 0)
-        }
+        let progress = try await db.rollupProgress()
+        return (progress.rolledUpTo, progress.newestProfile)
     }
 
     // MARK: size
@@ -319,22 +316,13 @@ struct DayBench: AsyncParsableCommand {
 
     static func databaseSize(path: String) async throws -> SizeResult {
         let db = try AppDatabase(path: path)
-        try await db.writer.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
+        try await db.checkpointAndTruncate()
         func size(_ p: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int) ?? 0 }
         let (file, wal) = (size(path), size(path + "-wal"))
-        return try await db.writer.read { db in
-            // dbstat needs SQLITE_ENABLE_DBSTAT_VTAB; without it, only the total.
-            let tables = (try? Row.fetchAll(db, sql: "SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC")
-                .map { ($0["name"] as String, $0["bytes"] as Int) }) ?? []
-            var rows: [String: Int] = [:]
-            for table in ["profile", "profile_tree", "rollup", "series", "frame"] {
-                rows[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
-            }
-            let rollups = try Row.fetchAll(
-                db, sql: "SELECT resolution, COUNT(*) AS n, SUM(LENGTH(tree)) AS bytes FROM rollup GROUP BY resolution ORDER BY resolution"
-            ).map { (resolution: $0["resolution"] as Int, rows: $0["n"] as Int, bytes: $0["bytes"] as Int) }
-            return SizeResult(file: file, wal: wal, tables: tables, rows: rows, rollups: rollups)
-        }
+        let stats = try await db.storageStats()
+        return SizeResult(
+            file: file, wal: wal, tables: stats.tables.map { ($0.name, $0.bytes) }, rows: stats.rows,
+            rollups: stats.rollups.map { (resolution: $0.seconds, rows: $0.rows, bytes: $0.treeBytes) })
     }
 
     // MARK: queries

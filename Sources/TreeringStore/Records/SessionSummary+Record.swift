@@ -1,0 +1,24 @@
+import GRDB
+import TreeringCore
+
+/// A `session` row as stored (`AppDatabase.sessionSelect`); `asOf(_:)` gives
+/// the state a reader sees.
+extension SessionSummary: FetchableRecord {
+    public init(row: Row) throws {
+        self.init(
+            id: row["id"], app: row["app"], shareToken: row["share_token"], transaction: row["transaction_name"],
+            requestsWanted: row["requests_wanted"], count: row["count"],
+            state: SessionState(rawValue: row["state"]) ?? .stopped, intervalMs: row["interval_ms"],
+            timeLimitSeconds: row["time_limit_s"], createdAt: row["created_at"], until: row["until"],
+            closedAt: row["closed_at"])
+    }
+
+    /// The session as of `now`: a running session past its deadline reads as
+    /// expired at its deadline, whether or not that is written yet.
+    func asOf(_ now: Double) -> SessionSummary {
+        var s = self
+        s.state = state.at(now, until: until)
+        if s.state != state { s.closedAt = until }
+        return s
+    }
+}
