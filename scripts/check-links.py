@@ -128,15 +128,8 @@ def check(md: Path) -> tuple[int, list[str]]:
                 continue
         else:
             dest = md
-        if (
-            fragment
-            and dest.is_file()
-            and dest.suffix == ".md"
-            and fragment not in anchors(dest)
-        ):
-            problems.append(
-                f"{target}: no heading #{fragment} in {dest.relative_to(ROOT)}"
-            )
+        if fragment and dest.is_file() and dest.suffix == ".md" and fragment not in anchors(dest):
+            problems.append(f"{target}: no heading #{fragment} in {dest.relative_to(ROOT)}")
     return len(targets), problems
 
 
@@ -144,11 +137,7 @@ def main(argv: list[str]) -> int:
     patterns = argv or DEFAULT_FILES
     files = []
     for pattern in patterns:
-        matched = (
-            sorted(ROOT.glob(pattern))
-            if any(c in pattern for c in "*?[")
-            else [ROOT / pattern]
-        )
+        matched = sorted(ROOT.glob(pattern)) if any(c in pattern for c in "*?[") else [ROOT / pattern]
         files += [f for f in matched if f.is_file()]
     if not files:
         print("check-links: no Markdown files found", file=sys.stderr)

@@ -16,6 +16,7 @@ by default: .build/release/treering, or $TREERING_BIN), then:
 Targets (issue 3): first picture under 1 s and no zoom frame over 100 ms at
 100k nodes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,9 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from browser_support import click_node, new_driver, open_page, upload, wait_for  # noqa: E402
-from support.synthetic_profile import synthetic_upload  # noqa: E402
-from support.treering_server import REPO, TreeringServer  # noqa: E402
+from browser_support import click_node, new_driver, open_page, upload
+from support.synthetic_profile import synthetic_upload
+from support.treering_server import REPO, TreeringServer
 
 NAIVE_FRAME = """
 const done = arguments[arguments.length - 1];
@@ -38,7 +39,8 @@ fetch(arguments[0]).then(r => r.json()).then(json => {
   const { frames, nodes } = json;
   const all = nodes.parent.map((p, i) => ({ id: i, self: nodes.self[i], children: [] }));
   all.forEach((n, i) => { if (nodes.parent[i] >= 0) all[nodes.parent[i]].children.push(n); });
-  const root = d3.partition().size([2 * Math.PI, 1])(d3.hierarchy(all[0]).sum(d => d.self).sort((a, b) => b.value - a.value));
+  const hierarchy = d3.hierarchy(all[0]).sum(d => d.self).sort((a, b) => b.value - a.value);
+  const root = d3.partition().size([2 * Math.PI, 1])(hierarchy);
   const canvas = document.createElement('canvas');
   canvas.width = 1000; canvas.height = 1000;
   const ctx = canvas.getContext('2d');
@@ -98,13 +100,13 @@ def measure(server, driver, size: int, runs: int) -> dict:
             click_node(driver, path)
         for path in reversed(paths[:-1]):
             click_node(driver, path)
-        zooms = driver.execute_script(
-            "return performance.getEntriesByName('treering-zoom').map(e => e.detail)")
+        zooms = driver.execute_script("return performance.getEntriesByName('treering-zoom').map(e => e.detail)")
         longest += [z["longestFrameMs"] for z in zooms]
         draws += [z["longestDrawMs"] for z in zooms]
         frames += [z["frames"] for z in zooms]
-    naive = [driver.execute_async_script(NAIVE_FRAME, server.url + f"/api/v1/profiles/{answer['id']}/tree")
-             for _ in range(3)]
+    naive = [
+        driver.execute_async_script(NAIVE_FRAME, server.url + f"/api/v1/profiles/{answer['id']}/tree") for _ in range(3)
+    ]
     return {
         "nodes": len(tree["nodes"]["parent"]) - 1,
         "first_ms": statistics.median(first),
@@ -134,16 +136,21 @@ def main() -> int:
         driver = new_driver()
         try:
             print(f"server {binary}; {args.runs} page loads per size; times in ms", file=sys.stderr)
-            print(f"{'nodes':>8} {'first picture p50':>18} {'max':>6} {'of it download':>15} "
-                  f"{'zoom worst frame':>17} {'p50':>6} {'frames/zoom':>12} {'worst draw':>11} "
-                  f"{'naive canvas':>13} {'ratio':>7} {'naive SVG':>10} {'ratio':>7}")
+            print(
+                f"{'nodes':>8} {'first picture p50':>18} {'max':>6} {'of it download':>15} "
+                f"{'zoom worst frame':>17} {'p50':>6} {'frames/zoom':>12} {'worst draw':>11} "
+                f"{'naive canvas':>13} {'ratio':>7} {'naive SVG':>10} {'ratio':>7}"
+            )
             for size in sizes:
                 print(f"  measuring {size} nodes...", file=sys.stderr)
                 r = measure(server, driver, size, args.runs)
-                print(f"{r['nodes']:>8} {r['first_ms']:>18.0f} {r['first_max_ms']:>6.0f} {r['download_ms']:>15.0f} "
-                      f"{r['zoom_longest_ms']:>17.1f} {r['zoom_p50_longest_ms']:>6.1f} {r['frames_per_zoom']:>12.0f} "
-                      f"{r['zoom_draw_ms']:>11.1f} {r['naive_canvas_ms']:>13.1f} {r['naive_canvas_ms'] / r['zoom_draw_ms']:>6.1f}x "
-                      f"{r['naive_svg_ms']:>10.0f} {r['naive_svg_ms'] / r['zoom_draw_ms']:>6.0f}x")
+                print(
+                    f"{r['nodes']:>8} {r['first_ms']:>18.0f} {r['first_max_ms']:>6.0f} {r['download_ms']:>15.0f} "
+                    f"{r['zoom_longest_ms']:>17.1f} {r['zoom_p50_longest_ms']:>6.1f} {r['frames_per_zoom']:>12.0f} "
+                    f"{r['zoom_draw_ms']:>11.1f} {r['naive_canvas_ms']:>13.1f} "
+                    f"{r['naive_canvas_ms'] / r['zoom_draw_ms']:>6.1f}x "
+                    f"{r['naive_svg_ms']:>10.0f} {r['naive_svg_ms'] / r['zoom_draw_ms']:>6.0f}x"
+                )
         finally:
             driver.quit()
     return 0

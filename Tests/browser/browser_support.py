@@ -1,5 +1,6 @@
 """Helpers that drive the dashboard the way a user does: open a page, wait for
 its picture, click where a node is drawn, read what the page shows."""
+
 from __future__ import annotations
 
 import gzip
@@ -22,8 +23,14 @@ def new_driver(width: int = 1400, height: int = 1000) -> webdriver.Chrome:
     """Debian's chromium, headless, with its own chromedriver (no download)."""
     os.environ.setdefault("SE_OFFLINE", "true")
     options = webdriver.ChromeOptions()
-    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--window-size={width},{height}", "--force-device-scale-factor=1"]:
+    for arg in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        f"--window-size={width},{height}",
+        "--force-device-scale-factor=1",
+    ]:
         options.add_argument(arg)
     if os.path.exists("/usr/bin/chromium"):
         options.binary_location = "/usr/bin/chromium"
@@ -33,8 +40,7 @@ def new_driver(width: int = 1400, height: int = 1000) -> webdriver.Chrome:
 
 def upload(server, doc: dict) -> dict:
     """POST an upload (gzip, as the agent sends it); returns the 201 answer."""
-    status, body = server.post("/api/v1/ingest", gzip.compress(json.dumps(doc).encode()),
-                               {"Content-Encoding": "gzip"})
+    status, body = server.post("/api/v1/ingest", gzip.compress(json.dumps(doc).encode()), {"Content-Encoding": "gzip"})
     assert status == 201, body
     return body
 
@@ -53,7 +59,11 @@ def wait_for(driver, script: str, timeout: float = 15.0, what: str = ""):
 
 def wait_ready(driver) -> None:
     """Waits until the profile page has drawn its first picture."""
-    wait_for(driver, "document.getElementById('profile') && document.getElementById('profile').dataset.ready", what="the page to draw")
+    wait_for(
+        driver,
+        "document.getElementById('profile') && document.getElementById('profile').dataset.ready",
+        what="the page to draw",
+    )
 
 
 def open_page(driver, url: str) -> None:
@@ -67,8 +77,11 @@ def frame_path(tree: dict, names: list[str]) -> str:
     frames, nodes = tree["frames"], tree["nodes"]
     node, path = 0, []
     for name in names:
-        child = next(i for i in range(len(nodes["parent"]))
-                     if nodes["parent"][i] == node and frames["name"][nodes["frame"][i]] == name)
+        child = next(
+            i
+            for i in range(len(nodes["parent"]))
+            if nodes["parent"][i] == node and frames["name"][nodes["frame"][i]] == name
+        )
         path.append(str(nodes["frame"][child]))
         node = child
     return ".".join(path)
@@ -109,11 +122,14 @@ def breadcrumbs(driver) -> list[str]:
 
 def pixel_alpha(driver, path: str) -> int:
     """The canvas's alpha where the node is drawn: 255 drawn in full, ~64 dimmed."""
-    return driver.execute_script("""
+    return driver.execute_script(
+        """
         const p = window.treering.locate(arguments[0]);
         const canvas = document.querySelector('#chart canvas');
         const box = canvas.getBoundingClientRect();
         const scale = canvas.width / box.width;
         const x = Math.round((p.x - box.left) * scale), y = Math.round((p.y - box.top) * scale);
         return canvas.getContext('2d').getImageData(x, y, 1, 1).data[3];
-    """, path)
+    """,
+        path,
+    )

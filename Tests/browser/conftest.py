@@ -1,6 +1,7 @@
 """Fixtures for the dashboard tests: the real server binary on a loopback port
 and Debian's headless Chromium driven by Selenium. A screenshot of every view a
 test checks, and of any failing test, is kept in artifacts/browser/."""
+
 from __future__ import annotations
 
 import sys
@@ -10,8 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support.treering_server import TreeringServer  # noqa: E402
-from browser_support import SHOTS, new_driver  # noqa: E402
+from browser_support import SHOTS, new_driver
+from support.treering_server import TreeringServer
 
 
 def pytest_sessionstart(session):
@@ -43,6 +44,7 @@ def shot(driver, request):
         path = SHOTS / f"{request.node.name}-{name}.png"
         driver.save_screenshot(str(path))
         return path
+
     return take
 
 

@@ -2,6 +2,7 @@
 time range above its timeline, a range dragged on the timeline, a filter
 chosen from the values seen, the URL following both, a reload and a share
 link giving the same picture, and the retention notice."""
+
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -33,15 +34,32 @@ def make_uploads():
         start = NOW - (i + 1) * 600 + 30
         work = 3 if NOW - start > 3600 else 4
         orders, health = 10 + i, 3
-        uploads.append({
-            "format": "treering/1", "app": "shop", "host": f"web-{i % 2}", "start": start, "end": start + 10,
-            "interval_ms": 10, "frames": FRAMES,
-            "samples": [
-                {"stack": [0, 1, 2, work], "count": orders, "thread": "MainThread", "tags": {"transaction": "GET /orders/"}},
-                {"stack": [0, 1, 5], "count": health, "thread": "MainThread", "tags": {"transaction": "GET /health"}},
-                {"stack": [0, 1, 5], "count": 1, "thread": "MainThread", "tags": {"transaction": HOSTILE}},
-            ],
-        })
+        uploads.append(
+            {
+                "format": "treering/1",
+                "app": "shop",
+                "host": f"web-{i % 2}",
+                "start": start,
+                "end": start + 10,
+                "interval_ms": 10,
+                "frames": FRAMES,
+                "samples": [
+                    {
+                        "stack": [0, 1, 2, work],
+                        "count": orders,
+                        "thread": "MainThread",
+                        "tags": {"transaction": "GET /orders/"},
+                    },
+                    {
+                        "stack": [0, 1, 5],
+                        "count": health,
+                        "thread": "MainThread",
+                        "tags": {"transaction": "GET /health"},
+                    },
+                    {"stack": [0, 1, 5], "count": 1, "thread": "MainThread", "tags": {"transaction": HOSTILE}},
+                ],
+            }
+        )
     return uploads
 
 
@@ -52,8 +70,9 @@ def expected_total(frm: float, until: float, transactions=None) -> int:
     total = 0
     for u in UPLOADS:
         if frm <= u["start"] < until:
-            total += sum(s["count"] for s in u["samples"]
-                         if transactions is None or s["tags"]["transaction"] in transactions)
+            total += sum(
+                s["count"] for s in u["samples"] if transactions is None or s["tags"]["transaction"] in transactions
+            )
     return total
 
 
@@ -92,11 +111,14 @@ def drag_timeline(driver, age_from_s: float, age_until_s: float):
     q = shown(driver)
     frm, until = float(q["from"][0]), float(q["until"][0])
     svg = driver.find_element(By.CSS_SELECTOR, "#timeline svg")
-    box = driver.execute_script("const b = arguments[0].getBoundingClientRect(); return [b.left, b.top, b.width, b.height]", svg)
-    left, inner = box[0] + 48, box[2] - 60   # the chart's margins (timeline.js)
+    box = driver.execute_script(
+        "const b = arguments[0].getBoundingClientRect(); return [b.left, b.top, b.width, b.height]", svg
+    )
+    left, inner = box[0] + 48, box[2] - 60  # the chart's margins (timeline.js)
 
     def x(t):
         return int(left + (t - frm) / (until - frm) * inner)
+
     y = int(box[1] + 40)
     actions = ActionBuilder(driver)
     pointer = actions.pointer_action
@@ -148,10 +170,18 @@ def test_drag_a_range_then_filter_then_reload_gives_the_same_picture(shop, drive
     # Filter on one transaction, picked from the values the server lists.
     menu = driver.find_element(By.CSS_SELECTOR, ".filter[data-label='transaction'] summary")
     menu.click()
-    values = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".filter[data-label='transaction'] .filter-values label")]
-    assert values == sorted(["GET /orders/", "GET /health", HOSTILE])   # a name from an upload stays text
-    driver.find_element(By.CSS_SELECTOR, ".filter[data-label='transaction'] label[data-value='GET /orders/'] input").click()
-    wait_for(driver, "new URLSearchParams(location.search).get('transaction') === 'GET /orders/'", what="the URL to take the filter")
+    values = [
+        e.text for e in driver.find_elements(By.CSS_SELECTOR, ".filter[data-label='transaction'] .filter-values label")
+    ]
+    assert values == sorted(["GET /orders/", "GET /health", HOSTILE])  # a name from an upload stays text
+    driver.find_element(
+        By.CSS_SELECTOR, ".filter[data-label='transaction'] label[data-value='GET /orders/'] input"
+    ).click()
+    wait_for(
+        driver,
+        "new URLSearchParams(location.search).get('transaction') === 'GET /orders/'",
+        what="the URL to take the filter",
+    )
     wait_drawn(driver, "the filtered tree")
     assert driver.execute_script("return window.treering.total()") == expected_total(frm, until, {"GET /orders/"})
     chips = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#filter-chips .chip span")]
@@ -184,8 +214,12 @@ def test_drag_a_range_then_filter_then_reload_gives_the_same_picture(shop, drive
 
 def wait_shown(driver, condition: str, what: str):
     """Waits until the query drawn (the API parameters) meets `condition`."""
-    wait_for(driver, "document.getElementById('profile').dataset.ready === 'true' && "
-             f"(p => {condition})(new URLSearchParams(window.treeringApp.shown()))", what=what)
+    wait_for(
+        driver,
+        "document.getElementById('profile').dataset.ready === 'true' && "
+        f"(p => {condition})(new URLSearchParams(window.treeringApp.shown()))",
+        what=what,
+    )
 
 
 def test_back_returns_to_the_previous_range_and_filters(shop, driver):
@@ -194,12 +228,16 @@ def test_back_returns_to_the_previous_range_and_filters(shop, driver):
     driver.find_element(By.CSS_SELECTOR, "[data-range='24h']").click()
     wait_shown(driver, "p.get('until') - p.get('from') === 86400", "a day")
     driver.find_element(By.CSS_SELECTOR, ".filter[data-label='transaction'] summary").click()
-    driver.find_element(By.CSS_SELECTOR, ".filter[data-label='transaction'] label[data-value='GET /orders/'] input").click()
+    driver.find_element(
+        By.CSS_SELECTOR, ".filter[data-label='transaction'] label[data-value='GET /orders/'] input"
+    ).click()
     wait_shown(driver, "p.get('transaction') === 'GET /orders/'", "the filtered day")
     assert url_query(driver) == {"range": ["24h"], "transaction": ["GET /orders/"]}
 
     driver.back()
-    wait_shown(driver, "!p.has('transaction') && p.get('until') - p.get('from') === 86400", "the day without the filter")
+    wait_shown(
+        driver, "!p.has('transaction') && p.get('until') - p.get('from') === 86400", "the day without the filter"
+    )
     assert url_query(driver) == {"range": ["24h"]}
     assert not driver.find_elements(By.CSS_SELECTOR, "#filter-chips .chip")
     driver.back()
@@ -253,7 +291,9 @@ def test_share_link_keeps_the_range_and_filters(shop, driver, shot):
     assert url_query(driver)["range"] == ["24h"]
     # Back is the shared query again.
     driver.back()
-    wait_shown(driver, f"p.get('from') === '{frm}' && p.get('transaction') === 'GET /orders/'", "the shared query again")
+    wait_shown(
+        driver, f"p.get('from') === '{frm}' && p.get('transaction') === 'GET /orders/'", "the shared query again"
+    )
     assert urlparse(driver.current_url).path == path
     assert driver.execute_script("return window.treering.total()") == expected
 
@@ -272,4 +312,6 @@ def test_retention_notice_when_the_range_reaches_removed_data(tmp_path, driver, 
         shot("retention")
         assert notice.is_displayed() and "retention period (2h)" in notice.text
         driver.find_element(By.CSS_SELECTOR, "[data-range='1h']").click()
-        wait_for(driver, "document.getElementById('notice').hidden", what="the notice to go for a range inside retention")
+        wait_for(
+            driver, "document.getElementById('notice').hidden", what="the notice to go for a range inside retention"
+        )

@@ -1,6 +1,7 @@
 """A tree of 100,000 nodes: the page draws what is visible, merges callees too
 small to see into one "other" shape per parent, and zooms into them. (How fast
 is measured by bench_dashboard.py, not asserted here: machines are noisy.)"""
+
 from selenium.webdriver.common.by import By
 
 from browser_support import breadcrumbs, click_node, hover_node, open_page, upload, wait_for

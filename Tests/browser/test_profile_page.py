@@ -1,14 +1,28 @@
 """The profile page in a real Chromium against the real server: the picture,
 zoom, breadcrumbs, URL state, view switch, search, tooltip, top functions and
 share links, as a user would check them."""
+
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser_support import (SHOTS, breadcrumbs, click_node, frame_path, hover_node, new_driver, open_page,
-                             pixel_alpha, upload, wait_for, wait_ready, wait_zoomed, zooms)
+from browser_support import (
+    SHOTS,
+    breadcrumbs,
+    click_node,
+    frame_path,
+    hover_node,
+    new_driver,
+    open_page,
+    pixel_alpha,
+    upload,
+    wait_for,
+    wait_ready,
+    wait_zoomed,
+    zooms,
+)
 
 FRAMES = [
     {"name": "<module>", "file": "manage.py", "line": 1},
@@ -19,8 +33,13 @@ FRAMES = [
     {"name": "execute_sql", "file": "django/db/models/sql/compiler.py", "line": 1500},
 ]
 SHOP = {
-    "format": "treering/1", "app": "shop-web", "host": "web-3", "pid": 4121,
-    "start": 1732460000.0, "end": 1732460010.0, "interval_ms": 10,
+    "format": "treering/1",
+    "app": "shop-web",
+    "host": "web-3",
+    "pid": 4121,
+    "start": 1732460000.0,
+    "end": 1732460010.0,
+    "interval_ms": 10,
     # The agent counts its ticks: 500 in 10 s is half the 100 Hz asked (a starved sampler).
     "tags": {"env": "prod", "treering.samples": "500"},
     "frames": FRAMES,
@@ -99,7 +118,12 @@ def test_a_deep_framework_stack_is_drawn_to_its_leaf(server, driver):
     # A Django view sits a dozen frames deep; on a 1400x1000 window the
     # sunburst has room for rings down to it without zooming.
     frames = [{"name": f"layer_{i}", "file": f"framework/layer{i}.py", "line": i + 1} for i in range(13)]
-    doc = {**SHOP, "frames": frames, "tags": {}, "samples": [{"stack": list(range(13)), "count": 40, "thread": "MainThread"}]}
+    doc = {
+        **SHOP,
+        "frames": frames,
+        "tags": {},
+        "samples": [{"stack": list(range(13)), "count": 40, "thread": "MainThread"}],
+    }
     open_page(driver, server.url + upload(server, doc)["url"])
     assert int(driver.find_element(By.CSS_SELECTOR, "#chart canvas").get_attribute("data-drawn")) == 13
 

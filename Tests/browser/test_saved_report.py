@@ -1,6 +1,7 @@
 """A profile saved as one HTML file (`treering export --format html`, or the
 page's "Download HTML"): it opens from disk in Chromium with no server, draws
 the same views, zooms and searches, and shows hostile names as text."""
+
 import subprocess
 import urllib.request
 from html.parser import HTMLParser
@@ -16,6 +17,7 @@ from test_untrusted_names import HOSTILE, IMG, SCRIPT, SVG, assert_nothing_ran
 
 class LinksFinder(HTMLParser):
     """Every element attribute that would make a page load something."""
+
     def __init__(self):
         super().__init__()
         self.links = []
@@ -25,8 +27,13 @@ class LinksFinder(HTMLParser):
 
 
 def export_html(server, profile_id: str, out) -> str:
-    done = subprocess.run([str(server_binary()), "export", profile_id, "--format", "html", "-o", str(out),
-                           "--db", str(server.db)], capture_output=True, text=True, timeout=60, cwd=REPO)
+    done = subprocess.run(
+        [str(server_binary()), "export", profile_id, "--format", "html", "-o", str(out), "--db", str(server.db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stderr
     return out.read_text()
 
@@ -53,7 +60,9 @@ def test_exported_file_opens_offline_and_zooms(server, driver, shot, tmp_path):
     focus = parse_qs(urlparse(driver.current_url).query).get("focus", [""])[0]
     assert focus == frame_path(tree, ORDER_LIST)
     driver.find_element(By.ID, "view-icicle").click()
-    wait_for(driver, "document.querySelector('#chart canvas') && document.querySelector('#chart canvas').dataset.drawn > 0")
+    wait_for(
+        driver, "document.querySelector('#chart canvas') && document.querySelector('#chart canvas').dataset.drawn > 0"
+    )
     driver.find_element(By.ID, "search").send_keys("pricing")
     assert wait_for(driver, "document.getElementById('search-result').textContent") == "1 match · 50.0% of samples"
     shot("icicle-search")
@@ -91,7 +100,22 @@ def test_hostile_names_stay_text_in_a_saved_file(server, driver, shot, tmp_path)
 
 
 def test_export_of_a_missing_profile_fails_on_stderr(server, tmp_path):
-    done = subprocess.run([str(server_binary()), "export", "99999", "--format", "html", "-o", str(tmp_path / "x.html"),
-                           "--db", str(server.db)], capture_output=True, text=True, timeout=60, cwd=REPO)
+    done = subprocess.run(
+        [
+            str(server_binary()),
+            "export",
+            "99999",
+            "--format",
+            "html",
+            "-o",
+            str(tmp_path / "x.html"),
+            "--db",
+            str(server.db),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
     assert done.returncode != 0 and "no profile 99999" in done.stderr
     assert not (tmp_path / "x.html").exists()

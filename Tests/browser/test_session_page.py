@@ -3,6 +3,7 @@ started from the app page's form, its page filling up live as an agent's
 requests come in (no reload), the requests slowest first, one request's own
 tree, a reload and the share link giving the same picture, and names from
 the uploads shown as text."""
+
 import json
 import time
 from urllib.parse import parse_qs, urlparse
@@ -31,14 +32,22 @@ REQUESTS = [(61.0, 5, 0), (230.5, 20, 2), (75.4, 6, 0), (140.0, 12, 1), (64.5, 5
 def seed_app(server):
     """Ordinary profiles, so the app page offers the transactions seen."""
     now = time.time()
-    upload(server, {
-        "format": "treering/1", "app": APP, "host": "web-1", "start": now - 120, "end": now - 110,
-        "interval_ms": 10, "frames": FRAMES,
-        "samples": [
-            {"stack": [0, 1, 2, 3], "count": 40, "thread": "Thread-1", "tags": {"transaction": ORDERS}},
-            {"stack": [0, 1, 4], "count": 9, "thread": "Thread-2", "tags": {"transaction": "GET health/"}},
-        ],
-    })
+    upload(
+        server,
+        {
+            "format": "treering/1",
+            "app": APP,
+            "host": "web-1",
+            "start": now - 120,
+            "end": now - 110,
+            "interval_ms": 10,
+            "frames": FRAMES,
+            "samples": [
+                {"stack": [0, 1, 2, 3], "count": 40, "thread": "Thread-1", "tags": {"transaction": ORDERS}},
+                {"stack": [0, 1, 4], "count": 9, "thread": "Thread-2", "tags": {"transaction": "GET health/"}},
+            ],
+        },
+    )
 
 
 def request_doc(i: int, wall_ms: float, crunch: int, hostile: int) -> dict:
@@ -47,8 +56,14 @@ def request_doc(i: int, wall_ms: float, crunch: int, hostile: int) -> dict:
     if hostile:
         samples.append({"stack": [0, 1, 2, 5], "count": hostile, "thread": "Thread-1"})
     return {
-        "format": "treering/1", "app": APP, "host": f"web-{i % 2 + 1}", "start": now - wall_ms / 1000, "end": now,
-        "interval_ms": 5, "frames": FRAMES, "samples": samples,
+        "format": "treering/1",
+        "app": APP,
+        "host": f"web-{i % 2 + 1}",
+        "start": now - wall_ms / 1000,
+        "end": now,
+        "interval_ms": 5,
+        "frames": FRAMES,
+        "samples": samples,
         "tags": {"transaction": ORDERS, "treering.request": f"req-{i}-{HOSTILE}", "treering.wall_ms": str(wall_ms)},
     }
 
@@ -88,13 +103,17 @@ def test_a_session_started_on_the_app_page_fills_up_live(server, driver, shot):
     # Requests arrive as an agent would send them; the page follows without a reload.
     driver.execute_script("window.sameDocument = true")
     for i, (wall, crunch, hostile) in enumerate(REQUESTS):
-        status, answer = server.post(f"/api/v1/sessions/{sid}/requests",
-                                     json.dumps(request_doc(i, wall, crunch, hostile)).encode())
+        status, answer = server.post(
+            f"/api/v1/sessions/{sid}/requests", json.dumps(request_doc(i, wall, crunch, hostile)).encode()
+        )
         assert status == 201, answer
         assert answer["count"] == i + 1
         if i == 1:
-            wait_for(driver, "document.getElementById('session-count').textContent.startsWith('2 of')",
-                     what="progress to reach 2")
+            wait_for(
+                driver,
+                "document.getElementById('session-count').textContent.startsWith('2 of')",
+                what="progress to reach 2",
+            )
             assert driver.find_element(By.ID, "session-progress").get_attribute("value") == "2"
     wait_for(driver, "document.getElementById('profile').dataset.state === 'done'", what="the session to close")
     assert driver.execute_script("return window.sameDocument") is True
@@ -141,7 +160,9 @@ def test_a_session_started_on_the_app_page_fills_up_live(server, driver, shot):
     # A link to a request the session does not have says so.
     open_page(driver, f"{server.url}/sessions/{sid}?request=no-such-request")
     wait_for(driver, f"window.treering.total() === {total}", what="all requests for an unknown one")
-    assert driver.find_element(By.ID, "showing").text.startswith("No request no-such-request in this session: Showing all")
+    assert driver.find_element(By.ID, "showing").text.startswith(
+        "No request no-such-request in this session: Showing all"
+    )
     share = server.get_json(f"/api/v1/sessions/{sid}")["share_url"]
     open_page(driver, server.url + share)
     wait_for(driver, f"window.treering.total() === {total}", what="the shared session's tree")
@@ -157,8 +178,9 @@ def test_a_session_started_on_the_app_page_fills_up_live(server, driver, shot):
 
 def test_a_running_session_can_be_stopped_from_its_page(server, driver):
     seed_app(server)
-    status, session = server.post(f"/api/v1/apps/{APP}/sessions",
-                                  json.dumps({"transaction": "GET health/", "requests": 3}).encode())
+    status, session = server.post(
+        f"/api/v1/apps/{APP}/sessions", json.dumps({"transaction": "GET health/", "requests": 3}).encode()
+    )
     assert status == 201, session
     open_page(driver, server.url + session["url"])
     assert driver.find_element(By.ID, "session-state").text == "running"
@@ -166,10 +188,18 @@ def test_a_running_session_can_be_stopped_from_its_page(server, driver):
     driver.find_element(By.ID, "session-stop").click()
     wait_for(driver, "document.getElementById('profile').dataset.state === 'stopped'", what="the session to stop")
     assert server.get_json(f"/api/v1/sessions/{session['id']}")["state"] == "stopped"
-    wait_for(driver, "document.getElementById('chart').textContent.includes('ended (stopped)')", what="the empty tree to say why")
-    status, _ = server.post(f"/api/v1/sessions/{session['id']}/requests",
-                            json.dumps(request_doc(1, 50.0, 3, 0) | {"tags": {
-                                "transaction": "GET health/", "treering.request": "late", "treering.wall_ms": "50"}}).encode())
+    wait_for(
+        driver,
+        "document.getElementById('chart').textContent.includes('ended (stopped)')",
+        what="the empty tree to say why",
+    )
+    status, _ = server.post(
+        f"/api/v1/sessions/{session['id']}/requests",
+        json.dumps(
+            request_doc(1, 50.0, 3, 0)
+            | {"tags": {"transaction": "GET health/", "treering.request": "late", "treering.wall_ms": "50"}}
+        ).encode(),
+    )
     assert status == 409
 
 

@@ -1,5 +1,6 @@
 """Names, files, threads, hosts and tags come from uploads: the page shows them
 literally and never runs them, in a real Chromium."""
+
 import json
 import urllib.error
 from urllib.parse import quote
@@ -15,9 +16,15 @@ IMG = '"><img src=x onerror=alert(2)>'
 SVG = "<svg onload=alert(3)>"
 
 HOSTILE = {
-    "format": "treering/1", "app": "evil-app", "host": IMG, "pid": 1,
-    "runtime": SCRIPT, "agent": SVG,
-    "start": 1732460000.0, "end": 1732460010.0, "interval_ms": 10,
+    "format": "treering/1",
+    "app": "evil-app",
+    "host": IMG,
+    "pid": 1,
+    "runtime": SCRIPT,
+    "agent": SVG,
+    "start": 1732460000.0,
+    "end": 1732460010.0,
+    "interval_ms": 10,
     "tags": {SCRIPT: IMG, "release": SVG},
     "frames": [
         {"name": SCRIPT, "file": IMG, "line": 1},
@@ -74,14 +81,19 @@ def test_hostile_names_are_shown_as_text_and_never_run(server, driver, shot):
 
 def test_a_link_that_finds_nothing_is_a_page_naming_what_is_missing(server, driver):
     # A browser gets a page with a way back, the API keeps its JSON error.
-    for path, text in [("/profiles/999999", "Profile 999999 not found."), ("/no/such/page", "There is no page at this address."),
-                       ("/apps/" + quote(IMG), f"App {IMG} not found.")]:
+    for path, text in [
+        ("/profiles/999999", "Profile 999999 not found."),
+        ("/no/such/page", "There is no page at this address."),
+        ("/apps/" + quote(IMG), f"App {IMG} not found."),
+    ]:
         driver.get(server.url + path)
         page = wait_for(driver, "document.getElementById('error-page')", what=f"the error page of {path}")
         assert page.get_attribute("data-status") == "404"
         assert driver.find_element(By.TAG_NAME, "h1").text == "Not found"
         assert text in driver.find_element(By.ID, "error-page").text
-        assert driver.find_element(By.LINK_TEXT, "All apps and recent profiles").get_attribute("href") == server.url + "/"
+        assert (
+            driver.find_element(By.LINK_TEXT, "All apps and recent profiles").get_attribute("href") == server.url + "/"
+        )
         # (The console logs the 404 with its URL, hostile text and all, so
         # only the page itself is checked here.)
         with pytest.raises(NoAlertPresentException):

@@ -1,6 +1,7 @@
 """A small program with a known shape, profiled by the real tools in
 test_imports.py: main -> outer -> hot_loop takes nearly all the time,
 outer -> cold a little."""
+
 import sys
 import time
 

@@ -3,6 +3,7 @@ filters equals the merge of the folded exports of every upload in it (before
 and after the background rollup has run), the timeline and labels follow the
 uploads, bad parameters get a 400 naming them, and retention removes exactly
 what is older."""
+
 import json
 import time
 import urllib.error
@@ -21,8 +22,17 @@ ROUTES = ["GET /orders/", "POST /cart/", "GET /health"]
 def upload_doc(i: int, start: float) -> dict:
     route = ROUTES[i % 3]
     samples = [{"stack": [0, 1 + (i + k) % 11, 1 + (i * k) % 11], "count": 1 + (i + k) % 5} for k in range(4)]
-    return {"format": "treering/1", "app": "shop-web", "host": f"web-{i % 2}", "start": start, "end": start + 10,
-            "interval_ms": 10, "tags": {"transaction": route}, "frames": FRAMES, "samples": samples}
+    return {
+        "format": "treering/1",
+        "app": "shop-web",
+        "host": f"web-{i % 2}",
+        "start": start,
+        "end": start + 10,
+        "interval_ms": 10,
+        "tags": {"transaction": route},
+        "frames": FRAMES,
+        "samples": samples,
+    }
 
 
 def folded(text: str) -> Counter:
@@ -88,7 +98,9 @@ def test_relative_times_timeline_labels_and_apps(filled):
     server, uploads = filled
     last_hour = folded(server.get_text("/api/v1/query/folded?app=shop-web"))  # default: the last hour
     assert last_hour and last_hour == folded(server.get_text("/api/v1/query/folded?app=shop-web&from=now-1h&until=now"))
-    timeline = server.get_json("/api/v1/apps/shop-web/timeline?from=now-3h&until=now&step=10m&transaction=GET%20/orders/")
+    timeline = server.get_json(
+        "/api/v1/apps/shop-web/timeline?from=now-3h&until=now&step=10m&transaction=GET%20/orders/"
+    )
     assert timeline["step"] == 600
     assert all(t % 600 == 0 for t, _ in timeline["points"])
     by_step = Counter()
@@ -104,12 +116,15 @@ def test_relative_times_timeline_labels_and_apps(filled):
     assert apps[0]["hosts"] == ["web-0", "web-1"] and apps[0]["first_seen"] <= apps[0]["last_seen"]
 
 
-@pytest.mark.parametrize("path,field", [
-    ("/api/v1/query?app=shop-web&from=yesterday", "from"),
-    ("/api/v1/query?app=shop-web&from=now&until=now-1h", "until"),
-    ("/api/v1/query/folded?from=now-1h", "app"),
-    ("/api/v1/apps/shop-web/timeline?step=7", "step"),
-])
+@pytest.mark.parametrize(
+    "path,field",
+    [
+        ("/api/v1/query?app=shop-web&from=yesterday", "from"),
+        ("/api/v1/query?app=shop-web&from=now&until=now-1h", "until"),
+        ("/api/v1/query/folded?from=now-1h", "app"),
+        ("/api/v1/apps/shop-web/timeline?step=7", "step"),
+    ],
+)
 def test_bad_parameters_name_the_field(filled, path, field):
     status, body = get(filled[0], path)
     assert status == 400
@@ -130,22 +145,25 @@ def test_filters_as_browsers_write_them(filled):
 
 def test_a_shared_query_keeps_its_absolute_range_and_filters(filled):
     server, uploads = filled
-    status, shared = server.post("/api/v1/query/share?app=shop-web&from=now-2h&until=now-1h&transaction=POST+%2Fcart%2F"
-                                 "&transaction=GET%20%2Forders%2F", b"")
+    status, shared = server.post(
+        "/api/v1/query/share?app=shop-web&from=now-2h&until=now-1h&transaction=POST+%2Fcart%2F"
+        "&transaction=GET%20%2Forders%2F",
+        b"",
+    )
     assert status == 201, shared
     # The relative range was made absolute when the link was made.
     assert abs(shared["from"] - (time.time() - 7200)) < 30 and shared["until"] - shared["from"] == 3600
     assert shared["filters"] == {"transaction": ["GET /orders/", "POST /cart/"]}
     assert shared["url"] == "/q/" + shared["token"]
     again = server.get_json("/api/v1/q/" + shared["token"])
-    assert again.pop("retention_cutoff") <= time.time() - 5200 * 7 * 86400 + 5   # the test server keeps 5200 weeks
+    assert again.pop("retention_cutoff") <= time.time() - 5200 * 7 * 86400 + 5  # the test server keeps 5200 weeks
     shared.pop("retention_cutoff")
     assert again == shared
     # Its tree URL asks for exactly that query.
     by_link = folded(server.get_text(shared["tree_url"].replace("/api/v1/query?", "/api/v1/query/folded?")))
     assert by_link == expected(server, uploads, shared["from"], shared["until"], ["GET /orders/", "POST /cart/"])
     status, page = get(server, shared["url"])
-    assert status == 200 and 'data-shared-token="%s"' % shared["token"] in page
+    assert status == 200 and f'data-shared-token="{shared["token"]}"' in page
     assert get(server, "/api/v1/q/" + "A" * 32)[0] == 404
     assert get(server, "/q/not-a-token")[0] == 404
     assert server.post("/api/v1/query/share?app=nope", b"")[0] == 404
@@ -176,6 +194,7 @@ def test_retention_removes_exactly_what_is_older(tmp_path):
         # holding now - retention), so the ages keep clear of the cutoff by more.
         for i, age in enumerate([3 * 3600, 2 * 3600 + 300, 1800, 60]):
             status, answer = server.ingest(upload_doc(i, time.time() - age))
+            assert status == 201, answer
             ids[age] = answer["id"]
         time.sleep(3)  # rolled up
     # Retention runs when the server starts, then every ten minutes.
@@ -186,5 +205,6 @@ def test_retention_removes_exactly_what_is_older(tmp_path):
         kept = [p["id"] for p in server.get_json("/api/v1/profiles")["profiles"]]
         assert sorted(kept) == sorted([ids[1800], ids[60]])
         everything = folded(server.get_text("/api/v1/query/folded?app=shop-web&from=0&until=now%2B1m"))
-        assert everything == folded(server.get_text(f"/api/v1/profiles/{ids[1800]}/folded")) + \
-            folded(server.get_text(f"/api/v1/profiles/{ids[60]}/folded"))
+        assert everything == folded(server.get_text(f"/api/v1/profiles/{ids[1800]}/folded")) + folded(
+            server.get_text(f"/api/v1/profiles/{ids[60]}/folded")
+        )

@@ -4,6 +4,7 @@ Runs the real server binary on a loopback port, sends uploads from several
 threads, kills the process with SIGKILL while uploads are in flight, restarts
 it on the same SQLite file and checks every acknowledged id, tree and all.
 """
+
 import json
 import threading
 import time
@@ -14,13 +15,23 @@ from support.treering_server import TreeringServer
 
 
 def upload(i: int) -> dict:
-    frames = [{"name": "main", "file": "app.py", "line": 1},
-              {"name": f"handler_{i % 7}", "file": "views.py", "line": 10 + i % 7},
-              {"name": f"work_{i}", "file": "work.py", "line": i}]
-    return {"format": "treering/1", "app": "crash-test", "start": 1_700_000_000 + i, "end": 1_700_000_010 + i,
-            "interval_ms": 10, "frames": frames,
-            "samples": [{"stack": [0, 1, 2], "count": i + 1, "thread": f"T{i % 3}"},
-                        {"stack": [0, 1], "count": 2, "thread": "MainThread"}]}
+    frames = [
+        {"name": "main", "file": "app.py", "line": 1},
+        {"name": f"handler_{i % 7}", "file": "views.py", "line": 10 + i % 7},
+        {"name": f"work_{i}", "file": "work.py", "line": i},
+    ]
+    return {
+        "format": "treering/1",
+        "app": "crash-test",
+        "start": 1_700_000_000 + i,
+        "end": 1_700_000_010 + i,
+        "interval_ms": 10,
+        "frames": frames,
+        "samples": [
+            {"stack": [0, 1, 2], "count": i + 1, "thread": f"T{i % 3}"},
+            {"stack": [0, 1], "count": 2, "thread": "MainThread"},
+        ],
+    }
 
 
 def test_acknowledged_uploads_survive_kill_9(tmp_path):
@@ -35,8 +46,12 @@ def test_acknowledged_uploads_survive_kill_9(tmp_path):
         while not stop.is_set():
             with lock:
                 i = next(counter)
-            req = urllib.request.Request(server.url + "/api/v1/ingest", data=json.dumps(upload(i)).encode(),
-                                         headers={"Content-Type": "application/json"}, method="POST")
+            req = urllib.request.Request(
+                server.url + "/api/v1/ingest",
+                data=json.dumps(upload(i)).encode(),
+                headers={"Content-Type": "application/json"},
+                method="POST",
+            )
             try:
                 with urllib.request.urlopen(req, timeout=10) as r:
                     if r.status == 201:

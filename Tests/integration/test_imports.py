@@ -3,8 +3,8 @@ speedscope), pyinstrument (evented speedscope), and an app instrumented with
 pyroscope-io pointed at Treering. Totals must equal the files' own, the hot
 function must sit under its real callers, round trips must give the same tree,
 and broken files must get a clear 4xx."""
+
 import json
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support.treering_server import REPO, TreeringServer, server_binary
+from support.treering_server import TreeringServer, server_binary
 
 PROGRAM = Path(__file__).with_name("profiled_program.py")
 HOT_PATH = ["main", "outer", "hot_loop"]
@@ -27,10 +27,56 @@ def files(tmp_path_factory):
     """Real output of py-spy and pyinstrument profiling the same program."""
     out = tmp_path_factory.mktemp("tools")
     runs = {
-        "pyspy.txt": [bin_of("py-spy"), "record", "-r", "100", "-f", "raw", "-o", str(out / "pyspy.txt"), "--", sys.executable, str(PROGRAM)],
-        "pyspy-threads.txt": [bin_of("py-spy"), "record", "-r", "100", "-f", "raw", "--threads", "-o", str(out / "pyspy-threads.txt"), "--", sys.executable, str(PROGRAM)],
-        "pyspy.speedscope.json": [bin_of("py-spy"), "record", "-r", "100", "-f", "speedscope", "-o", str(out / "pyspy.speedscope.json"), "--", sys.executable, str(PROGRAM)],
-        "pyinstrument.speedscope.json": [sys.executable, "-m", "pyinstrument", "-r", "speedscope", "-o", str(out / "pyinstrument.speedscope.json"), str(PROGRAM)],
+        "pyspy.txt": [
+            bin_of("py-spy"),
+            "record",
+            "-r",
+            "100",
+            "-f",
+            "raw",
+            "-o",
+            str(out / "pyspy.txt"),
+            "--",
+            sys.executable,
+            str(PROGRAM),
+        ],
+        "pyspy-threads.txt": [
+            bin_of("py-spy"),
+            "record",
+            "-r",
+            "100",
+            "-f",
+            "raw",
+            "--threads",
+            "-o",
+            str(out / "pyspy-threads.txt"),
+            "--",
+            sys.executable,
+            str(PROGRAM),
+        ],
+        "pyspy.speedscope.json": [
+            bin_of("py-spy"),
+            "record",
+            "-r",
+            "100",
+            "-f",
+            "speedscope",
+            "-o",
+            str(out / "pyspy.speedscope.json"),
+            "--",
+            sys.executable,
+            str(PROGRAM),
+        ],
+        "pyinstrument.speedscope.json": [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-r",
+            "speedscope",
+            "-o",
+            str(out / "pyinstrument.speedscope.json"),
+            str(PROGRAM),
+        ],
     }
     for name, cmd in runs.items():
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
@@ -59,8 +105,12 @@ def names(stack: str) -> list[str]:
 def hot_share(folded: dict[str, int]) -> float:
     """Share of samples whose stack has main > outer > hot_loop in order."""
     total = sum(folded.values())
-    hot = sum(c for s, c in folded.items() if "hot_loop" in names(s)
-              and names(s)[names(s).index("hot_loop") - 2:names(s).index("hot_loop") + 1] == HOT_PATH)
+    hot = sum(
+        c
+        for s, c in folded.items()
+        if "hot_loop" in names(s)
+        and names(s)[names(s).index("hot_loop") - 2 : names(s).index("hot_loop") + 1] == HOT_PATH
+    )
     return hot / total
 
 
@@ -70,7 +120,7 @@ def send(server, body: bytes, query: str, content_type: str = "application/json"
 
 def test_pyspy_raw_keeps_totals_and_callers(server, files):
     text = (files / "pyspy.txt").read_text()
-    expected = sum(int(l.rsplit(" ", 1)[1]) for l in text.splitlines() if l.strip())
+    expected = sum(int(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.strip())
     status, answer = send(server, text.encode(), "format=folded&app=pyspy-raw&interval_ms=10", "text/plain")
     assert status == 201, answer
     assert answer["samples"] == expected
@@ -154,7 +204,9 @@ def test_speedscope_export_over_http_has_the_same_totals(server, files):
     assert sum(doc["profiles"][0]["weights"]) == answer["samples"]
     status, again = send(server, json.dumps(doc).encode(), "format=speedscope&app=export-check")
     assert status == 201
-    assert server.get_text(f"/api/v1/profiles/{again['id']}/folded") == server.get_text(f"/api/v1/profiles/{answer['id']}/folded")
+    assert server.get_text(f"/api/v1/profiles/{again['id']}/folded") == server.get_text(
+        f"/api/v1/profiles/{answer['id']}/folded"
+    )
 
 
 def test_pyroscope_io_app_sends_to_treering_unchanged(server, tmp_path):
@@ -194,11 +246,14 @@ def mangled(data: bytes):
     yield "empty", b""
 
 
-@pytest.mark.parametrize("name,query,content_type", [
-    ("pyspy.speedscope.json", "format=speedscope&app=broken", "application/json"),
-    ("pyinstrument.speedscope.json", "format=speedscope&app=broken", "application/json"),
-    ("pyspy.txt", "format=folded&app=broken", "text/plain"),
-])
+@pytest.mark.parametrize(
+    "name,query,content_type",
+    [
+        ("pyspy.speedscope.json", "format=speedscope&app=broken", "application/json"),
+        ("pyinstrument.speedscope.json", "format=speedscope&app=broken", "application/json"),
+        ("pyspy.txt", "format=folded&app=broken", "text/plain"),
+    ],
+)
 def test_broken_files_get_a_clear_4xx_and_store_nothing(server, files, name, query, content_type):
     data = (files / name).read_bytes()
     count = len(server.get_json("/api/v1/profiles?app=broken&limit=1000")["profiles"])
@@ -217,13 +272,16 @@ def test_broken_files_get_a_clear_4xx_and_store_nothing(server, files, name, que
 
 
 def test_pyroscope_push_that_is_not_protobuf_is_refused(server):
-    status, answer = server.post("/push.v1.PusherService/Push", b"\xff\xff\xff garbage", {"Content-Type": "application/proto"})
+    status, answer = server.post(
+        "/push.v1.PusherService/Push", b"\xff\xff\xff garbage", {"Content-Type": "application/proto"}
+    )
     assert status == 400 and "PushRequest" in answer["error"]["message"]
 
 
 def protobuf_fields(data: bytes):
     """(field number, wire type, value) of one protobuf message, enough to read
     pprof and PushRequest in a test without generated code."""
+
     def varint(i):
         shift = value = 0
         while True:
@@ -233,6 +291,7 @@ def protobuf_fields(data: bytes):
             if b < 0x80:
                 return value, i
             shift += 7
+
     i = 0
     while i < len(data):
         key, i = varint(i)
@@ -241,11 +300,11 @@ def protobuf_fields(data: bytes):
             value, i = varint(i)
         elif wire == 2:
             size, i = varint(i)
-            value, i = data[i:i + size], i + size
+            value, i = data[i : i + size], i + size
         elif wire == 1:
-            value, i = data[i:i + 8], i + 8
+            value, i = data[i : i + 8], i + 8
         elif wire == 5:
-            value, i = data[i:i + 4], i + 4
+            value, i = data[i : i + 4], i + 4
         else:
             raise ValueError(f"wire type {wire}")
         yield number, wire, value
@@ -307,16 +366,25 @@ import sys
 sys.path.insert(0, {str(PROGRAM.parent)!r})
 import pyroscope
 from profiled_program import main
-pyroscope.configure(application_name="caught", server_address="http://127.0.0.1:{catcher.server_address[1]}", sample_rate=100)
+pyroscope.configure(
+    application_name="caught", server_address="http://127.0.0.1:{catcher.server_address[1]}", sample_rate=100
+)
 main(3)
 pyroscope.shutdown()
 """)
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     catcher.shutdown()
     assert done.returncode == 0, done.stderr[-2000:]
-    raws = [raw for body in bodies for n, _, series in protobuf_fields(body) if n == 1
-            for m, _, sample in protobuf_fields(series) if m == 2
-            for k, _, raw in protobuf_fields(sample) if k == 1]
+    raws = [
+        raw
+        for body in bodies
+        for n, _, series in protobuf_fields(body)
+        if n == 1
+        for m, _, sample in protobuf_fields(series)
+        if m == 2
+        for k, _, raw in protobuf_fields(sample)
+        if k == 1
+    ]
     raws = [gzip.decompress(r) if r[:2] == b"\x1f\x8b" else r for r in raws]
     biggest = max(raws, key=pprof_samples)
     assert pprof_samples(biggest) > 50
@@ -327,13 +395,18 @@ pyroscope.shutdown()
 
 def test_cli_imports_a_gzip_pprof_file(pprof_file, tmp_path):
     db = str(tmp_path / "pprof.sqlite")
-    done = subprocess.run([str(server_binary()), "import", str(pprof_file / "cpu.pb.gz"), "--app", "pprof-cli", "--db", db],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(server_binary()), "import", str(pprof_file / "cpu.pb.gz"), "--app", "pprof-cli", "--db", db],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     samples = int(done.stdout.split("(")[1].split()[0])
     assert samples == pprof_samples((pprof_file / "cpu.pb").read_bytes())
-    folded = subprocess.run([str(server_binary()), "export", done.stdout.split()[2], "--db", db],
-                            capture_output=True, text=True, timeout=60).stdout
+    folded = subprocess.run(
+        [str(server_binary()), "export", done.stdout.split()[2], "--db", db], capture_output=True, text=True, timeout=60
+    ).stdout
     assert sum(folded_lines(folded).values()) == samples
     assert hot_share(folded_lines(folded)) > 0.6
 

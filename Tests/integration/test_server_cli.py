@@ -1,6 +1,6 @@
 """The server binary as a user runs it: --help, import and export without a
 server, bad input named on stderr with a non-zero exit code."""
-import json
+
 import subprocess
 
 from support.treering_server import REPO, TreeringServer, server_binary

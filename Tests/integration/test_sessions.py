@@ -5,10 +5,10 @@ session must close with exactly 20 requests whose tree is the heavy view's
 code and nothing of the other views. Once with Django under a threaded
 WSGI server, once with FastAPI under uvicorn (where the heavy view shares
 the event loop with another CPU-bound async view)."""
+
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -149,19 +149,26 @@ FASTAPI_APP = PRELUDE + textwrap.dedent("""
 """)
 
 CASES = {
-    "django": dict(script=DJANGO_APP, transaction="GET orders/<int:pk>/",
-                   mix=["orders/{i}/", "reports/20{i}/", "health/", "orders/{i}/", "health/", "reports/19{i}/"],
-                   others={"reports_view", "run_report_queries", "health_check"}),
-    "fastapi": dict(script=FASTAPI_APP, transaction="GET /orders/{pk}",
-                    mix=["orders/{i}", "search/{i}", "reports/20{i}", "health", "orders/{i}", "search/{i}"],
-                    others={"reports_view", "run_report_queries", "health_check", "search_view", "search_terms"}),
+    "django": dict(
+        script=DJANGO_APP,
+        transaction="GET orders/<int:pk>/",
+        mix=["orders/{i}/", "reports/20{i}/", "health/", "orders/{i}/", "health/", "reports/19{i}/"],
+        others={"reports_view", "run_report_queries", "health_check"},
+    ),
+    "fastapi": dict(
+        script=FASTAPI_APP,
+        transaction="GET /orders/{pk}",
+        mix=["orders/{i}", "search/{i}", "reports/20{i}", "health", "orders/{i}", "search/{i}"],
+        others={"reports_view", "run_report_queries", "health_check", "search_view", "search_terms"},
+    ),
 }
 
 
 def call(server, method: str, path: str, body: dict | None = None):
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(server.url + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        server.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, json.loads(r.read())
@@ -172,9 +179,14 @@ def call(server, method: str, path: str, body: dict | None = None):
 def start_app(tmp_path: Path, script: str, app: str, server_url: str) -> tuple[subprocess.Popen, str]:
     (tmp_path / "app.py").write_text(script)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(tmp_path / "app.py"), app, server_url, str(port),
-                             str(tmp_path / "app.sqlite")], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=open(tmp_path / "app.err", "w"), text=True)
+    with open(tmp_path / "app.err", "w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, str(tmp_path / "app.py"), app, server_url, str(port), str(tmp_path / "app.sqlite")],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
     assert proc.stdout.readline().strip() == "ready", (tmp_path / "app.err").read_text()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -184,7 +196,7 @@ def start_app(tmp_path: Path, script: str, app: str, server_url: str) -> tuple[s
             return proc, base
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError((tmp_path / "app.err").read_text())
+                raise RuntimeError((tmp_path / "app.err").read_text()) from None
             time.sleep(0.1)
 
 
@@ -202,10 +214,11 @@ def send_mix_until(base: str, mix: list[str], done) -> int:
             try:
                 urllib.request.urlopen(url, timeout=30).read()
                 sent[0] += 1
-            except urllib.error.HTTPError as e:   # a view that fails is a broken test app
+            except urllib.error.HTTPError as e:  # a view that fails is a broken test app
                 failed.append(f"{url}: {e.code}")
             except OSError:
                 pass
+
     threads = [threading.Thread(target=client, args=(k,)) for k in range(6)]
     for t in threads:
         t.start()
@@ -228,7 +241,7 @@ def frame_totals(tree: dict) -> dict:
     """Function name -> samples in it and below (outermost occurrence per stack)."""
     names, nodes = tree["frames"]["name"], tree["nodes"]
     totals: dict = {}
-    on_path: list = []   # names on the path from the root to the node
+    on_path: list = []  # names on the path from the root to the node
     for i, (parent, frame) in enumerate(zip(nodes["parent"], nodes["frame"])):
         while on_path and on_path[-1][0] != parent:
             on_path.pop()
@@ -246,16 +259,21 @@ def test_a_session_records_exactly_n_requests_of_its_transaction(tmp_path, kind)
     with TreeringServer(tmp_path / "treering.sqlite") as server:
         proc, base = start_app(tmp_path, case["script"], app, server.url)
         try:
-            status, session = call(server, "POST", f"/api/v1/apps/{app}/sessions",
-                                   {"transaction": case["transaction"], "requests": 20, "interval_ms": 5})
+            status, session = call(
+                server,
+                "POST",
+                f"/api/v1/apps/{app}/sessions",
+                {"transaction": case["transaction"], "requests": 20, "interval_ms": 5},
+            )
             assert status == 201, session
             sid = session["id"]
 
             def done():
                 return call(server, "GET", f"/api/v1/sessions/{sid}")[1]["state"] != "running"
+
             sent = send_mix_until(base, case["mix"], done)
             if not done() and proc.poll() is None:
-                proc.send_signal(signal.SIGUSR1)   # where it is stuck, into app.err
+                proc.send_signal(signal.SIGUSR1)  # where it is stuck, into app.err
                 time.sleep(1)
             exited = proc.poll()
         finally:
@@ -272,7 +290,7 @@ def test_a_session_records_exactly_n_requests_of_its_transaction(tmp_path, kind)
         assert detail["count"] == 20 and len(detail["requests_list"]) == 20
         assert len({r["request"] for r in detail["requests_list"]}) == 20
         walls = [r["wall_ms"] for r in detail["requests_list"]]
-        assert walls == sorted(walls, reverse=True) and min(walls) >= 55   # each request crunches 60 ms
+        assert walls == sorted(walls, reverse=True) and min(walls) >= 55  # each request crunches 60 ms
 
         status, tree = call(server, "GET", f"/api/v1/sessions/{sid}/tree")
         assert status == 200, tree

@@ -6,12 +6,29 @@ of small callees, tens of levels deep, function names from a vocabulary
 shared across packages, so colours, "other" merging and search all have
 something to do.
 """
+
 from __future__ import annotations
 
 import random
 
-PACKAGES = ["django", "shop", "requests", "sqlalchemy", "json", "jinja2", "urllib3", "celery",
-            "pydantic", "numpy", "asyncio", "logging", "ssl", "http", "email", "decimal"]
+PACKAGES = [
+    "django",
+    "shop",
+    "requests",
+    "sqlalchemy",
+    "json",
+    "jinja2",
+    "urllib3",
+    "celery",
+    "pydantic",
+    "numpy",
+    "asyncio",
+    "logging",
+    "ssl",
+    "http",
+    "email",
+    "decimal",
+]
 
 
 def synthetic_upload(nodes: int, seed: int = 1, app: str = "synthetic", names: dict | None = None) -> dict:
@@ -23,9 +40,14 @@ def synthetic_upload(nodes: int, seed: int = 1, app: str = "synthetic", names: d
     """
     rng = random.Random(seed)
     vocabulary = max(50, nodes // 4)
-    frames = [{"name": f"{PACKAGES[i % len(PACKAGES)]}_fn_{i}",
-               "file": f"/srv/app/lib/python3.11/site-packages/{PACKAGES[i % len(PACKAGES)]}/mod_{i % 97}.py",
-               "line": 1 + (i * 7) % 900} for i in range(vocabulary)]
+    frames = [
+        {
+            "name": f"{PACKAGES[i % len(PACKAGES)]}_fn_{i}",
+            "file": f"/srv/app/lib/python3.11/site-packages/{PACKAGES[i % len(PACKAGES)]}/mod_{i % 97}.py",
+            "line": 1 + (i * 7) % 900,
+        }
+        for i in range(vocabulary)
+    ]
     parent = [-1] * nodes
     frame_of = [0] * nodes
     used: dict[int, set[int]] = {-1: set()}
@@ -54,14 +76,20 @@ def synthetic_upload(nodes: int, seed: int = 1, app: str = "synthetic", names: d
         frame_of[i] = len(frames)
         frames.append({"name": name, "file": f"/srv/app/special_{i}.py", "line": 1})
     samples = []
-    stacks: list[list[int] | None] = [None] * nodes
+    stacks: list[list[int]] = []  # a parent comes before its children
     for i in range(nodes):
-        stacks[i] = ([] if parent[i] < 0 else stacks[parent[i]]) + [frame_of[i]]
+        stacks.append(([] if parent[i] < 0 else stacks[parent[i]]) + [frame_of[i]])
         # A heavy head and a long tail, like real profiles.
         count = 1 + int(400 * rng.random() ** 8)
         samples.append({"stack": stacks[i], "count": count, "thread": "MainThread"})
     return {
-        "format": "treering/1", "app": app, "host": "bench-host", "pid": 1,
-        "start": 1732460000.0, "end": 1732460060.0, "interval_ms": 10,
-        "frames": frames, "samples": samples,
+        "format": "treering/1",
+        "app": app,
+        "host": "bench-host",
+        "pid": 1,
+        "start": 1732460000.0,
+        "end": 1732460060.0,
+        "interval_ms": 10,
+        "frames": frames,
+        "samples": samples,
     }

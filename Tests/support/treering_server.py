@@ -3,6 +3,7 @@
 Used by the browser, agent end-to-end and crash tests, so that all of them run
 the same binary a user runs (`swift build` output), never an in-process stand-in.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -35,8 +37,9 @@ def free_port() -> int:
 class TreeringServer:
     """A running `treering serve` process with its own SQLite file."""
 
-    def __init__(self, db: Path, port: int | None = None, extra_args: list[str] | None = None,
-                 log_path: Path | None = None):
+    def __init__(
+        self, db: Path, port: int | None = None, extra_args: list[str] | None = None, log_path: Path | None = None
+    ):
         self.db = Path(db)
         self.port = port or free_port()
         self.extra_args = extra_args or []
@@ -50,13 +53,11 @@ class TreeringServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> "TreeringServer":
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [str(server_binary()), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--db", str(self.db), *self.extra_args],
-            cwd=REPO, stdout=log, stderr=log,
-        )
+    def start(self, timeout: float = 30.0) -> TreeringServer:
+        command = [str(server_binary()), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--db", str(self.db)]
+        # The child keeps its own copy of the log's descriptor; ours closes here.
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([*command, *self.extra_args], cwd=REPO, stdout=log, stderr=log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -82,7 +83,7 @@ class TreeringServer:
             except subprocess.TimeoutExpired:
                 self.kill9()
 
-    def __enter__(self) -> "TreeringServer":
+    def __enter__(self) -> TreeringServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -99,8 +100,9 @@ class TreeringServer:
 
     def post(self, path: str, body: bytes, headers: dict | None = None):
         """POST and return (status, parsed JSON body or text)."""
-        req = urllib.request.Request(self.url + path, data=body, method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+        req = urllib.request.Request(
+            self.url + path, data=body, method="POST", headers={"Content-Type": "application/json", **(headers or {})}
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 status, raw = r.status, r.read()
