@@ -27,6 +27,15 @@ for f in Tests/requirements.txt Agents/python/requirements-test.txt Tests/browse
 done
 python3 -m pip install --disable-pip-version-check -q "${reqs[@]}"
 
+step "lint: Python"
+# Tests/ and scripts/ (settings: ruff.toml, pyrightconfig.json); the agent's
+# own lint and types run in scripts/test-agent.sh. Then the docs' links.
+python3 -m pip install --disable-pip-version-check -q -r Tests/requirements-lint.txt
+python3 -m ruff check .
+python3 -m ruff format --check .
+python3 -m pyright --pythonpath "$(command -v python3)"
+python3 scripts/check-links.py
+
 step "Swift build"
 swift build --build-tests
 
