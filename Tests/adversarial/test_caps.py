@@ -68,12 +68,13 @@ def timeline_points(server, cap):
     return answers, lambda: False
 
 
-# name: (option name patterns, cap value(s) to try, how to exceed it, uploads taken before the cap, what the error names)
+# name: (option name patterns, cap values to try, how to exceed it, requests that must be taken first
+# (series: one less than the cap, in case the app's all-series `*` counts), what the error must name)
 CAPS = {
     "values per label": ([r"^--(?!.*names).*values"], ["5"], values_per_label, 5, r"(?i)customer|values"),
-    "series per app": ([r"^--(?!.*(label|names|per-series)).*series"], ["5"], series_per_app, 5, r"(?i)series"),
+    "series per app": ([r"^--(?!.*(label|names|per-series)).*series"], ["5"], series_per_app, 4, r"(?i)series"),
     "apps per server": ([r"^--.*-apps(-|$)"], ["3"], apps_per_server, 3, r"(?i)\bapps?\b"),
-    "label names per series": ([r"^--.*label-?names", r"^--.*labels-per-series", r"^--max-labels$"], ["3"],
+    "label names per series": ([r"^--.*label-?names", r"^--.*labels-per-series", r"^--max-labels$"], ["5"],
                                label_names_per_series, 1, r"(?i)label"),
     "running sessions per app": ([r"^--.*sessions"], ["3"], running_sessions_per_app, 3, r"(?i)session"),
     "query range": ([r"^--.*range"], ["1d", "86400", "24h"], query_range, 1, r"(?i)range|from"),
