@@ -2,14 +2,17 @@
 
 - a misspelt query parameter (`range=3h`) is a 400 listing the app's labels,
   not a label filter that silently answers an empty tree;
-- every API 4xx, unknown paths and methods included, has a JSON error body;
+- every API 4xx, unknown paths and methods and what the HTTP parser refuses
+  included, has a JSON error body;
 - `/js/page.js%00.png` is not served as JavaScript;
 - NUL and control characters in app names, tag keys and values, frame
   names, files, threads and hosts are refused with a 4xx on every ingest
-  path, and nothing of the refused upload is stored."""
+  path (Pyroscope's protobuf push too, which also skipped the app-name check),
+  and nothing of the refused upload is stored."""
 from __future__ import annotations
 
 import json
+import socket
 import urllib.parse
 
 import pytest
@@ -118,7 +121,7 @@ def stored(server) -> tuple:
     profiles = get(server.port, "/api/v1/profiles?limit=1000").json or {}
     apps = get(server.port, "/api/v1/apps").json or {}
     sessions = get(server.port, "/api/v1/apps/shop/sessions").json or {}
-    return (len(profiles.get("profiles", [])), sorted(a["name"] for a in apps.get("apps", [])),
+    return (len(profiles.get("profiles", [])), sorted(a["name"][:60] for a in apps.get("apps", [])),
             len(sessions.get("sessions", [])))
 
 
@@ -135,3 +138,96 @@ def test_control_characters_in_names_are_refused_and_nothing_is_stored(server, c
     if after != before:
         problems.append(f"stored: (profiles, apps, sessions) {before} -> {after}")
     assert not problems, "\n".join(problems)
+
+
+# Pyroscope's push API (protobuf): the issue found it stored `<script>` and a 1 MB app name.
+def varint(n: int) -> bytes:
+    out = b""
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def field(number: int, value) -> bytes:
+    if isinstance(value, int):
+        return varint(number << 3) + varint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return varint(number << 3 | 2) + varint(len(data)) + data
+
+
+def pprof() -> bytes:
+    """A one-sample CPU profile: main -> work, 3 samples."""
+    strings = ["", "samples", "count", "main", "work", "app.py"]
+    return b"".join([
+        field(1, field(1, 1) + field(2, 2)),                                 # sample_type samples/count
+        field(2, field(1, varint(2) + varint(1)) + field(2, varint(3))),    # sample: locations [2, 1] (leaf first), value 3
+        field(4, field(1, 1) + field(4, field(1, 1))),                      # location 1 -> function 1
+        field(4, field(1, 2) + field(4, field(1, 2))),                      # location 2 -> function 2
+        field(5, field(1, 1) + field(2, 3) + field(4, 5)),                  # function 1: main
+        field(5, field(1, 2) + field(2, 4) + field(4, 5)),                  # function 2: work
+        *[field(6, s) for s in strings],
+    ])
+
+
+def push(labels: dict) -> bytes:
+    series = b"".join(field(1, field(1, k) + field(2, v)) for k, v in labels.items()) + field(2, field(1, pprof()))
+    return field(1, series)
+
+
+PUSH_CASES = {
+    "service_name <script>": ({"service_name": "<script>alert(1)</script>", "__name__": "process_cpu"}, r"service_name|app"),
+    "service_name with NUL": ({"service_name": "shop\x00web", "__name__": "process_cpu"}, r"service_name|app"),
+    "service_name of 1 MB": ({"service_name": "a" * (1 << 20), "__name__": "process_cpu"}, r"service_name|app"),
+    "label value with NUL": ({"service_name": "pushed", "env": "prod\x00", "__name__": "process_cpu"}, r"labels|env"),
+}
+
+
+def test_a_valid_pyroscope_push_is_stored(server):
+    # The control for the next test.
+    answer = request(server.port, "POST", "/push.v1.PusherService/Push",
+                     push({"service_name": "pushed", "__name__": "process_cpu"}), {"Content-Type": "application/proto"})
+    assert answer.status == 200, answer
+    assert "pushed" in stored(server)[1]
+
+
+@pytest.mark.parametrize("case", list(PUSH_CASES))
+def test_pyroscope_push_checks_app_names_and_labels_like_every_ingest_path(server, case):
+    labels, names = PUSH_CASES[case]
+    before = stored(server)
+    answer = request(server.port, "POST", "/push.v1.PusherService/Push", push(labels), {"Content-Type": "application/proto"})
+    problems = refusal_problems(answer, names)
+    after = stored(server)
+    if after != before:
+        problems.append(f"stored: (profiles, apps, sessions) {before} -> {after}"[:300])
+    assert not problems, "\n".join(problems)
+
+
+# Requests the HTTP parser refuses before any route: the issue counted 14 kinds of 4xx without a JSON body.
+MALFORMED = {
+    "Content-Length: abc": b"POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    "a bad chunk size": b"POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    "a 200 KB header": b"GET /api/v1/apps HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 200_000 + b"\r\n\r\n",
+    "HTTP/9.9": b"GET /api/v1/apps HTTP/9.9\r\nHost: x\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_malformed_http_to_the_api_is_a_4xx_with_a_json_body(server, case):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        data = b""
+        try:
+            s.sendall(MALFORMED[case])
+            while chunk := s.recv(65536):
+                data += chunk
+        except OSError as e:
+            data += f" ({type(e).__name__})".encode()
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = head.split(b" ")[1] if head.startswith(b"HTTP/") else b"?"
+    assert status.startswith(b"4"), f"{case}: {data[:300]!r}"
+    try:
+        message = json.loads(body)["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        message = None
+    assert message, f"{case}: the {status.decode()} has no JSON error body: {data[:300]!r}"
