@@ -11,6 +11,7 @@ warm-up. A benchmark, not a test: it asserts nothing.
 An upload is what one of ten agents sends every 10 s (see `Agents`); their
 starts run one a second up to now, in order, as ten agents send them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,6 +31,7 @@ sys.path.insert(0, str(REPO / "Tests"))
 
 from support.treering_server import TreeringServer  # noqa: E402
 
+
 def status_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -48,11 +50,32 @@ class Agents:
 
     def __init__(self, frames: int, transactions: int, stacks: int, threads: int = 4, seed: int = 42):
         rng = random.Random(seed)
-        packages = ["django", "shop", "requests", "sqlalchemy", "json", "jinja2", "urllib3", "celery",
-                    "pydantic", "decimal", "logging", "ssl", "http", "email", "asyncio", "re"]
-        self.frames = [{"name": f"{packages[k % 16]}.mod{k % 97}.fn_{k}",
-                        "file": f"/srv/app/lib/python3.11/site-packages/{packages[k % 16]}/mod{k % 97}.py",
-                        "line": 1 + (k * 7) % 900} for k in range(frames)]
+        packages = [
+            "django",
+            "shop",
+            "requests",
+            "sqlalchemy",
+            "json",
+            "jinja2",
+            "urllib3",
+            "celery",
+            "pydantic",
+            "decimal",
+            "logging",
+            "ssl",
+            "http",
+            "email",
+            "asyncio",
+            "re",
+        ]
+        self.frames = [
+            {
+                "name": f"{packages[k % 16]}.mod{k % 97}.fn_{k}",
+                "file": f"/srv/app/lib/python3.11/site-packages/{packages[k % 16]}/mod{k % 97}.py",
+                "line": 1 + (k * 7) % 900,
+            }
+            for k in range(frames)
+        ]
         self.routes = [f"{['GET', 'POST', 'PUT'][t % 3]} /api/resource_{t}/" for t in range(transactions)]
         self.threads = [f"ThreadPoolExecutor-0_{t}" for t in range(threads)]
         prefix = list(range(8))
@@ -82,18 +105,34 @@ class Agents:
         samples = []
         for (thread, t, k), count in counts.items():
             stack = [local.setdefault(f, len(local)) for f in self.stacks[t][k]]
-            samples.append({"stack": stack, "count": count, "thread": self.threads[thread],
-                            "tags": {"transaction": self.routes[t]}})
-        frames = [None] * len(local)
+            samples.append(
+                {
+                    "stack": stack,
+                    "count": count,
+                    "thread": self.threads[thread],
+                    "tags": {"transaction": self.routes[t]},
+                }
+            )
+        frames: list[dict] = [{}] * len(local)
         for f, j in local.items():
             frames[j] = self.frames[f]
-        return {"format": "treering/1", "app": "soak", "host": f"web-{i % 10 + 1}", "pid": 1000 + i % 10,
-                "runtime": "CPython 3.11.7", "agent": "treering-python 0.1.0", "start": start, "end": start + 10,
-                "interval_ms": 10, "frames": frames, "samples": samples}
+        return {
+            "format": "treering/1",
+            "app": "soak",
+            "host": f"web-{i % 10 + 1}",
+            "pid": 1000 + i % 10,
+            "runtime": "CPython 3.11.7",
+            "agent": "treering-python 0.1.0",
+            "start": start,
+            "end": start + 10,
+            "interval_ms": 10,
+            "frames": frames,
+            "samples": samples,
+        }
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--uploads", type=int, default=10_000)
     ap.add_argument("--clients", type=int, default=4, help="concurrent uploaders")
     ap.add_argument("--frames", type=int, default=20_000, help="the service's frame vocabulary")
@@ -114,7 +153,9 @@ def main() -> None:
 
     server = TreeringServer(db, extra_args=list(args.server_arg))
     server.start()
-    pid = server.proc.pid
+    proc = server.proc
+    assert proc is not None
+    pid = proc.pid
     done = 0
     errors = 0
     lock = threading.Lock()
@@ -122,8 +163,12 @@ def main() -> None:
     def upload(i: int) -> None:
         nonlocal done, errors
         doc = agents.upload(i, now - span + i - 10)
-        req = urllib.request.Request(server.url + "/api/v1/ingest", data=json.dumps(doc).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            server.url + "/api/v1/ingest",
+            data=json.dumps(doc).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=60) as r:
                 ok = r.status == 201
@@ -138,8 +183,8 @@ def main() -> None:
     print(f"{'seconds':>8} {'uploads':>8} {'per s':>7} {'RSS MB':>8} {'peak MB':>8}")
 
     def sample(label: str = "") -> None:
-        if server.proc.poll() is not None:
-            raise SystemExit(f"the server exited with {server.proc.returncode}; see {server.log_path}")
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}; see {server.log_path}")
         rss, hwm = status_kb(pid, "VmRSS"), status_kb(pid, "VmHWM")
         t = time.monotonic() - t0
         samples.append((t, done, rss))
@@ -163,9 +208,14 @@ def main() -> None:
     if warm and warm[-1][1] > warm[0][1]:
         first, last = warm[0], samples[-1]
         per_upload = (last[2] - first[2]) / (last[1] - first[1])
-        print(f"\n{args.uploads} uploads ({errors} not 201), {args.frames} frames, {args.transactions} transactions, "
-              f"{args.clients} clients")
-        print(f"RSS after warm-up ({first[1]} uploads): {first[2] / 1024:.1f} MB; at the end, idle: {last[2] / 1024:.1f} MB")
+        print(
+            f"\n{args.uploads} uploads ({errors} not 201), {args.frames} frames, {args.transactions} transactions, "
+            f"{args.clients} clients"
+        )
+        print(
+            f"RSS after warm-up ({first[1]} uploads): {first[2] / 1024:.1f} MB; "
+            f"at the end, idle: {last[2] / 1024:.1f} MB"
+        )
         print(f"growth after warm-up: {per_upload:.2f} KB per upload")
     print(f"database: {db} ({db.stat().st_size / 1e6:.1f} MB)" if db.exists() else "")
 
