@@ -2,6 +2,7 @@
 answers that describe themselves in a failure message, the checks a user
 makes of a refusal (4xx, JSON body, the field named), and the server's
 options as `treering serve --help` lists them."""
+
 from __future__ import annotations
 
 import http.client
@@ -9,23 +10,37 @@ import json
 import re
 import subprocess
 import time
+from collections.abc import Container
 from dataclasses import dataclass, field
+from typing import Any
 
 from support.treering_server import REPO, TreeringServer, server_binary
 
 NOW = time.time()
-FRAMES = [{"name": "<module>", "file": "app.py", "line": 1},
-          {"name": "handle", "file": "app/views.py", "line": 10},
-          {"name": "query", "file": "app/db.py", "line": 20}]
+FRAMES = [
+    {"name": "<module>", "file": "app.py", "line": 1},
+    {"name": "handle", "file": "app/views.py", "line": 10},
+    {"name": "query", "file": "app/db.py", "line": 20},
+]
 
 
 def doc(app: str = "adv", start: float | None = None, **fields) -> dict:
     """A small valid treering/1 upload (start: a minute ago unless given)."""
     start = NOW - 60 if start is None else start
-    out = {"format": "treering/1", "app": app, "host": "web-1", "start": start, "end": start + 10,
-           "interval_ms": 10, "tags": {"transaction": "GET /orders/"}, "frames": FRAMES,
-           "samples": [{"stack": [0, 1, 2], "count": 5, "thread": "MainThread"},
-                       {"stack": [0, 1], "count": 2, "thread": "MainThread"}]}
+    out = {
+        "format": "treering/1",
+        "app": app,
+        "host": "web-1",
+        "start": start,
+        "end": start + 10,
+        "interval_ms": 10,
+        "tags": {"transaction": "GET /orders/"},
+        "frames": FRAMES,
+        "samples": [
+            {"stack": [0, 1, 2], "count": 5, "thread": "MainThread"},
+            {"stack": [0, 1], "count": 2, "thread": "MainThread"},
+        ],
+    }
     out.update(fields)
     return out
 
@@ -33,6 +48,7 @@ def doc(app: str = "adv", start: float | None = None, **fields) -> dict:
 @dataclass
 class Answer:
     """An HTTP answer, or why there was none (`error`)."""
+
     status: int | None = None
     headers: dict = field(default_factory=dict)
     body: bytes = b""
@@ -40,7 +56,7 @@ class Answer:
     seconds: float = 0.0
 
     @property
-    def json(self):
+    def json(self) -> Any:
         try:
             return json.loads(self.body)
         except ValueError:
@@ -62,8 +78,9 @@ class Answer:
         return f"{self.status} ({ctype}) {body!r}" + ("" if len(self.body) <= 300 else f" ... ({len(self.body)} bytes)")
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-            timeout: float = 20.0) -> Answer:
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 20.0
+) -> Answer:
     """One request on its own connection; the path is sent as given (no quoting)."""
     t0 = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -86,11 +103,11 @@ def post_json(port: int, path: str, value, timeout: float = 20.0) -> Answer:
     return request(port, "POST", path, json.dumps(value).encode(), {"Content-Type": "application/json"}, timeout)
 
 
-def refusal_problems(answer: Answer, names: str, statuses=range(400, 500)) -> list[str]:
+def refusal_problems(answer: Answer, names: str, statuses: Container[int] = range(400, 500)) -> list[str]:
     """What is wrong with `answer` as a refusal that names `names` (a regex):
     a 4xx, a JSON `{"error": {"message"}}` body, the message matching."""
     problems = []
-    if answer.status not in statuses:
+    if answer.status is None or answer.status not in statuses:
         problems.append(f"expected a 4xx, got {answer}")
         return problems
     message = answer.error_message
@@ -117,9 +134,9 @@ def log_tail(server: TreeringServer, lines: int = 4) -> str:
         text = server.log_path.read_text(errors="replace")
     except OSError:
         return ""
-    fatal = [l for l in text.splitlines() if "Fatal error" in l or "Crash" in l or "crashed" in l]
+    fatal = [line for line in text.splitlines() if "Fatal error" in line or "Crash" in line or "crashed" in line]
     pick = fatal[:2] if fatal else text.splitlines()[-lines:]
-    return ("; log: " + " | ".join(l.strip()[:200] for l in pick)) if pick else ""
+    return ("; log: " + " | ".join(line.strip()[:200] for line in pick)) if pick else ""
 
 
 _HELP: dict[str, str] | None = None
@@ -129,8 +146,9 @@ def serve_options() -> dict[str, str]:
     """`treering serve --help` as {"--option": "its help text"}."""
     global _HELP
     if _HELP is None:
-        out = subprocess.run([str(server_binary()), "serve", "--help"], capture_output=True, text=True,
-                             cwd=REPO, timeout=30).stdout
+        out = subprocess.run(
+            [str(server_binary()), "serve", "--help"], capture_output=True, text=True, cwd=REPO, timeout=30
+        ).stdout
         _HELP = {}
         current = None
         for line in out.splitlines():

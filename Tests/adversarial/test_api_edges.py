@@ -9,6 +9,7 @@
   names, files, threads and hosts are refused with a 4xx on every ingest
   path (Pyroscope's protobuf push too, which also skipped the app-name check),
   and nothing of the refused upload is stored."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,14 @@ def server(tmp_path_factory):
         yield s
 
 
-@pytest.mark.parametrize("path", ["/api/v1/query?app=shop&range=3h", "/api/v1/query/folded?app=shop&range=3h",
-                                  "/api/v1/apps/shop/timeline?range=3h"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/query?app=shop&range=3h",
+        "/api/v1/query/folded?app=shop&range=3h",
+        "/api/v1/apps/shop/timeline?range=3h",
+    ],
+)
 def test_a_misspelt_parameter_is_a_400_listing_the_apps_labels(server, path):
     answer = get(server.port, path)
     problems = refusal_problems(answer, r"\brange\b", statuses=[400])
@@ -41,10 +48,18 @@ def test_a_misspelt_parameter_is_a_400_listing_the_apps_labels(server, path):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/api/v1/nope"), ("GET", "/api/v1/profiles/1/nope"), ("POST", "/api/v1/nope"), ("GET", "/api/v1/"),
-    ("GET", "/api/v2/profiles"), ("PUT", "/api/v1/ingest"), ("DELETE", "/api/v1/profiles/1"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/api/v1/nope"),
+        ("GET", "/api/v1/profiles/1/nope"),
+        ("POST", "/api/v1/nope"),
+        ("GET", "/api/v1/"),
+        ("GET", "/api/v2/profiles"),
+        ("PUT", "/api/v1/ingest"),
+        ("DELETE", "/api/v1/profiles/1"),
+    ],
+)
 def test_an_unknown_api_path_or_method_answers_a_4xx_with_a_json_body(server, method, path):
     answer = request(server.port, method, path, b"" if method in ("POST", "PUT") else None)
     assert answer.status in (404, 405), f"{method} {path}: {answer}"
@@ -87,10 +102,23 @@ def bad_doc(kind: str) -> dict:
     return d
 
 
-SPEEDSCOPE_NUL = json.dumps({"$schema": "https://www.speedscope.app/file-format-schema.json",
-                             "shared": {"frames": [{"name": "ma\x00in"}]},
-                             "profiles": [{"type": "sampled", "name": "p", "unit": "none", "startValue": 0, "endValue": 1,
-                                           "samples": [[0]], "weights": [1]}]}).encode()
+SPEEDSCOPE_NUL = json.dumps(
+    {
+        "$schema": "https://www.speedscope.app/file-format-schema.json",
+        "shared": {"frames": [{"name": "ma\x00in"}]},
+        "profiles": [
+            {
+                "type": "sampled",
+                "name": "p",
+                "unit": "none",
+                "startValue": 0,
+                "endValue": 1,
+                "samples": [[0]],
+                "weights": [1],
+            }
+        ],
+    }
+).encode()
 Q = urllib.parse.quote
 
 # name: (path, body, content type, what the error must name)
@@ -104,16 +132,54 @@ CONTROL_CASES = {
     "treering/1 frame name with NUL": ("/api/v1/ingest", bad_doc("frame name"), None, r"frames\[0\]|name"),
     "treering/1 frame file with SOH": ("/api/v1/ingest", bad_doc("frame file"), None, r"frames\[0\]|file"),
     "treering/1 thread with NUL": ("/api/v1/ingest", bad_doc("thread"), None, r"thread"),
-    "folded ?app= with NUL": ("/api/v1/ingest?format=folded&app=shop%00web", b"main;work 3\n", "text/plain", r"\bapp\b"),
-    "folded ?tags= value with NUL": ("/api/v1/ingest?format=folded&app=ctl&tags=env:prod%00", b"main;work 3\n", "text/plain", r"tags|env"),
-    "folded frame name with SOH": ("/api/v1/ingest?format=folded&app=ctl", b"main;wo\x01rk 3\n", "text/plain", r"line|frame|name"),
-    "speedscope frame name with NUL": ("/api/v1/ingest?format=speedscope&app=ctl", SPEEDSCOPE_NUL, "application/json", r"frames|name"),
-    "pyroscope ?name= app with NUL": ("/ingest?name=shop%00web.cpu&format=folded", b"main;work 3\n", "text/plain", r"name|app"),
-    "pyroscope ?name= label value with NUL": ("/ingest?name=" + Q("ctl.cpu{env=prod\x00}") + "&format=folded",
-                                              b"main;work 3\n", "text/plain", r"name|env|label"),
-    "pyroscope ?name= app <script>": ("/ingest?name=" + Q("<script>.cpu") + "&format=folded", b"main;work 3\n", "text/plain",
-                                      r"name|app"),
-    "session transaction with NUL": ("/api/v1/apps/shop/sessions", {"transaction": "GET /\x00orders"}, None, r"transaction"),
+    "folded ?app= with NUL": (
+        "/api/v1/ingest?format=folded&app=shop%00web",
+        b"main;work 3\n",
+        "text/plain",
+        r"\bapp\b",
+    ),
+    "folded ?tags= value with NUL": (
+        "/api/v1/ingest?format=folded&app=ctl&tags=env:prod%00",
+        b"main;work 3\n",
+        "text/plain",
+        r"tags|env",
+    ),
+    "folded frame name with SOH": (
+        "/api/v1/ingest?format=folded&app=ctl",
+        b"main;wo\x01rk 3\n",
+        "text/plain",
+        r"line|frame|name",
+    ),
+    "speedscope frame name with NUL": (
+        "/api/v1/ingest?format=speedscope&app=ctl",
+        SPEEDSCOPE_NUL,
+        "application/json",
+        r"frames|name",
+    ),
+    "pyroscope ?name= app with NUL": (
+        "/ingest?name=shop%00web.cpu&format=folded",
+        b"main;work 3\n",
+        "text/plain",
+        r"name|app",
+    ),
+    "pyroscope ?name= label value with NUL": (
+        "/ingest?name=" + Q("ctl.cpu{env=prod\x00}") + "&format=folded",
+        b"main;work 3\n",
+        "text/plain",
+        r"name|env|label",
+    ),
+    "pyroscope ?name= app <script>": (
+        "/ingest?name=" + Q("<script>.cpu") + "&format=folded",
+        b"main;work 3\n",
+        "text/plain",
+        r"name|app",
+    ),
+    "session transaction with NUL": (
+        "/api/v1/apps/shop/sessions",
+        {"transaction": "GET /\x00orders"},
+        None,
+        r"transaction",
+    ),
 }
 
 
@@ -121,8 +187,11 @@ def stored(server) -> tuple:
     profiles = get(server.port, "/api/v1/profiles?limit=1000").json or {}
     apps = get(server.port, "/api/v1/apps").json or {}
     sessions = get(server.port, "/api/v1/apps/shop/sessions").json or {}
-    return (len(profiles.get("profiles", [])), sorted(a["name"][:60] for a in apps.get("apps", [])),
-            len(sessions.get("sessions", [])))
+    return (
+        len(profiles.get("profiles", [])),
+        sorted(a["name"][:60] for a in apps.get("apps", [])),
+        len(sessions.get("sessions", [])),
+    )
 
 
 @pytest.mark.parametrize("case", list(CONTROL_CASES))
@@ -160,15 +229,19 @@ def field(number: int, value) -> bytes:
 def pprof() -> bytes:
     """A one-sample CPU profile: main -> work, 3 samples."""
     strings = ["", "samples", "count", "main", "work", "app.py"]
-    return b"".join([
-        field(1, field(1, 1) + field(2, 2)),                                 # sample_type samples/count
-        field(2, field(1, varint(2) + varint(1)) + field(2, varint(3))),    # sample: locations [2, 1] (leaf first), value 3
-        field(4, field(1, 1) + field(4, field(1, 1))),                      # location 1 -> function 1
-        field(4, field(1, 2) + field(4, field(1, 2))),                      # location 2 -> function 2
-        field(5, field(1, 1) + field(2, 3) + field(4, 5)),                  # function 1: main
-        field(5, field(1, 2) + field(2, 4) + field(4, 5)),                  # function 2: work
-        *[field(6, s) for s in strings],
-    ])
+    return b"".join(
+        [
+            field(1, field(1, 1) + field(2, 2)),  # sample_type samples/count
+            field(
+                2, field(1, varint(2) + varint(1)) + field(2, varint(3))
+            ),  # sample: locations [2, 1] (leaf first), value 3
+            field(4, field(1, 1) + field(4, field(1, 1))),  # location 1 -> function 1
+            field(4, field(1, 2) + field(4, field(1, 2))),  # location 2 -> function 2
+            field(5, field(1, 1) + field(2, 3) + field(4, 5)),  # function 1: main
+            field(5, field(1, 2) + field(2, 4) + field(4, 5)),  # function 2: work
+            *[field(6, s) for s in strings],
+        ]
+    )
 
 
 def push(labels: dict) -> bytes:
@@ -177,7 +250,10 @@ def push(labels: dict) -> bytes:
 
 
 PUSH_CASES = {
-    "service_name <script>": ({"service_name": "<script>alert(1)</script>", "__name__": "process_cpu"}, r"service_name|app"),
+    "service_name <script>": (
+        {"service_name": "<script>alert(1)</script>", "__name__": "process_cpu"},
+        r"service_name|app",
+    ),
     "service_name with NUL": ({"service_name": "shop\x00web", "__name__": "process_cpu"}, r"service_name|app"),
     "service_name of 1 MB": ({"service_name": "a" * (1 << 20), "__name__": "process_cpu"}, r"service_name|app"),
     "label value with NUL": ({"service_name": "pushed", "env": "prod\x00", "__name__": "process_cpu"}, r"labels|env"),
@@ -186,8 +262,13 @@ PUSH_CASES = {
 
 def test_a_valid_pyroscope_push_is_stored(server):
     # The control for the next test.
-    answer = request(server.port, "POST", "/push.v1.PusherService/Push",
-                     push({"service_name": "pushed", "__name__": "process_cpu"}), {"Content-Type": "application/proto"})
+    answer = request(
+        server.port,
+        "POST",
+        "/push.v1.PusherService/Push",
+        push({"service_name": "pushed", "__name__": "process_cpu"}),
+        {"Content-Type": "application/proto"},
+    )
     assert answer.status == 200, answer
     assert "pushed" in stored(server)[1]
 
@@ -196,7 +277,9 @@ def test_a_valid_pyroscope_push_is_stored(server):
 def test_pyroscope_push_checks_app_names_and_labels_like_every_ingest_path(server, case):
     labels, names = PUSH_CASES[case]
     before = stored(server)
-    answer = request(server.port, "POST", "/push.v1.PusherService/Push", push(labels), {"Content-Type": "application/proto"})
+    answer = request(
+        server.port, "POST", "/push.v1.PusherService/Push", push(labels), {"Content-Type": "application/proto"}
+    )
     problems = refusal_problems(answer, names)
     after = stored(server)
     if after != before:

@@ -7,6 +7,7 @@ rollup pass (the job runs every 2 s), the process must still run; and a
 restart of the binary on the same file must come up and stay up past a
 rollup pass too. The cases run side by side (the waits overlap), and each
 test reads its case's record."""
+
 from __future__ import annotations
 
 import json
@@ -20,23 +21,51 @@ from support.treering_server import TreeringServer
 
 ROLLUP_PASS_WAIT = 3.5
 
-SPEEDSCOPE_FRAMES = {"frames": [{"name": "main", "file": "app.py", "line": 1}, {"name": "work", "file": "app.py", "line": 9}]}
+SPEEDSCOPE_FRAMES = {
+    "frames": [{"name": "main", "file": "app.py", "line": 1}, {"name": "work", "file": "app.py", "line": 9}]
+}
 
 
 def speedscope(profile: dict) -> bytes:
-    return json.dumps({"$schema": "https://www.speedscope.app/file-format-schema.json",
-                       "shared": SPEEDSCOPE_FRAMES, "profiles": [profile]}).encode()
+    return json.dumps(
+        {
+            "$schema": "https://www.speedscope.app/file-format-schema.json",
+            "shared": SPEEDSCOPE_FRAMES,
+            "profiles": [profile],
+        }
+    ).encode()
 
 
 def sampled(weights, unit="none") -> bytes:
     # endValue stays finite (JSON has no Infinity) even when the weights sum past it.
-    return speedscope({"type": "sampled", "name": "p", "unit": unit, "startValue": 0, "endValue": min(sum(weights), 1e308),
-                       "samples": [[0, 1] for _ in weights], "weights": weights})
+    return speedscope(
+        {
+            "type": "sampled",
+            "name": "p",
+            "unit": unit,
+            "startValue": 0,
+            "endValue": min(sum(weights), 1e308),
+            "samples": [[0, 1] for _ in weights],
+            "weights": weights,
+        }
+    )
 
 
-EVENTED_HUGE_AT = speedscope({"type": "evented", "name": "p", "unit": "none", "startValue": 0, "endValue": 1e300,
-                              "events": [{"type": "O", "frame": 0, "at": 0}, {"type": "O", "frame": 1, "at": 0},
-                                         {"type": "C", "frame": 1, "at": 1e300}, {"type": "C", "frame": 0, "at": 1e300}]})
+EVENTED_HUGE_AT = speedscope(
+    {
+        "type": "evented",
+        "name": "p",
+        "unit": "none",
+        "startValue": 0,
+        "endValue": 1e300,
+        "events": [
+            {"type": "O", "frame": 0, "at": 0},
+            {"type": "O", "frame": 1, "at": 0},
+            {"type": "C", "frame": 1, "at": 1e300},
+            {"type": "C", "frame": 0, "at": 1e300},
+        ],
+    }
+)
 
 # (method, path, body, content type, the field the error must name)
 RANGES = {
@@ -58,16 +87,43 @@ for e, prefix in ENDPOINTS.items():
 CASES["timeline?step=1e20m"] = ("GET", "/api/v1/apps/adv/timeline?step=1e20m", None, None, r"\bstep\b")
 SS = "/api/v1/ingest?format=speedscope&app=adv"
 CASES["speedscope weights [1e300]"] = ("POST", SS, sampled([1e300]), "application/json", r"weights")
-CASES["speedscope weights summing to infinity"] = ("POST", SS, sampled([1.5e308, 1.5e308]), "application/json", r"weights")
+CASES["speedscope weights summing to infinity"] = (
+    "POST",
+    SS,
+    sampled([1.5e308, 1.5e308]),
+    "application/json",
+    r"weights",
+)
 CASES["speedscope unit seconds 1e13"] = ("POST", SS, sampled([1e13], "seconds"), "application/json", r"weights")
 CASES["speedscope evented at 1e300"] = ("POST", SS, EVENTED_HUGE_AT, "application/json", r"\bat\b|endValue")
-CASES["share from=1e300, then opened"] = ("POST", "/api/v1/query/share?app=adv&from=1e300&until=1e301", b"", None, r"\bfrom\b")
-CASES["treering/1 start 1e19"] = ("POST", "/api/v1/ingest", json.dumps(doc(start=1e19, end=1e19)).encode(),
-                                  "application/json", r"\bstart\b")
-CASES["folded ?start=1e19"] = ("POST", "/api/v1/ingest?format=folded&app=adv&start=1e19&end=1e19",
-                               b"main (app.py:1);work (app.py:9) 3\n", "text/plain", r"\bstart\b")
-CASES["pyroscope /ingest?from=1e19"] = ("POST", "/ingest?name=adv.cpu&from=1e19&until=1e19&format=folded",
-                                        b"main;work 3\n", "text/plain", r"\bfrom\b")
+CASES["share from=1e300, then opened"] = (
+    "POST",
+    "/api/v1/query/share?app=adv&from=1e300&until=1e301",
+    b"",
+    None,
+    r"\bfrom\b",
+)
+CASES["treering/1 start 1e19"] = (
+    "POST",
+    "/api/v1/ingest",
+    json.dumps(doc(start=1e19, end=1e19)).encode(),
+    "application/json",
+    r"\bstart\b",
+)
+CASES["folded ?start=1e19"] = (
+    "POST",
+    "/api/v1/ingest?format=folded&app=adv&start=1e19&end=1e19",
+    b"main (app.py:1);work (app.py:9) 3\n",
+    "text/plain",
+    r"\bstart\b",
+)
+CASES["pyroscope /ingest?from=1e19"] = (
+    "POST",
+    "/ingest?name=adv.cpu&from=1e19&until=1e19&format=folded",
+    b"main;work 3\n",
+    "text/plain",
+    r"\bfrom\b",
+)
 
 
 def run_case(name: str, tmp) -> dict:
@@ -127,8 +183,11 @@ def test_request_is_refused_naming_the_field_and_the_server_stays_up(records, ca
         for opened in rec.get("opened", []):
             if opened.status is None or opened.status >= 500:
                 problems.append(f"opening the share: {opened}")
-        for key, when in [("health_after", "right after"), ("health_after_rollup", f"{ROLLUP_PASS_WAIT}s later (past a rollup pass)"),
-                          ("health_after_restart", "after a restart on the same file and a rollup pass")]:
+        for key, when in [
+            ("health_after", "right after"),
+            ("health_after_rollup", f"{ROLLUP_PASS_WAIT}s later (past a rollup pass)"),
+            ("health_after_restart", "after a restart on the same file and a rollup pass"),
+        ]:
             if rec.get(key):
                 problems.append(f"{when}: {rec[key]}")
     assert not problems, "\n".join(problems)

@@ -3,6 +3,7 @@ tmpfs that a filler file then fills. Uploads must then be answered 507 or
 503 with a JSON error and Retry-After (not 500 with an empty body); reads
 keep working; once the filler is deleted, uploads succeed again; and every
 upload that was answered 2xx is in the database, also after a restart."""
+
 from __future__ import annotations
 
 import errno
@@ -22,7 +23,9 @@ SIZE = "4m"
 def small_disk(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()
-    out = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(mount)], capture_output=True, text=True)
+    out = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if out.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({out.stderr.strip() or out.returncode}): needs root or CAP_SYS_ADMIN")
     try:

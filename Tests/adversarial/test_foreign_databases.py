@@ -3,6 +3,7 @@ Treering database (another app's SQLite file, one with a clashing table), one
 from a newer Treering, or a corrupt one must exit non-zero with a clear
 message on stderr naming the file, and leave the file byte for byte as it was
 (sha256 before and after; no write-ahead log left holding changes)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -75,7 +76,10 @@ def garbage_file(path):
 
 
 CASES = {
-    "another app's SQLite file": (other_apps_file, r"(?i)not a treering|treering database|foreign|unknown|users|orders"),
+    "another app's SQLite file": (
+        other_apps_file,
+        r"(?i)not a treering|treering database|foreign|unknown|users|orders",
+    ),
     "a file with a clashing table": (clashing_table_file, r"(?i)not a treering|treering database|profile|clash"),
     "a database of a newer Treering": (newer_treering_file, r"(?i)newer|later|upgrade|v99"),
     "a corrupt Treering database": (corrupt_treering_file, r"(?i)corrupt|malformed|quick_check|integrity"),
@@ -96,8 +100,12 @@ def test_serve_refuses_the_file_and_leaves_it_untouched(tmp_path, case):
         (tmp_path / f"given.sqlite{side}").unlink(missing_ok=True)
     before = sha256(path)
     port = free_port()
-    proc = subprocess.Popen([str(server_binary()), "serve", "--port", str(port), "--db", str(path)],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(server_binary()), "serve", "--port", str(port), "--db", str(path)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     served = None
     deadline = time.monotonic() + 15
     while proc.poll() is None and time.monotonic() < deadline:
@@ -113,7 +121,7 @@ def test_serve_refuses_the_file_and_leaves_it_untouched(tmp_path, case):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    out, err = proc.communicate()
+    _, err = proc.communicate()
     stderr = err.decode(errors="replace")
     problems = []
     if served is not None:
@@ -123,15 +131,15 @@ def test_serve_refuses_the_file_and_leaves_it_untouched(tmp_path, case):
     if not stderr.strip():
         problems.append("nothing on stderr")
     else:
-
         if not re.search(names, stderr):
             problems.append(f"stderr does not say what is wrong (/{names}/): {stderr.strip()[-400:]!r}")
         if str(path) not in stderr and path.name not in stderr:
             problems.append(f"stderr does not name the file: {stderr.strip()[-400:]!r}")
     after = sha256(path)
     if after != before:
-        problems.append(f"the file was modified (sha256 {before[:12]} -> {after[:12]}, "
-                        f"{path.stat().st_size} bytes now)")
+        problems.append(
+            f"the file was modified (sha256 {before[:12]} -> {after[:12]}, {path.stat().st_size} bytes now)"
+        )
     wal = tmp_path / "given.sqlite-wal"
     if wal.exists() and wal.stat().st_size > 0:
         problems.append(f"a write-ahead log of {wal.stat().st_size} bytes was left beside the file")

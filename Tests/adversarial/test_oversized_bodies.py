@@ -5,6 +5,7 @@ uploader) must see the 413 for a body over the limit, and nothing is stored.
 The body is a valid treering/1 document of 20 MiB (the limit is 16 MiB), so
 if the server took it, it would be stored. The client timeout is a generous
 20 s: the test checks that the client was answered at all, not how fast."""
+
 from __future__ import annotations
 
 import http.client
@@ -25,8 +26,9 @@ MIB = 1 << 20
 
 def big_document() -> bytes:
     frames = [{"name": f"f{i}_" + "x" * 4000, "file": "big.py", "line": i} for i in range(5_200)]
-    body = json.dumps(doc(app="oversized", frames=frames,
-                          samples=[{"stack": [0, i], "count": 1} for i in range(1, 5_200)])).encode()
+    body = json.dumps(
+        doc(app="oversized", frames=frames, samples=[{"stack": [0, i], "count": 1} for i in range(1, 5_200)])
+    ).encode()
     assert 20 * MIB <= len(body) < 22 * MIB
     return body
 
@@ -35,8 +37,12 @@ BODY = big_document()
 
 
 def with_urllib(url: str) -> tuple[int | None, str]:
-    req = urllib.request.Request(url + "/api/v1/ingest", data=BODY, method="POST",
-                                 headers={"Content-Type": "application/json", "Connection": "close"})
+    req = urllib.request.Request(
+        url + "/api/v1/ingest",
+        data=BODY,
+        method="POST",
+        headers={"Content-Type": "application/json", "Connection": "close"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=CLIENT_TIMEOUT) as r:
             return r.status, r.read()[:300].decode(errors="replace")
@@ -52,8 +58,13 @@ def with_http_client(url: str, chunked: bool) -> tuple[int | None, str]:
     try:
         headers = {"Content-Type": "application/json", "Connection": "close"}
         if chunked:
-            conn.request("POST", "/api/v1/ingest", body=iter([BODY[i:i + MIB] for i in range(0, len(BODY), MIB)]),
-                         headers=headers, encode_chunked=True)
+            conn.request(
+                "POST",
+                "/api/v1/ingest",
+                body=iter([BODY[i : i + MIB] for i in range(0, len(BODY), MIB)]),
+                headers=headers,
+                encode_chunked=True,
+            )
         else:
             conn.request("POST", "/api/v1/ingest", body=BODY, headers=headers)
         r = conn.getresponse()
@@ -69,8 +80,10 @@ def with_raw_socket(url: str) -> tuple[int | None, str]:
     port = int(url.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT) as s:
         try:
-            s.sendall(b"POST /api/v1/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                      b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(BODY) + BODY)
+            s.sendall(
+                b"POST /api/v1/ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(BODY) + BODY
+            )
             data = b""
             while chunk := s.recv(65536):
                 data += chunk

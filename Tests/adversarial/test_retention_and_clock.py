@@ -6,6 +6,7 @@ The server runs with `--retention 30d`. A refused case must name the rule
 (retention for old starts, the future or clock skew for late ones); one
 answered 201 is checked again after a restart (retention runs at start-up)
 so the report says whether it was then deleted."""
+
 from __future__ import annotations
 
 import time
@@ -61,8 +62,13 @@ def test_an_upload_inside_retention_is_taken(server):
     # The control: the same paths take a start a minute ago.
     answer = post_json(server.port, "/api/v1/ingest", doc(app="clock-ok"))
     assert answer.status == 201, answer
-    answer = request(server.port, "POST", f"/api/v1/ingest?format=folded&app=clock-ok&start={NOW - 60:.0f}",
-                     b"main;work 3\n", {"Content-Type": "text/plain"})
+    answer = request(
+        server.port,
+        "POST",
+        f"/api/v1/ingest?format=folded&app=clock-ok&start={NOW - 60:.0f}",
+        b"main;work 3\n",
+        {"Content-Type": "text/plain"},
+    )
     assert answer.status == 201, answer
 
 
@@ -75,6 +81,8 @@ def test_an_upload_outside_retention_or_ahead_of_the_clock_is_refused_naming_the
         server.stop()
         server.start()
         again = get(server.port, f"/api/v1/profiles/{answer.json['id']}")
-        problems.append(f"after a restart (retention pass) profile {answer.json['id']} answers {again.status}"
-                        + (" - acknowledged, then deleted" if again.status == 404 else ""))
+        problems.append(
+            f"after a restart (retention pass) profile {answer.json['id']} answers {again.status}"
+            + (" - acknowledged, then deleted" if again.status == 404 else "")
+        )
     assert not problems, "\n".join(problems)

@@ -6,6 +6,7 @@ half second) are held open while /healthz and an upload must still answer
 (generous timeouts: the check is that they are answered, not how fast).
 With the server's idle timeout set low, idle sockets and trickling clients
 must be closed by the server."""
+
 from __future__ import annotations
 
 import resource
@@ -94,7 +95,9 @@ def test_healthz_and_an_upload_answer_while_300_idle_and_100_slowloris_connectio
 def timeout_option(kind: str) -> str | None:
     if kind == "idle":
         return find_option(r"idle")
-    return find_option(r"header.*timeout|timeout.*header", r"slow.*(client|header|request)", r"request.*timeout|read.*timeout")
+    return find_option(
+        r"header.*timeout|timeout.*header", r"slow.*(client|header|request)", r"request.*timeout|read.*timeout"
+    )
 
 
 def start_with_timeout(tmp_path, option: str, seconds: int) -> TreeringServer:
@@ -113,8 +116,10 @@ def start_with_timeout(tmp_path, option: str, seconds: int) -> TreeringServer:
 @pytest.mark.parametrize("kind", ["idle", "slow headers"])
 def test_the_server_closes_idle_and_trickling_connections_after_its_timeout(tmp_path, kind):
     option = timeout_option(kind)
-    assert option, (f"no {kind} timeout setting in `treering serve --help` (options: "
-                     f"{', '.join(serve_options())}); issue 15 asks for idle, slow-header and slow-body timeouts")
+    assert option, (
+        f"no {kind} timeout setting in `treering serve --help` (options: "
+        f"{', '.join(serve_options())}); issue 15 asks for idle, slow-header and slow-body timeouts"
+    )
     seconds = 2
     server = start_with_timeout(tmp_path, option, seconds)
     try:
@@ -129,15 +134,20 @@ def test_the_server_closes_idle_and_trickling_connections_after_its_timeout(tmp_
         open_left = list(range(len(socks)))
         while open_left and time.monotonic() < deadline:
             time.sleep(0.5)
-            open_left = [i for i in open_left
-                         if not (trickler and i in trickler.closed_by_server) and not closed_by_server(socks[i])]
+            open_left = [
+                i
+                for i in open_left
+                if not (trickler and i in trickler.closed_by_server) and not closed_by_server(socks[i])
+            ]
         if trickler:
             trickler.close()
         else:
             for s in socks:
                 s.close()
-        assert not open_left, (f"{len(open_left)} of {len(socks)} {kind} connections still open "
-                               f"{6 * seconds + 5}s after connecting with {option} {seconds}")
+        assert not open_left, (
+            f"{len(open_left)} of {len(socks)} {kind} connections still open "
+            f"{6 * seconds + 5}s after connecting with {option} {seconds}"
+        )
         assert healthy(server) is None
     finally:
         server.stop()
@@ -147,8 +157,10 @@ def test_idle_connections_beyond_the_file_limit_do_not_lock_everyone_out(tmp_pat
     """At a 1,024 open-file limit, 1,100 idle connections used to leave /healthz unanswered for good.
     With the idle timeout at 2 s, /healthz must be answered (within a generous 20 s)."""
     option = timeout_option("idle")
-    assert option, (f"no idle timeout setting in `treering serve --help` (options: {', '.join(serve_options())}); "
-                    "pending until the server has one")
+    assert option, (
+        f"no idle timeout setting in `treering serve --help` (options: {', '.join(serve_options())}); "
+        "pending until the server has one"
+    )
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))  # inherited by the server started now
     try:
@@ -163,8 +175,9 @@ def test_idle_connections_beyond_the_file_limit_do_not_lock_everyone_out(tmp_pat
             except OSError:
                 break
         health = get(server.port, "/healthz", timeout=20)
-        assert health.status == 200, (f"/healthz with {len(socks)} idle connections open at a 1,024 file limit "
-                                      f"({option} 2): {health}")
+        assert health.status == 200, (
+            f"/healthz with {len(socks)} idle connections open at a 1,024 file limit ({option} 2): {health}"
+        )
     finally:
         for s in socks:
             s.close()
