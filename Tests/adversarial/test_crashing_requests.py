@@ -86,16 +86,17 @@ for e, prefix in ENDPOINTS.items():
         CASES[f"{e}?{r}"] = ("GET", prefix + query, None, None, name)
 CASES["timeline?step=1e20m"] = ("GET", "/api/v1/apps/adv/timeline?step=1e20m", None, None, r"\bstep\b")
 SS = "/api/v1/ingest?format=speedscope&app=adv"
-CASES["speedscope weights [1e300]"] = ("POST", SS, sampled([1e300]), "application/json", r"weights")
+# Sampled: the weights are the field ("a stack's weight ..." names them); evented: the events' `at`.
+CASES["speedscope weights [1e300]"] = ("POST", SS, sampled([1e300]), "application/json", r"weight")
 CASES["speedscope weights summing to infinity"] = (
     "POST",
     SS,
     sampled([1.5e308, 1.5e308]),
     "application/json",
-    r"weights",
+    r"weight",
 )
-CASES["speedscope unit seconds 1e13"] = ("POST", SS, sampled([1e13], "seconds"), "application/json", r"weights")
-CASES["speedscope evented at 1e300"] = ("POST", SS, EVENTED_HUGE_AT, "application/json", r"\bat\b|endValue")
+CASES["speedscope unit seconds 1e13"] = ("POST", SS, sampled([1e13], "seconds"), "application/json", r"weight")
+CASES["speedscope evented at 1e300"] = ("POST", SS, EVENTED_HUGE_AT, "application/json", r"events|\bat\b|endValue")
 CASES["share from=1e300, then opened"] = (
     "POST",
     "/api/v1/query/share?app=adv&from=1e300&until=1e301",

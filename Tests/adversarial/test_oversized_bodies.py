@@ -89,9 +89,9 @@ def with_raw_socket(url: str) -> tuple[int | None, str]:
                 data += chunk
         except OSError as e:
             return None, f"{type(e).__name__}: {e}"
-    head = data.split(b"\r\n", 1)[0].decode(errors="replace")
-    parts = head.split(" ")
-    return (int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None), data[:300].decode(errors="replace")
+    head, _, body = data.partition(b"\r\n\r\n")
+    parts = head.split(b"\r\n", 1)[0].decode(errors="replace").split(" ")
+    return (int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None), body[:300].decode(errors="replace")
 
 
 CLIENTS = {
