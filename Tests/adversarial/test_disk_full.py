@@ -2,12 +2,14 @@
 tmpfs that a filler file then fills. Uploads must then be answered 507 or
 503 with a JSON error and Retry-After (not 500 with an empty body); reads
 keep working; once the filler is deleted, uploads succeed again; and every
-upload that was answered 2xx is in the database, also after a restart."""
+upload that was answered 2xx is in the database, also after a restart; the
+refusal is logged."""
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import subprocess
 import uuid
 
@@ -81,6 +83,9 @@ def test_a_full_disk_answers_507_or_503_reads_go_on_and_writes_resume(small_disk
             problems.append(f"the upload on a full disk got {refused}, not 507 or 503")
         if refused.error_message is None:
             problems.append(f"no JSON error body: {refused}")
+        log = server.log_path.read_text(errors="replace")
+        if not re.search(r"(?i)disk is full|disk full|storage|SQLITE_FULL", log):
+            problems.append(f"nothing about the full disk in the server's log: {log.strip()[-300:]!r}")
         if "retry-after" not in refused.headers:
             problems.append(f"no Retry-After header (headers: {sorted(refused.headers)})")
         # Reads keep working.
