@@ -18,9 +18,15 @@ public protocol AppArguments: Sendable {
     var retentionSeconds: Double { get }
     /// Rules for targeted sessions (N, time limit, interval, poll period).
     var sessionLimits: SessionLimits { get }
+    /// Caps on series, apps and running sessions.
+    var storeLimits: StoreLimits { get }
+    /// Connections, timeouts, upload times and query ranges.
+    var serverLimits: ServerLimits { get }
 }
 
 extension AppArguments {
     public var retentionSeconds: Double { 30 * 86_400 }
     public var sessionLimits: SessionLimits { .default }
+    public var storeLimits: StoreLimits { .default }
+    public var serverLimits: ServerLimits { .default }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Mustache
 import TreeringStore
@@ -12,13 +13,16 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
         // Pages would answer 404/500; say why at start-up rather than per request.
         logger.warning("the \(name) folder \(folder) does not exist: run from the repository root or pass its path")
     }
-    let database = try AppDatabase(path: arguments.databasePath, durability: arguments.durability)
+    let database = try AppDatabase(path: arguments.databasePath, durability: arguments.durability, limits: arguments.storeLimits)
     let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
     let router = buildRouter(database: database, templates: templates, arguments: arguments, logger: logger)
     logger.info("database \(arguments.databasePath)")
     return Application(
         router: router,
-        configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "treering"),
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(arguments.serverLimits.idleTimeoutSeconds * 1000)))),
+        configuration: .init(
+            address: .hostname(arguments.hostname, port: arguments.port), serverName: "treering",
+            availableConnectionsDelegate: MaximumAvailableConnections(OpenFiles.connectionLimit(arguments.serverLimits.maxConnections))),
         services: [
             MaintenanceService(database: database, retentionSeconds: arguments.retentionSeconds, logger: logger),
             CheckpointService(checkpointer: try WALCheckpointer(path: arguments.databasePath), logger: logger),
@@ -34,16 +38,24 @@ func buildRouter(
         LogRequestsMiddleware(.debug)
         SecurityHeadersMiddleware()
         ErrorPageMiddleware(templates: templates)
+        APIErrorMiddleware()
+        PathCheckMiddleware()
         FileMiddleware(arguments.publicDirectory, searchForIndexHtml: false, logger: logger)
     }
     router.get("healthz") { _, _ in HTTPResponse.Status.ok }
-    router.addRoutes(IngestController(database: database, limits: arguments.limits).endpoints, atPath: "api/v1")
+    let window = IngestWindow(retentionSeconds: arguments.retentionSeconds, maxClockSkewSeconds: arguments.serverLimits.maxClockSkewSeconds)
+    router.addRoutes(IngestController(database: database, limits: arguments.limits, window: window).endpoints, atPath: "api/v1")
     router.addRoutes(ProfilesController(database: database).endpoints, atPath: "api/v1")
-    router.addRoutes(QueryController(database: database, retentionSeconds: arguments.retentionSeconds).endpoints, atPath: "api/v1")
+    router.addRoutes(
+        QueryController(
+            database: database, retentionSeconds: arguments.retentionSeconds,
+            maxRangeSeconds: arguments.serverLimits.maxQueryRangeSeconds,
+            maxTimelinePoints: arguments.serverLimits.maxTimelinePoints
+        ).endpoints, atPath: "api/v1")
     router.addRoutes(
         SessionsController(database: database, limits: arguments.limits, sessionLimits: arguments.sessionLimits).endpoints,
         atPath: "api/v1")
-    router.addRoutes(PyroscopeController(database: database, limits: arguments.limits).endpoints)
+    router.addRoutes(PyroscopeController(database: database, limits: arguments.limits, window: window).endpoints)
     let serverURL = "http://\(arguments.hostname):\(arguments.port)"
     let report = StandaloneReport(templates: templates, publicDirectory: arguments.publicDirectory)
     router.addRoutes(

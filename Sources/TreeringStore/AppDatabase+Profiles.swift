@@ -22,7 +22,8 @@ extension AppDatabase {
             p.encodeIfFramesAreKnown(cache)
             return p
         }
-        let inserted = try await writer.write { db in try prepared.map { try Self.insert(db, $0, cache: cache) } }
+        let limits = self.limits
+        let inserted = try await writer.write { db in try prepared.map { try Self.insert(db, $0, cache: cache, limits: limits) } }
         // Only committed ids enter the cache.
         for (p, (_, learned)) in zip(prepared, inserted) {
             cache.remember(app: learned.appID, named: p.profile.metadata.app)
@@ -66,7 +67,7 @@ extension AppDatabase {
     }
 
     static func insert(
-        _ db: Database, _ p: PreparedProfile, cache: FrameIDCache
+        _ db: Database, _ p: PreparedProfile, cache: FrameIDCache, limits: StoreLimits
     ) throws -> (summary: ProfileSummary, learned: LearnedFrames) {
         let meta = p.profile.metadata
         let appID: Int64
@@ -75,7 +76,7 @@ extension AppDatabase {
         if let stored = p.stored {
             (appID, blobs) = stored
         } else {
-            appID = try Self.appID(db, name: meta.app)
+            appID = try Self.appID(db, name: meta.app, limits: limits)
             let frameMap: [Int32]
             (frameMap, newFrames) = try Self.internFrames(db, appID: appID, frames: p.profile.frames.frames, cache: cache)
             blobs = p.trees.map { Data(TreeBlobCodec.encode($0.tree, frameMap: frameMap)) }
@@ -93,22 +94,80 @@ extension AppDatabase {
                 meta.intervalMs, p.tagsJSON, p.threadsJSON, p.summary.samples, p.summary.stacks, p.summary.createdAt,
             ])
         let profileID = db.lastInsertedRowID
+        let seriesIDs = try Self.seriesIDs(db, appID: appID, labels: p.seriesLabels, limits: limits)
         for (i, entry) in p.trees.enumerated() {
-            let seriesID = try Self.seriesID(db, appID: appID, labels: p.seriesLabels[i])
             try db.cachedStatement(sql: "INSERT INTO profile_tree (profile_id, series_id, samples, tree) VALUES (?, ?, ?, ?)").execute(
-                arguments: [profileID, seriesID, entry.tree.totalCount, blobs[i]])
+                arguments: [profileID, seriesIDs[i], entry.tree.totalCount, blobs[i]])
         }
         var saved = p.summary
         saved.id = profileID
         return (saved, LearnedFrames(appID: appID, ids: newFrames))
     }
 
-    static func appID(_ db: Database, name: String) throws -> Int64 {
+    /// The app's id, the app created if new (within `limits.maxApps`).
+    static func appID(_ db: Database, name: String, limits: StoreLimits) throws -> Int64 {
         if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM app WHERE name = ?"), arguments: [name]) { return id }
+        let apps = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM app") ?? 0
+        guard apps < limits.maxApps else {
+            throw StoreError.limitReached(
+                limit: "max-apps",
+                message: "app: this server holds \(apps) apps, its limit (--max-apps); \"\(name.prefix(128))\" would be one more")
+        }
         try db.execute(sql: "INSERT INTO app (name) VALUES (?)", arguments: [name])
         return db.lastInsertedRowID
     }
 
+    /// The ids of an upload's series, the new ones created once they pass
+    /// the caps (`checkNewSeries`).
+    static func seriesIDs(_ db: Database, appID: Int64, labels: [String], limits: StoreLimits) throws -> [Int64] {
+        let select = try db.cachedStatement(sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?")
+        var ids = try labels.map { try Int64.fetchOne(select, arguments: [appID, $0]) }
+        let missing = ids.indices.filter { ids[$0] == nil }
+        guard !missing.isEmpty else { return ids.map { $0! } }
+        let new = Array(Set(missing.map { labels[$0] })).sorted()
+        try checkNewSeries(db, appID: appID, new: new, limits: limits)
+        for i in missing { ids[i] = try seriesID(db, appID: appID, labels: labels[i]) }
+        return ids.map { $0! }
+    }
+
+    /// Refuses new series past the caps: series per app, label names per
+    /// series, values per label name. Read only when an upload brings a new
+    /// label set, which a steady agent rarely does.
+    static func checkNewSeries(_ db: Database, appID: Int64, new: [String], limits: StoreLimits) throws {
+        let newLabels = new.map { SeriesLabels.decode($0) }
+        for labels in newLabels where labels.count > limits.maxLabelsPerSeries {
+            throw StoreError.limitReached(
+                limit: "max-labels",
+                message: "labels: a series would carry \(labels.count) label names (\(labels.keys.sorted().prefix(40).joined(separator: ", "))), "
+                    + "over the limit of \(limits.maxLabelsPerSeries) (--max-labels)")
+        }
+        var valuesByName: [String: Set<String>] = [:]
+        for labels in newLabels { for (name, value) in labels { valuesByName[name, default: []].insert(value) } }
+        var count = 0
+        let rows = try String.fetchCursor(
+            db, sql: "SELECT labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, allSeriesLabels])
+        while let stored = try rows.next() {
+            count += 1
+            for (name, value) in SeriesLabels.decode(stored) where valuesByName[name] != nil { valuesByName[name]!.insert(value) }
+        }
+        guard count + new.count <= limits.maxSeriesPerApp else {
+            throw StoreError.limitReached(
+                limit: "max-series-per-app",
+                message: "labels: the app has \(count) series (distinct sets of thread, host and tags) and this upload would add "
+                    + "\(new.count), over its limit of \(limits.maxSeriesPerApp) (--max-series-per-app); a label whose value changes "
+                    + "with every upload or request (an id, a time) makes a series each")
+        }
+        if let (name, values) = valuesByName.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > limits.maxValuesPerLabel }) {
+            throw StoreError.limitReached(
+                limit: "max-label-values",
+                message: "labels: label \(name.prefix(64)) would have \(values.count) values in this app, over the limit of "
+                    + "\(limits.maxValuesPerLabel) (--max-label-values); a label whose value changes with every upload or request "
+                    + "(an id, a time) makes a series each")
+        }
+    }
+
+    /// The series' id, created if new; no caps (the rollups' `*` series, or
+    /// after `checkNewSeries`).
     static func seriesID(_ db: Database, appID: Int64, labels: String) throws -> Int64 {
         if let id = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?"), arguments: [appID, labels])

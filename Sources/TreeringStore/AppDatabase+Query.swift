@@ -157,7 +157,7 @@ extension AppDatabase {
             if selected?.isEmpty == true { return points }
             func add(_ time: Double, _ samples: Int64) {
                 let i = Int((RollupPlan.floor(time, step) - first) / step)
-                if i >= 0 && i < points.count { points[i].samples += samples }
+                if i >= 0 && i < points.count { points[i].samples.addSaturating(samples) }
             }
             let rolledUpTo = try Self.rolledUpTo(db)
             let series = try Self.rollupSeries(db, appID: appID, selected: selected)
@@ -223,6 +223,21 @@ extension AppDatabase {
                 for (key, value) in SeriesLabels.decode(row["labels"]) { values[key, default: []].insert(value) }
             }
             return values.mapValues { $0.sorted() }
+        }
+    }
+}
+
+extension AppDatabase {
+    /// The label names the app's series carry (thread, host, tags), for
+    /// telling a misspelt query parameter from a filter; nil when the app is unknown.
+    public func labelNames(app: String) async throws -> Set<String>? {
+        try await writer.read { db -> Set<String>? in
+            guard let appID = try Self.existingAppID(db, name: app) else { return nil }
+            var names: Set<String> = []
+            let rows = try String.fetchCursor(
+                db, sql: "SELECT labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, Self.allSeriesLabels])
+            while let labels = try rows.next() { names.formUnion(SeriesLabels.decode(labels).keys) }
+            return names
         }
     }
 }

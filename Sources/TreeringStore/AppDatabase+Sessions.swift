@@ -6,8 +6,15 @@ extension AppDatabase {
     /// Opens a session for `app` (which need not have sent anything yet).
     public func createSession(app: String, spec: SessionSpec, now: Double = Date().timeIntervalSince1970) async throws -> SessionSummary {
         let token = ShareToken.make()
+        let limits = self.limits
+        let running = await activeSessions.active(app: app, now: now).count
+        guard running < limits.maxRunningSessionsPerApp else {
+            throw StoreError.limitReached(
+                limit: "max-running-sessions",
+                message: "app: \(running) sessions of this app are running, its limit (--max-running-sessions); stop one or wait for one to end")
+        }
         let session = try await writer.write { db -> SessionSummary in
-            let appID = try Self.appID(db, name: app)
+            let appID = try Self.appID(db, name: app, limits: limits)
             try db.execute(
                 sql: """
                     INSERT INTO session (app_id, share_token, transaction_name, requests_wanted, interval_ms, time_limit_s,

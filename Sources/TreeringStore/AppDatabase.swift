@@ -9,6 +9,7 @@ public final class AppDatabase: Sendable {
     let frameCache = FrameIDCache()
     /// The running sessions, kept current by every write that opens or closes one.
     public let activeSessions: ActiveSessionCache
+    let limits: StoreLimits
 
     /// How hard a commit is pushed to disk. `.normal` survives a crash of the
     /// process (`kill -9`); `.full` also survives a power cut, at an fsync per upload.
@@ -16,7 +17,11 @@ public final class AppDatabase: Sendable {
         case normal, full
     }
 
-    public init(path: String, durability: Durability = .normal, busyTimeout: TimeInterval = 5) throws {
+    public init(
+        path: String, durability: Durability = .normal, busyTimeout: TimeInterval = 5, limits: StoreLimits = .default
+    ) throws {
+        self.limits = limits
+        try Self.checkExistingFile(path)
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)

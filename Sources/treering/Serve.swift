@@ -32,10 +32,18 @@ struct Serve: AsyncParsableCommand, AppArguments {
 
     @OptionGroup var sessionLimitOptions: SessionLimitOptions
 
+    @OptionGroup var serverLimitOptions: ServerLimitOptions
+
     var hostname: String { host }
     var databasePath: String { database.db }
-    var limits: IngestLimits { limitOptions.limits }
+    var limits: IngestLimits {
+        var limits = limitOptions.limits
+        limits.bodyTimeoutSeconds = serverLimitOptions.bodyTimeoutSeconds
+        return limits
+    }
     var sessionLimits: SessionLimits { sessionLimitOptions.limits }
+    var storeLimits: StoreLimits { serverLimitOptions.storeLimits }
+    var serverLimits: ServerLimits { serverLimitOptions.serverLimits }
     var retentionSeconds: Double { DurationText.seconds(retention) ?? 30 * 86_400 }
 
     func validate() throws {

@@ -60,6 +60,7 @@ public struct PprofParser: ProfileParser {
         var metadata = self.metadata
         if let perMs = Self.perMillisecond[unit] {
             metadata.intervalMs = Double(divisor) / perMs
+            try ProfileMetadata.checkInterval(metadata.intervalMs, path: "period")
         }
         if pprof.timeNanos > 0 {
             metadata.start = Double(pprof.timeNanos) / 1e9

@@ -100,8 +100,8 @@ public struct SpeedscopeParser: ProfileParser {
             let scale = Self.microseconds[profile.unit] ?? 1
             let weighted: [[Int32]: Double]
             switch profile.type {
-            case "sampled": weighted = try sampled(profile, path: path, frames: frameMap)
-            case "evented": weighted = try evented(profile, path: path, frames: frameMap)
+            case "sampled": weighted = try sampled(profile, path: path, frames: frameMap, scale: scale)
+            case "evented": weighted = try evented(profile, path: path, frames: frameMap, scale: scale)
             default: throw InputError.invalid("\(path).type", "must be \"sampled\" or \"evented\" (got \"\(profile.type)\")")
             }
             // With several profiles (py-spy writes one a thread) the names tell them apart.
@@ -110,11 +110,15 @@ public struct SpeedscopeParser: ProfileParser {
             // Sorted, so the same file always gives the same sample order.
             for (key, weight) in weighted.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
                 let stack = key == Self.noStack ? [frames.intern(Frame(name: "(no stack)"))] : key
-                let count = Int64((weight * scale).rounded())
-                guard count > 0 else { continue }
-                guard count <= limits.maxCount else {
-                    throw InputError.limit("\(path)", "a stack's weight \(count) is over the limit of \(limits.maxCount)")
+                // Checked as a Double: converting 1e300 (or a sum that reached infinity) would trap.
+                let scaled = (weight * scale).rounded()
+                guard scaled <= Double(limits.maxCount) else {
+                    let field = profile.type == "sampled" ? "weights" : "events"
+                    throw InputError.limit(
+                        "\(path).\(field)", "one stack's weight adds up to \(scaled), over the limit of \(limits.maxCount)")
                 }
+                let count = Int64(scaled)
+                guard count > 0 else { continue }
                 guard samples.count < limits.maxSamples else {
                     throw InputError.limit("profiles", "more than \(limits.maxSamples) distinct stacks")
                 }
@@ -136,7 +140,7 @@ public struct SpeedscopeParser: ProfileParser {
         return frames[index]
     }
 
-    func sampled(_ profile: Profile, path: String, frames: [Int32]) throws(InputError) -> [[Int32]: Double] {
+    func sampled(_ profile: Profile, path: String, frames: [Int32], scale: Double) throws(InputError) -> [[Int32]: Double] {
         guard let stacks = profile.samples else { throw InputError.missing("\(path).samples") }
         guard let weights = profile.weights else { throw InputError.missing("\(path).weights") }
         guard stacks.count == weights.count else {
@@ -144,8 +148,9 @@ public struct SpeedscopeParser: ProfileParser {
         }
         var out: [[Int32]: Double] = [:]
         for (i, stack) in stacks.enumerated() {
-            guard weights[i] >= 0, weights[i].isFinite else {
-                throw InputError.invalid("\(path).weights[\(i)]", "must be a number >= 0")
+            guard weights[i] >= 0, weights[i] * scale <= Double(limits.maxCount) else {
+                throw InputError.invalid(
+                    "\(path).weights[\(i)]", "must be a number from 0 to \(Double(limits.maxCount) / scale) (got \(weights[i]))")
             }
             guard stack.count <= limits.maxStackDepth else {
                 throw InputError.limit("\(path).samples[\(i)]", "stack of \(stack.count) frames is deeper than \(limits.maxStackDepth)")
@@ -163,7 +168,7 @@ public struct SpeedscopeParser: ProfileParser {
         return out
     }
 
-    func evented(_ profile: Profile, path: String, frames: [Int32]) throws(InputError) -> [[Int32]: Double] {
+    func evented(_ profile: Profile, path: String, frames: [Int32], scale: Double) throws(InputError) -> [[Int32]: Double] {
         guard let events = profile.events else { throw InputError.missing("\(path).events") }
         var out: [[Int32]: Double] = [:]
         var open: [Int32] = []
@@ -171,7 +176,11 @@ public struct SpeedscopeParser: ProfileParser {
         var last = events.first?.at ?? 0
         for (i, event) in events.enumerated() {
             let here = "\(path).events[\(i)]"
-            guard event.at >= last, event.at.isFinite else {
+            // Times past ~3,000 years in microseconds are no clock's: refused before any arithmetic on them.
+            guard abs(event.at * scale) <= 1e17 else {
+                throw InputError.invalid("\(here).at", "must be a time of at most \(1e17 / scale) in the file's unit (got \(event.at))")
+            }
+            guard event.at >= last else {
                 throw InputError.invalid("\(here).at", "events must be in time order (\(event.at) after \(last))")
             }
             if !open.isEmpty, event.at > last { out[open, default: 0] += event.at - last }

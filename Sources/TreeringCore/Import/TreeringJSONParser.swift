@@ -373,10 +373,11 @@ private struct Run {
         try AppName.validate(app, path: "app")
         guard let start else { throw InputError.missing("start") }
         guard let end else { throw InputError.missing("end") }
-        guard start >= 0 else { throw InputError.invalid("start", "must be Unix seconds >= 0 (got \(start))") }
+        try UnixTime.check(start, path: "start")
+        try UnixTime.check(end, path: "end")
         guard end >= start else { throw InputError.invalid("end", "must be >= start (\(end) < \(start))") }
         guard let intervalMs else { throw InputError.missing("interval_ms") }
-        guard intervalMs > 0 else { throw InputError.invalid("interval_ms", "must be > 0 (got \(intervalMs))") }
+        try ProfileMetadata.checkInterval(intervalMs, path: "interval_ms")
         guard sawFrames else { throw InputError.missing("frames") }
         guard sawSamples else { throw InputError.missing("samples") }
         if minFrameIndex < 0 || maxFrameIndex >= Int64(uploadFrames.count) {

@@ -71,9 +71,9 @@ public struct CallTree: Sendable {
                 frame = next
             }
         }
-        selfCounts[Int(node)] += count
-        totals[0] += count
-        for n in lastPath { totals[Int(n)] += count }
+        selfCounts[Int(node)].addSaturating(count)
+        totals[0].addSaturating(count)
+        for n in lastPath { totals[Int(n)].addSaturating(count) }
     }
 
     /// Adds `other` into this tree below `node` (the root by default), its
@@ -85,13 +85,13 @@ public struct CallTree: Sendable {
             let frame = frameMap.map { $0[Int(other.frames[i])] } ?? other.frames[i]
             let node = childForMerge(of: mapped[Int(other.parents[i])], frame: frame, guess: mapped[i - 1] + 1)
             mapped[i] = node
-            selfCounts[Int(node)] += other.selfCounts[i]
-            totals[Int(node)] += other.totals[i]
+            selfCounts[Int(node)].addSaturating(other.selfCounts[i])
+            totals[Int(node)].addSaturating(other.totals[i])
         }
-        selfCounts[Int(node)] += other.selfCounts[0]
+        selfCounts[Int(node)].addSaturating(other.selfCounts[0])
         var n = node
         while n >= 0 {
-            totals[Int(n)] += other.totals[0]
+            totals[Int(n)].addSaturating(other.totals[0])
             n = parents[Int(n)]
         }
         lastStack.removeAll()
@@ -113,13 +113,13 @@ public struct CallTree: Sendable {
     /// once at the end (`recomputeTotals`).
     @inline(__always)
     mutating func addSelf(_ node: Int32, _ count: Int64) {
-        selfCounts[Int(node)] += count
+        selfCounts[Int(node)].addSaturating(count)
     }
 
     /// Totals from the self counts: children come after their parents.
     mutating func recomputeTotals() {
         totals = selfCounts
-        for i in stride(from: parents.count - 1, through: 1, by: -1) { totals[Int(parents[i])] += totals[i] }
+        for i in stride(from: parents.count - 1, through: 1, by: -1) { totals[Int(parents[i])].addSaturating(totals[i]) }
         lastStack.removeAll()
         lastPath.removeAll()
     }
@@ -138,7 +138,7 @@ public struct CallTree: Sendable {
         for i in stride(from: parents.count - 1, through: 1, by: -1) {
             let p = Int(parents[i])
             guard p >= 0, p < i else { throw .malformed("node \(i) has parent \(p), not an earlier node") }
-            totals[p] += totals[i]
+            totals[p].addSaturating(totals[i])
         }
         for i in 1..<parents.count {
             let key = ChildIndex.key(parent: parents[i], frame: frames[i])

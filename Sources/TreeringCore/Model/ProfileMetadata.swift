@@ -27,3 +27,15 @@ public struct ProfileMetadata: Sendable, Equatable, Codable {
         self.tags = tags
     }
 }
+
+extension ProfileMetadata {
+    /// The longest sampling interval an upload may claim: an hour.
+    public static let maxIntervalMs: Double = 3_600_000
+
+    /// `interval_ms` as every upload path checks it: more than 0, at most an hour.
+    public static func checkInterval(_ ms: Double, path: String) throws(InputError) {
+        guard ms.isFinite, ms > 0, ms <= maxIntervalMs else {
+            throw InputError.invalid(path, "must be > 0 and at most \(Int(maxIntervalMs)) (an hour) (got \(ms))")
+        }
+    }
+}

@@ -14,7 +14,7 @@ public struct SampleTable: Sendable {
 
     public var count: Int { counts.count }
 
-    public var totalCount: Int64 { counts.reduce(0, +) }
+    public var totalCount: Int64 { counts.reduce(into: 0) { $0.addSaturating($1) } }
 
     public func stack(_ i: Int) -> ArraySlice<Int32> {
         frameIDs[(i == 0 ? 0 : stackEnds[i - 1])..<stackEnds[i]]

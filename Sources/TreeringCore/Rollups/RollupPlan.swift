@@ -76,11 +76,17 @@ public struct RollupPlan: Equatable, Sendable {
     }
 
     /// The start of the bucket of `size` seconds holding time `t`.
+    /// Times are checked where they are read (`UnixTime`); the clamp only
+    /// keeps this a total function, so a time that got past a check cannot trap.
     public static func floor(_ t: Double, _ size: Int64) -> Int64 {
-        Int64((t / Double(size)).rounded(.down)) * size
+        Int64((clamped(t) / Double(size)).rounded(.down)) * size
     }
 
     static func ceil(_ t: Double, _ size: Int64) -> Int64 {
-        Int64((t / Double(size)).rounded(.up)) * size
+        Int64((clamped(t) / Double(size)).rounded(.up)) * size
+    }
+
+    private static func clamped(_ t: Double) -> Double {
+        t.isNaN ? 0 : Swift.min(Swift.max(t, -1e15), 1e15)
     }
 }

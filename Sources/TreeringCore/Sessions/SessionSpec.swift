@@ -22,6 +22,7 @@ public struct SessionSpec: Sendable, Equatable {
     ) throws(InputError) -> SessionSpec {
         guard let transaction else { throw InputError.missing("transaction") }
         guard !transaction.isEmpty else { throw InputError.invalid("transaction", "must not be empty") }
+        try NameText.check(transaction, "transaction")
         guard transaction.utf8.count <= maxTransactionBytes else {
             throw InputError.limit("transaction", "longer than the limit of \(maxTransactionBytes) bytes")
         }

@@ -8,6 +8,7 @@ import TreeringStore
 struct IngestController<Context: RequestContext> {
     let database: AppDatabase
     let limits: IngestLimits
+    let window: IngestWindow
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self).post("ingest", use: ingest)
@@ -24,6 +25,7 @@ struct IngestController<Context: RequestContext> {
 
     @Sendable func ingest(request: Request, context: Context) async throws -> EditedResponse<Answer> {
         let profile = try await BodyReader(limits: limits).profile(request, parser: try parser(for: request), logger: context.logger)
+        try window.check(profile.metadata)
         let saved = try await database.saveProfile(profile)
         context.logger.debug("stored profile", metadata: ["id": "\(saved.id)", "app": "\(profile.metadata.app)"])
         let answer = Answer(

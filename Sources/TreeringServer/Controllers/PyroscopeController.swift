@@ -13,6 +13,7 @@ import TreeringStore
 struct PyroscopeController<Context: RequestContext> {
     let database: AppDatabase
     let limits: IngestLimits
+    let window: IngestWindow
 
     var endpoints: RouteCollection<Context> {
         RouteCollection(context: Context.self)
@@ -59,10 +60,12 @@ struct PyroscopeController<Context: RequestContext> {
         }
         let (app, tags) = try Self.parseName(name)
         let now = Date().timeIntervalSince1970
-        let from = try UploadQuery.number(query, "from") ?? now
-        let until = try UploadQuery.number(query, "until") ?? max(from, now)
+        let from = try UnixTime.check(try UploadQuery.number(query, "from") ?? now, path: "from")
+        let until = try UnixTime.check(try UploadQuery.number(query, "until") ?? max(from, now), path: "until")
         let rate = try UploadQuery.number(query, "sampleRate") ?? 100
-        guard rate > 0 else { throw InputError.invalid("sampleRate", "must be > 0") }
+        guard rate >= 0.001, rate <= 1_000_000 else {
+            throw InputError.invalid("sampleRate", "must be a number of samples per second from 0.001 to 1000000 (got \(rate))")
+        }
         var metadata = ProfileMetadata(app: app, agent: query.get("spyName").map { "pyroscope \($0)" }, start: from,
                                        end: max(from, until), intervalMs: 1000 / rate, tags: tags)
         metadata.tags["imported_from"] = "pyroscope"
@@ -77,13 +80,16 @@ struct PyroscopeController<Context: RequestContext> {
         }
         let bytes = query.get("format") == "pprof" ? try inflated(body) : body
         let profile = try parse(parser, bytes, path: "body")
+        try window.check(profile.metadata)
         _ = try await database.saveProfile(profile)
         return Response(status: .ok)
     }
 
     func parse(_ parser: any ProfileParser, _ bytes: [UInt8], path: String) throws -> Profile {
         do {
-            return try parser.parse(bytes)
+            let profile = try parser.parse(bytes)
+            try profile.checkText()
+            return profile
         } catch {
             throw path == "body" ? error : InputError(error.code, "\(path): \(error.message)")
         }

@@ -8,6 +8,8 @@ import TreeringStore
 struct QueryController<Context: RequestContext> {
     let database: AppDatabase
     let retentionSeconds: Double
+    let maxRangeSeconds: Double
+    let maxTimelinePoints: Int
     var lookup: RouteLookup { RouteLookup(database: database) }
 
     var endpoints: RouteCollection<Context> {
@@ -52,7 +54,7 @@ struct QueryController<Context: RequestContext> {
     }
 
     @Sendable func labels(request: Request, context: Context) async throws -> LabelsPage {
-        let query = try AppQueryParameters.parse(FormQuery.parameters(request), app: try context.parameters.app())
+        let query = try await parse(FormQuery.parameters(request), app: try context.parameters.app())
         guard let labels = try await database.labels(app: query.app, from: query.from, until: query.until) else {
             throw APIError.notFound("app \(query.app)")
         }
@@ -70,8 +72,8 @@ struct QueryController<Context: RequestContext> {
 
     @Sendable func timeline(request: Request, context: Context) async throws -> TimelinePage {
         let parameters = FormQuery.parameters(request)
-        let query = try AppQueryParameters.parse(parameters, app: try context.parameters.app())
-        let step = try AppQueryParameters.step(parameters, range: query.until - query.from)
+        let query = try await parse(parameters, app: try context.parameters.app())
+        let step = try AppQueryParameters.step(parameters, range: query.until - query.from, maxPoints: maxTimelinePoints)
         guard let points = try await database.timeline(query, step: step) else { throw APIError.notFound("app \(query.app)") }
         return TimelinePage(app: query.app, from: query.from, until: query.until, step: step, points: points.map { [$0.start, $0.samples] })
     }
@@ -85,7 +87,7 @@ struct QueryController<Context: RequestContext> {
     }
 
     func merged(_ request: Request) async throws -> LoadedTree {
-        let query = try appQuery(request)
+        let query = try await appQuery(request)
         guard let tree = try await database.queryTree(query) else { throw APIError.notFound("app \(query.app)") }
         return tree
     }
@@ -93,7 +95,7 @@ struct QueryController<Context: RequestContext> {
     /// The query's range made absolute and kept under a token: the link
     /// answers for the same range and filters later.
     @Sendable func share(request: Request, context: Context) async throws -> EditedResponse<SharedQueryJSON> {
-        let query = try appQuery(request)
+        let query = try await appQuery(request)
         guard let shared = try await database.share(query) else { throw APIError.notFound("app \(query.app)") }
         return EditedResponse(status: .created, response: SharedQueryJSON(shared, retentionCutoff: retentionCutoff))
     }
@@ -104,11 +106,26 @@ struct QueryController<Context: RequestContext> {
 
     var retentionCutoff: Double { (Date().timeIntervalSince1970 - retentionSeconds).rounded(.down) }
 
-    func appQuery(_ request: Request) throws -> AppQuery {
+    func appQuery(_ request: Request) async throws -> AppQuery {
         let parameters = FormQuery.parameters(request)
         guard let app = parameters.get("app") else {
             throw InputError(.missingField, "app: required query parameter (e.g. ?app=shop-web)")
         }
-        return try AppQueryParameters.parse(parameters, app: app)
+        return try await parse(parameters, app: app)
+    }
+
+    /// The query's range and filters; a parameter that is neither a known
+    /// one nor a label of the app (`range=3h`, a misspelt label) is a 400
+    /// listing the app's labels, not a filter that silently matches nothing.
+    func parse(_ parameters: Parameters, app: String) async throws -> AppQuery {
+        let query = try AppQueryParameters.parse(parameters, app: app, maxRangeSeconds: maxRangeSeconds)
+        guard !query.filter.isEmpty, let names = try await database.labelNames(app: app) else { return query }
+        if let unknown = query.filter.allowed.keys.sorted().first(where: { !names.contains($0) }) {
+            let known = AppQueryParameters.reserved.sorted().joined(separator: ", ")
+            throw InputError.invalid(
+                String(unknown.prefix(64)),
+                "not a query parameter (\(known)) nor a label of app \(app) (its labels: \(names.sorted().joined(separator: ", ")))")
+        }
+        return query
     }
 }

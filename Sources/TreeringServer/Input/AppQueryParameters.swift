@@ -10,7 +10,10 @@ enum AppQueryParameters {
     /// Parameters that are not labels.
     static let reserved: Set<String> = ["app", "from", "until", "step"]
 
-    static func parse(_ query: Parameters, app: String, now: Double = Date().timeIntervalSince1970) throws -> AppQuery {
+    static func parse(
+        _ query: Parameters, app: String, maxRangeSeconds: Double = ServerLimits.default.maxQueryRangeSeconds,
+        now: Double = Date().timeIntervalSince1970
+    ) throws -> AppQuery {
         func time(_ name: String, _ fallback: Double) throws -> Double {
             guard let text = query.get(name) else { return fallback }
             return try TimeExpression.parse(text, now: now, path: name)
@@ -18,6 +21,11 @@ enum AppQueryParameters {
         let from = try time("from", now - 3_600)
         let until = try time("until", now)
         guard until > from else { throw InputError.invalid("until", "must be after from (\(until) <= \(from))") }
+        guard until - from <= maxRangeSeconds else {
+            throw InputError.invalid(
+                "from", "the range from \(number(from)) to \(number(until)) is longer than the limit of "
+                    + "\(DurationText.describe(maxRangeSeconds)) (--max-query-range)")
+        }
         var allowed: [String: Set<String>] = [:]
         for (key, value) in query where !reserved.contains(String(key)) {
             allowed[String(key), default: []].insert(String(value))
@@ -26,13 +34,16 @@ enum AppQueryParameters {
     }
 
     /// `step` in seconds (a multiple of 60), or one that gives at most ~240 points.
-    static func step(_ query: Parameters, range: Double) throws -> Int64 {
+    static func step(_ query: Parameters, range: Double, maxPoints: Int = ServerLimits.default.maxTimelinePoints) throws -> Int64 {
         if let text = query.get("step") {
             let seconds = DurationText.seconds(text) ?? Double(text)
-            guard let seconds, seconds >= 60, seconds.truncatingRemainder(dividingBy: 60) == 0 else {
+            guard let seconds, seconds >= 60, seconds <= UnixTime.max, seconds.truncatingRemainder(dividingBy: 60) == 0 else {
                 throw InputError.invalid("step", "must be a whole number of minutes, at least 60 s (e.g. 60, 5m, 1h)")
             }
-            guard range / seconds <= 10_000 else { throw InputError.invalid("step", "gives more than 10,000 points for this range") }
+            guard range / seconds <= Double(maxPoints) else {
+                throw InputError.invalid(
+                    "step", "gives \(Int64((range / seconds).rounded(.up))) points for this range, more than the limit of \(maxPoints) (--max-timeline-points)")
+            }
             return Int64(seconds)
         }
         let steps: [Int64] = [60, 300, 600, 1_800, 3_600, 10_800, 21_600, 43_200, 86_400]

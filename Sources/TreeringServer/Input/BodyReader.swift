@@ -7,11 +7,26 @@ import TreeringCore
 /// Reads a request body within the size limits, inflating gzip as it
 /// streams: a body is refused (413) as soon as it passes a limit, so a gzip
 /// bomb costs no more than the limit.
-struct BodyReader {
+struct BodyReader: Sendable {
     var limits: IngestLimits
 
+    /// The body, within the size limits and `limits.bodyTimeoutSeconds`.
     func read(_ request: Request) async throws -> [UInt8] {
+        let seconds = limits.bodyTimeoutSeconds
+        return try await withDeadline(
+            seconds: seconds,
+            onTimeout: APIError(
+                .requestTimeout, code: "body_timeout", message: "body: not received within \(Int(seconds)) s",
+                headers: [.connection: "close"])
+        ) { try await readWithinLimits(request) }
+    }
+
+    private func readWithinLimits(_ request: Request) async throws -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maxBodyBytes {
+            // Many clients (urllib, http.client, the agent) write the whole
+            // body before reading an answer: read the rest (up to a bound)
+            // so that they get to see the 413 instead of waiting on a full socket.
+            if length <= limits.maxDrainBytes { try await discard(request.body) }
             throw tooLarge("body of \(length) bytes is over the limit of \(limits.maxBodyBytes) bytes")
         }
         let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) ?? "identity"
@@ -32,7 +47,9 @@ struct BodyReader {
     func profile(_ request: Request, parser: some ProfileParser, logger: Logger) async throws -> Profile {
         let body = try await read(request)
         do {
-            return try parser.parse(body)
+            let profile = try parser.parse(body)
+            try profile.checkText()
+            return profile
         } catch {
             logger.info("refused upload", metadata: ["error": "\(error.message)"])
             throw error
@@ -41,8 +58,10 @@ struct BodyReader {
 
     private func readPlain(_ request: Request) async throws -> [UInt8] {
         var out: [UInt8] = []
-        for try await chunk in request.body {
+        var body = request.body.makeAsyncIterator()
+        while let chunk = try await body.next() {
             guard out.count + chunk.readableBytes <= limits.maxBodyBytes else {
+                try await discard(&body, already: out.count + chunk.readableBytes)
                 throw tooLarge("body is over the limit of \(limits.maxBodyBytes) bytes")
             }
             out.append(contentsOf: chunk.readableBytesView)
@@ -55,9 +74,11 @@ struct BodyReader {
         var out: [UInt8] = []
         var received = 0
         var window = ByteBufferAllocator().buffer(capacity: 256 * 1024)
-        for try await chunk in request.body {
+        var body = request.body.makeAsyncIterator()
+        while let chunk = try await body.next() {
             received += chunk.readableBytes
             guard received <= limits.maxBodyBytes else {
+                try await discard(&body, already: received)
                 throw tooLarge("body is over the limit of \(limits.maxBodyBytes) bytes")
             }
             try feed(chunk, to: inflater, window: &window, out: &out)
@@ -98,7 +119,20 @@ struct BodyReader {
         }
     }
 
+    /// Reads and drops the rest of a refused body, up to `maxDrainBytes` in
+    /// all; past that the connection is closed with the answer.
+    private func discard(_ body: inout RequestBody.AsyncIterator, already: Int) async throws {
+        var read = already
+        while read <= limits.maxDrainBytes, let chunk = try await body.next() { read += chunk.readableBytes }
+    }
+
+    private func discard(_ body: RequestBody) async throws {
+        var iterator = body.makeAsyncIterator()
+        try await discard(&iterator, already: 0)
+    }
+
+    /// 413, and the connection closed after it: the client may still be sending.
     private func tooLarge(_ message: String) -> APIError {
-        APIError(.contentTooLarge, code: "body_too_large", message: message)
+        APIError(.contentTooLarge, code: "body_too_large", message: message, headers: [.connection: "close"])
     }
 }

@@ -15,10 +15,11 @@ enum UploadQuery {
         try AppName.validate(app, path: "app")
         let start = try number(query, "start") ?? now
         let end = try number(query, "end") ?? max(now, start)
-        guard start >= 0 else { throw InputError.invalid("start", "must be Unix seconds >= 0") }
+        try UnixTime.check(start, path: "start")
+        try UnixTime.check(end, path: "end")
         guard end >= start else { throw InputError.invalid("end", "must be >= start (\(end) < \(start))") }
         let interval = try number(query, "interval_ms") ?? 10
-        guard interval > 0 else { throw InputError.invalid("interval_ms", "must be > 0") }
+        try ProfileMetadata.checkInterval(interval, path: "interval_ms")
         return ProfileMetadata(
             app: app, host: query.get("host"), start: start, end: end, intervalMs: interval,
             tags: try tags(query.get("tags"), limits: limits))

@@ -26,6 +26,8 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     func page(for error: HTTPResponseError) -> RawResponse? {
         let (title, message): (String, String)
         switch (error.status, error as? APIError) {
+        case (.notFound, let api?) where api.message.hasPrefix("no page or API route"):
+            (title, message) = ("Not found", "There is no page at this address.")
         case (.notFound, let api?): (title, message) = ("Not found", api.message.prefix(1).uppercased() + api.message.dropFirst() + ".")
         case (.notFound, nil): (title, message) = ("Not found", "There is no page at this address.")
         case (_, let api?): (title, message) = (error.status.reasonPhrase, api.message)
