@@ -8,11 +8,11 @@ import Testing
 /// independent reader in Python) wrote for it. One line per file, as
 /// speedscope's `checkProfileSnapshot`.
 @Suite struct ImporterGoldenTests {
-    @Test func pySpyRaw() throws { try checkGolden("pyspy.txt", { FoldedParser(metadata: $0) }) }
-    @Test func pySpyRawWithThreads() throws { try checkGolden("pyspy-threads.txt", { FoldedParser(metadata: $0) }) }
-    @Test func pySpySpeedscope() throws { try checkGolden("pyspy.speedscope.json", { SpeedscopeParser(metadata: $0) }) }
-    @Test func pyinstrumentSpeedscope() throws { try checkGolden("pyinstrument.speedscope.json", { SpeedscopeParser(metadata: $0) }) }
-    @Test func pyroscopeIOPprof() throws { try checkGolden("pyroscope.pb", { PprofParser(metadata: $0) }) }
+    @Test func pySpyRaw() throws { try checkGolden("pyspy.txt", .folded) }
+    @Test func pySpyRawWithThreads() throws { try checkGolden("pyspy-threads.txt", .folded) }
+    @Test func pySpySpeedscope() throws { try checkGolden("pyspy.speedscope.json", .speedscope) }
+    @Test func pyinstrumentSpeedscope() throws { try checkGolden("pyinstrument.speedscope.json", .speedscope) }
+    @Test func pyroscopeIOPprof() throws { try checkGolden("pyroscope.pb", .pprof) }
 }
 
 enum ImporterGolden {
@@ -23,15 +23,16 @@ enum ImporterGolden {
     static let metadata = ProfileMetadata(app: "golden", start: 1, end: 2, intervalMs: 10)
 }
 
-/// Parses `file` with the parser `make` builds and compares its folded export
-/// with `file.folded`, line by line: every expected stack with its count, and
-/// no other.
-func checkGolden<Parser: ProfileParser>(
-    _ file: String, _ make: (ProfileMetadata) -> Parser, sourceLocation: SourceLocation = #_sourceLocation
-) throws {
+/// Parses `file` with the parser of `format` (`FoldedParser`,
+/// `SpeedscopeParser`, `PprofParser`, as the server and `treering import` do)
+/// and compares its folded export with `file.folded`, line by line: every
+/// expected stack with its count, and no other. The format must also be the
+/// one `treering import` guesses for the file.
+func checkGolden(_ file: String, _ format: UploadFormat, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let bytes = Array(try Data(contentsOf: ImporterGolden.directory.appendingPathComponent(file)))
     let expected = try String(contentsOf: ImporterGolden.directory.appendingPathComponent(file + ".folded"), encoding: .utf8)
-    let profile = try make(ImporterGolden.metadata).parse(bytes)
+    #expect(UploadFormat.sniff(bytes) == format, "\(file): guessed format", sourceLocation: sourceLocation)
+    let profile = try format.parser(metadata: ImporterGolden.metadata, limits: .default).parse(bytes)
     let actual = FoldedWriter().write(profile.mergedTree(), frame: { profile.frames[$0] })
     let actualLines = actual.split(separator: "\n").sorted()
     let expectedLines = expected.split(separator: "\n").sorted()

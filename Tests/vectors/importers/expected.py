@@ -3,7 +3,8 @@ this folder into the folded text Treering must export for it, written beside
 it as `<file>.folded`, without Treering's code (ImporterGoldenTests.swift
 compares the Swift parsers against these files).
 
-    python Tests/vectors/importers/expected.py
+    python Tests/vectors/importers/expected.py          # writes the .folded files
+    python Tests/vectors/importers/expected.py --check  # fails if one differs
 
 What the folded text holds, per format (as docs/upload-format.md says):
 one line per distinct stack, frames root first as `name (file:line)` (the
@@ -237,13 +238,22 @@ def folded_text(stacks: list[tuple[Stack, int]]) -> str:
 READERS = {"folded": folded_stacks, "speedscope": speedscope_stacks, "pprof": pprof_profile}
 
 
-def main() -> None:
+def main(argv: list[str]) -> int:
+    check = argv == ["--check"]
+    differ = []
     for name, fmt in CASES.items():
         text = folded_text(READERS[fmt]((HERE / name).read_bytes()))
-        (HERE / f"{name}.folded").write_text(text)
+        target = HERE / f"{name}.folded"
         total = sum(int(line.rsplit(" ", 1)[1]) for line in text.splitlines())
         print(f"{name}: {len(text.splitlines())} stacks, {total} samples")
+        if not check:
+            target.write_text(text)
+        elif not target.exists() or target.read_text() != text:
+            differ.append(target.name)
+    if differ:
+        print(f"differ from what expected.py writes: {', '.join(differ)}", file=sys.stderr)
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
