@@ -6,51 +6,17 @@ import NIOCore
 import Testing
 import TreeringServer
 
-let repo = TestArguments.repo
-let vectors = repo.appendingPathComponent("Tests/vectors/treering1")
-let validUpload = try! Data(contentsOf: vectors.appendingPathComponent("valid-basic.json"))
-
-func gzip(_ data: Data) throws -> Data {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let file = folder.appendingPathComponent("body")
-    try data.write(to: file)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    process.arguments = ["-k", "-9", file.path]
-    try process.run()
-    process.waitUntilExit()
-    return try Data(contentsOf: folder.appendingPathComponent("body.gz"))
-}
-
-func json(_ buffer: ByteBuffer) throws -> [String: Any] {
-    try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] ?? [:]
-}
-
-extension TestClientProtocol {
-    func ingest(_ body: Data, headers: HTTPFields = [.contentType: "application/json"]) async throws -> TestResponse {
-        try await execute(uri: "/api/v1/ingest", method: .post, headers: headers, body: ByteBuffer(bytes: body))
-    }
-
-    func profileCount() async throws -> Int {
-        try await execute(uri: "/api/v1/profiles", method: .get) { response in
-            (try json(response.body)["profiles"] as? [Any])?.count ?? -1
-        }
-    }
-}
-
 @Suite struct IngestTests {
     @Test func uploadIsStoredAndAnsweredWithItsLinks() async throws {
         let app = try await buildApplication(TestArguments())
         try await app.test(.router) { client in
             let response = try await client.ingest(validUpload)
             #expect(response.status == .created)
-            let answer = try json(response.body)
-            let id = try #require(answer["id"] as? String)
-            #expect(answer["url"] as? String == "/profiles/\(id)")
-            #expect((answer["share_url"] as? String)?.hasPrefix("/p/") == true)
-            #expect(answer["samples"] as? Int == 15)
+            let answer = try response.decode(IngestAnswer.self)
+            let id = answer.id
+            #expect(answer.url == "/profiles/\(id)")
+            #expect(answer.shareUrl.hasPrefix("/p/"))
+            #expect(answer.samples == 15)
 
             try await client.execute(uri: "/api/v1/profiles/\(id)/folded", method: .get) { response in
                 #expect(response.status == .ok)
@@ -64,19 +30,18 @@ extension TestClientProtocol {
                 #expect(String(buffer: response.body).hasPrefix("MainThread;<module> (manage.py:1)"))
             }
             try await client.execute(uri: "/api/v1/profiles/\(id)/tree", method: .get) { response in
-                let tree = try json(response.body)
-                #expect(tree["total"] as? Int == 15)
-                let nodes = try #require(tree["nodes"] as? [String: [Int]])
-                #expect(nodes["parent"] == [-1, 0, 1, 2])
-                #expect(nodes["total"] == [15, 15, 15, 12])
+                let tree = try response.decode(TreeAnswer.self)
+                #expect(tree.total == 15)
+                #expect(tree.nodes.parent == [-1, 0, 1, 2])
+                #expect(tree.nodes.total == [15, 15, 15, 12])
             }
             try await client.execute(uri: "/api/v1/profiles/\(id)", method: .get) { response in
-                let meta = try json(response.body)
-                #expect(meta["app"] as? String == "shop-web")
-                #expect(meta["threads"] as? [String] == ["MainThread", "Thread-3 (process_request)"])
-                #expect(meta["tags"] as? [String: String] == ["env": "prod", "version": "2024.11.2"])
+                let meta = try response.decode(ProfileAnswer.self)
+                #expect(meta.app == "shop-web")
+                #expect(meta.threads == ["MainThread", "Thread-3 (process_request)"])
+                #expect(meta.tags == ["env": "prod", "version": "2024.11.2"])
             }
-            let share = try #require(answer["share_url"] as? String)
+            let share = answer.shareUrl
             try await client.execute(uri: "/api/v1\(share)/folded", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("order_list (shop/views.py:42) 12"))
@@ -99,9 +64,9 @@ extension TestClientProtocol {
         try await app.test(.router) { client in
             let response = try await client.ingest(vector.data)
             #expect(response.status == .badRequest)
-            let error = try #require(try json(response.body)["error"] as? [String: String])
-            #expect(error["code"] == vector.code)
-            #expect(error["message"]?.contains(vector.errorContains) == true, "\(error)")
+            let error = try response.decode(ErrorAnswer.self).error
+            #expect(error.code == vector.code)
+            #expect(error.message.contains(vector.errorContains), "\(error)")
             #expect(try await client.profileCount() == 0)
             // Still healthy, and a good upload goes through.
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
@@ -116,7 +81,7 @@ extension TestClientProtocol {
         try await app.test(.router) { client in
             let response = try await client.ingest(validUpload)
             #expect(response.status == .contentTooLarge)
-            #expect(try json(response.body)["error"].debugDescription.contains("over the limit of 200 bytes"))
+            #expect(try errorMessage(response).message.contains("over the limit of 200 bytes"))
             #expect(try await client.profileCount() == 0)
         }
     }
@@ -131,7 +96,7 @@ extension TestClientProtocol {
         try await app.test(.router) { client in
             let response = try await client.ingest(bomb, headers: [.contentType: "application/json", .contentEncoding: "gzip"])
             #expect(response.status == .contentTooLarge)
-            #expect(try json(response.body)["error"].debugDescription.contains("decompressed body is over the limit"))
+            #expect(try errorMessage(response).message.contains("decompressed body is over the limit"))
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
         }
     }
@@ -150,26 +115,10 @@ extension TestClientProtocol {
         try await app.test(.router) { client in
             let br = try await client.ingest(validUpload, headers: [.contentType: "application/json", .contentEncoding: "br"])
             #expect(br.status == .unsupportedMediaType)
-            #expect(try json(br.body)["error"].debugDescription.contains("Content-Encoding"))
+            #expect(try errorMessage(br).message.contains("Content-Encoding"))
             let xml = try await client.ingest(validUpload, headers: [.contentType: "application/xml"])
             #expect(xml.status == .unsupportedMediaType)
             #expect(try await client.profileCount() == 0)
         }
     }
-}
-
-/// An invalid case of the shared vectors, as the server test sees it.
-struct VectorFile: CustomStringConvertible, Sendable {
-    var file: String
-    var code: String
-    var errorContains: String
-    var data: Data { try! Data(contentsOf: vectors.appendingPathComponent(file)) }
-    var description: String { file }
-
-    static let invalid: [VectorFile] = {
-        let cases = (try! JSONSerialization.jsonObject(with: Data(contentsOf: vectors.appendingPathComponent("cases.json"))) as! [String: Any])["cases"] as! [[String: Any]]
-        return cases.filter { $0["valid"] as? Bool == false }.map {
-            VectorFile(file: $0["file"] as! String, code: $0["code"] as! String, errorContains: $0["error_contains"] as! String)
-        }
-    }()
 }

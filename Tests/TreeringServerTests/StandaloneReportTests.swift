@@ -48,15 +48,15 @@ import Testing
         let json = Array(#"{"name":"</script><script>alert(1)</script>"}"#.utf8)
         let inlined = StandaloneReport.inlineJSON(json)
         #expect(!inlined.contains("<"))
-        let decoded = try? JSONSerialization.jsonObject(with: Data(inlined.utf8)) as? [String: String]
+        let decoded = try? JSONDecoder().decode([String: String].self, from: Data(inlined.utf8))
         #expect(decoded?["name"] == "</script><script>alert(1)</script>")
     }
 
     @Test func reportDownloadIsOneFileWithTheDataInlined() async throws {
         let app = try await buildApplication(TestArguments())
         try await app.test(.router) { client in
-            let answer = try json(try await client.ingest(validUpload).body)
-            for uri in ["/profiles/\(answer["id"]!)/report.html", "\(answer["share_url"]!)/report.html"] {
+            let answer = try await client.ingest(validUpload).decode(IngestAnswer.self)
+            for uri in ["/profiles/\(answer.id)/report.html", "\(answer.shareUrl)/report.html"] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .ok, "\(uri)")
                 #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)

@@ -5,45 +5,6 @@ import TreeringCore
 
 @testable import TreeringStore
 
-/// A fresh database file in a temporary folder, removed afterwards.
-final class TemporaryDatabase {
-    let folder: URL
-    var path: String { folder.appendingPathComponent("treering.sqlite").path }
-
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: folder) }
-
-    func open() throws -> AppDatabase { try AppDatabase(path: path) }
-}
-
-func makeProfile(app: String = "shop", start: Double = 1_000, stacks: [([Frame], Int64, String?, [String: String])]) -> Profile {
-    var frames = FrameTable()
-    var samples = SampleTable()
-    var labels: [SampleLabels] = []
-    for (stack, count, thread, tags) in stacks {
-        let l = SampleLabels(thread: thread, tags: tags)
-        let labelID: Int32
-        if let i = labels.firstIndex(of: l) {
-            labelID = Int32(i)
-        } else {
-            labelID = Int32(labels.count)
-            labels.append(l)
-        }
-        samples.append(stack: stack.map { frames.intern($0) }, count: count, labelID: labelID)
-    }
-    return Profile(
-        metadata: ProfileMetadata(app: app, host: "web-1", start: start, end: start + 10, intervalMs: 10, tags: ["env": "test"]),
-        frames: frames, labels: labels, samples: samples)
-}
-
-let main = Frame(name: "main", file: "app.py", line: 1)
-let handle = Frame(name: "handle", file: "app.py", line: 10)
-let query = Frame(name: "query", file: "db.py", line: 5)
-
 @Suite struct AppDatabaseTests {
     @Test func savedProfileComesBackAsItsTreeAndSurvivesReopening() async throws {
         let tmp = try TemporaryDatabase()

@@ -5,7 +5,8 @@ import TreeringStore
 /// The arguments a test builds the real application with: a fresh SQLite
 /// file, the repo's own templates and static files.
 struct TestArguments: AppArguments {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     var hostname = "127.0.0.1"
     var port = 0

@@ -1,0 +1,27 @@
+/// A call tree as the browser reads it (profiles, sessions, app queries):
+/// columns of frames and nodes.
+struct TreeAnswer: Decodable {
+    struct Frames: Decodable {
+        var name: [String]
+    }
+
+    struct Nodes: Decodable {
+        var parent: [Int]
+        var total: [Int]
+    }
+
+    var intervalMs: Double
+    var total: Int
+    var frames: Frames
+    var nodes: Nodes
+}
+
+/// The label values seen in an app's range (`GET /api/v1/apps/{app}/labels`).
+struct LabelsAnswer: Decodable {
+    var labels: [String: [String]]
+}
+
+/// Samples per step (`GET /api/v1/apps/{app}/timeline`): `[step start, samples]` pairs.
+struct TimelineAnswer: Decodable {
+    var points: [[Int]]
+}
