@@ -12,7 +12,8 @@ from treering import tagging
 
 
 def test_loop_thread_samples_go_to_the_request_whose_task_ran():
-    agent = treering.start(app="fastapi-site", interval_ms=2)
+    # Every tick (the wall clock): these tests check which request a sample is given to, not idleness.
+    agent = treering.start(app="fastapi-site", interval_ms=2, clock="wall")
     try:
         with serve_asgi(fastapi_site.build(seconds=0.8)) as url:
             answers = get_all([f"{url}/alpha/1", f"{url}/beta/2", f"{url}/fast"])
@@ -31,7 +32,7 @@ def test_loop_thread_samples_go_to_the_request_whose_task_ran():
 
 
 def test_sync_endpoints_are_tagged_in_the_thread_pool_and_prefixes_kept():
-    agent = treering.start(app="fastapi-site", interval_ms=2)
+    agent = treering.start(app="fastapi-site", interval_ms=2, clock="wall")
     try:
         with serve_asgi(fastapi_site.build(seconds=0.6)) as url:
             answers = get_all([f"{url}/pool/1", f"{url}/alpha/3", f"{url}/api/widgets/9", f"{url}/nowhere"])

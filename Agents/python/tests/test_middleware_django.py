@@ -11,7 +11,8 @@ HEAVY = "GET orders/<int:pk>/"
 
 
 def test_samples_of_each_view_carry_its_url_pattern():
-    agent = treering.start(app="django-site", interval_ms=5)
+    # Every tick (the wall clock): these tests check which request a sample is given to, not idleness.
+    agent = treering.start(app="django-site", interval_ms=5, clock="wall")
     try:
         with serve_wsgi(django_site.application) as url:
             urls = (
@@ -45,7 +46,7 @@ def test_samples_of_each_view_carry_its_url_pattern():
 def test_threads_are_untagged_once_their_request_is_over():
     from treering import tagging
 
-    agent = treering.start(app="django-site", interval_ms=5)
+    agent = treering.start(app="django-site", interval_ms=5, clock="wall")
     try:
         with serve_wsgi(django_site.application) as url:
             get_all([f"{url}/orders/1/?s=0.05", f"{url}/health/"])

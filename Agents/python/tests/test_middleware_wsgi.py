@@ -40,7 +40,8 @@ def bare_app(environ, start_response):
 
 
 def test_bare_wsgi_samples_carry_method_and_path():
-    agent = treering.start(app="bare", interval_ms=5)
+    # Every tick (the wall clock): these tests check which request a sample is given to, not idleness.
+    agent = treering.start(app="bare", interval_ms=5, clock="wall")
     try:
         with serve_wsgi(TreeringWSGIMiddleware(bare_app)) as url:
             answers = get_all([f"{url}/heavy", f"{url}/heavy", f"{url}/stream"] + [f"{url}/light"] * 5)
@@ -106,7 +107,7 @@ def test_flask_requests_are_named_by_their_rule():
         return dict(tagging.current_tags(threading.get_ident()))
 
     app.wsgi_app = TreeringWSGIMiddleware(app.wsgi_app)
-    agent = treering.start(app="flask-shop", interval_ms=5)
+    agent = treering.start(app="flask-shop", interval_ms=5, clock="wall")
     try:
         with serve_wsgi(app) as url:
             answers = get_all([f"{url}/orders/1", f"{url}/orders/2", f"{url}/now", f"{url}/missing"])

@@ -119,7 +119,8 @@ def test_a_django_view_that_raises_gets_djangos_500_and_leaves_no_tag():
 
 
 def test_streamed_bodies_are_part_of_their_request():
-    agent = treering.start(app="streams", interval_ms=2)
+    # Every tick (the wall clock): these tests check which request a sample is given to, not idleness.
+    agent = treering.start(app="streams", interval_ms=2, clock="wall")
     try:
         with serve_wsgi(django_site.application) as dj, serve_asgi(fastapi_site.build(seconds=0.6)) as fa:
             answers = get_all([f"{dj}/stream/30/", f"{fa}/stream/3"])
@@ -139,7 +140,7 @@ def test_streamed_bodies_are_part_of_their_request():
 
 
 def test_an_http_middleware_running_the_app_in_its_own_task_keeps_the_names():
-    agent = treering.start(app="basehttp", interval_ms=2)
+    agent = treering.start(app="basehttp", interval_ms=2, clock="wall")
     try:
         with serve_asgi(fastapi_site.build(seconds=0.5, http_middleware=True)) as url:
             answers = get_all([f"{url}/alpha/1", f"{url}/beta/2"])

@@ -31,7 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--upload-every-s", type=float, default=None, help="upload period (default 10)")
     run.add_argument("--mode", choices=["thread", "signal"], default=None)
     run.add_argument("--lines", action="store_true", help="one node per executing line, not per function")
-    run.add_argument("--idle", action="store_true", help="include threads that are only waiting")
+    run.add_argument(
+        "--clock",
+        choices=["cpu", "wall"],
+        default=None,
+        help="cpu (default): samples of threads that ran; wall: every sample, idle ones tagged state=idle",
+    )
+    run.add_argument("--idle", action="store_true", help="the same as --clock wall")
     run.add_argument("-o", "--output", help="write the treering/1 document to FILE instead of uploading")
     run.add_argument("-m", dest="module", help="run a module, like python -m")
     run.add_argument("target", nargs=argparse.REMAINDER, help="script.py [args...] (or args of -m module)")
@@ -44,7 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--key", default=os.environ.get("TREERING_KEY"))
     up.add_argument("--app", default=os.environ.get("TREERING_APP"), help="app name (folded files)")
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    module_args: list[str] | None = None
+    if argv[:1] == ["run"] and "-m" in argv:
+        # Everything after `-m module` belongs to the module (`-m gunicorn --bind ...`).
+        at = argv.index("-m")
+        argv, module_args = argv[: at + 2], argv[at + 2 :]
     args = parser.parse_args(argv)
+    if module_args is not None:
+        args.target = module_args
     if args.command == "run":
         return _run(parser, args)
     return _upload(args)
@@ -68,6 +82,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         mode=args.mode,
         granularity="line" if args.lines else None,
         include_idle=True if args.idle else None,
+        clock=args.clock,
     )
     agent = treering.start(**kwargs)
     if agent is None:

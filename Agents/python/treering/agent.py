@@ -35,9 +35,7 @@ class Agent:
 
     def _build(self) -> None:
         config = self.config
-        self.sampler = Sampler(
-            config.interval_ms, config.granularity, config.include_idle, config.mode, config.max_depth
-        )
+        self.sampler = Sampler(config.interval_ms, config.granularity, config.clock, config.mode, config.max_depth)
         self.uploader: Uploader | None = None
         self.sessions: SessionRecorder | None = None
         if config.server:
@@ -85,16 +83,28 @@ class Agent:
 
     def collect(self) -> Document | None:
         """Swaps the sampler's counts into a document (queued for upload, or kept)."""
-        counter, overhead_s, taken = self.sampler.swap()
-        if not counter.counts:
-            return None
-        extra = {"treering.overhead_ms": f"{overhead_s * 1000:.3f}", "treering.samples": str(taken)}
+        window = self.sampler.swap()
+        counter = window.counter
+        if not counter.counts and not window.idle:
+            return None  # nothing was sampled (an all-idle window is still sent: it says so)
+        # treering.* tags are the agent's own measurements: the server keeps
+        # them in the profile's metadata, not as series labels.
+        extra = {
+            "treering.overhead_ms": f"{window.overhead_s * 1000:.3f}",
+            "treering.sampler_cpu_ms": f"{window.cpu_s * 1000:.3f}",
+            "treering.samples": str(window.taken),
+            "treering.idle_samples": str(window.idle),
+            "treering.clock": self.config.clock,
+        }
         if self.uploader is not None:
             dropped = self.uploader.take_dropped()
             if dropped:
                 extra["treering.dropped"] = str(dropped)
+        # The interval achieved, not the one asked: a sampler starved of the
+        # GIL takes fewer samples, and every time on the page is samples x interval.
+        interval_ms = window.interval_ms or self.config.interval_ms
         doc = counter.document(
-            self.config.app, self.config.interval_ms, self.config.tags, self.config.host, extra_tags=extra
+            self.config.app, interval_ms, self.config.tags, self.config.host, end=window.end, extra_tags=extra
         )
         if self.uploader is not None:
             self.uploader.enqueue(doc)

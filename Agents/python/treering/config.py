@@ -42,7 +42,10 @@ class Config:
     tags: dict[str, str] = field(default_factory=dict)
     mode: str = "thread"  # "thread" (default, everywhere) or "signal" (Linux, SIGPROF)
     granularity: str = "function"  # "function" or "line"
-    include_idle: bool = False
+    # "cpu": only samples of threads that ran since the previous sample;
+    # "wall": every sample, those of idle threads tagged state=idle.
+    clock: str = "cpu"
+    include_idle: bool = False  # the older name of clock="wall"
     max_pending_bytes: int = 4 * 1024 * 1024
     upload_timeout_s: float = 5.0
     max_depth: int = 1024
@@ -59,6 +62,7 @@ class Config:
             interval_ms=_env("INTERVAL_MS", cast=float),
             upload_every_s=_env("UPLOAD_EVERY_S", cast=float),
             mode=_env("MODE"),
+            clock=_env("CLOCK"),
             granularity=_env("GRANULARITY"),
             include_idle=_env("INCLUDE_IDLE", cast=lambda v: v.lower() in ("1", "true", "yes")),
             max_pending_bytes=_env("MAX_PENDING_BYTES", cast=int),
@@ -74,6 +78,10 @@ class Config:
             raise ValueError("interval_ms must be > 0")
         if cfg.mode not in ("thread", "signal"):
             raise ValueError("mode must be 'thread' or 'signal'")
+        if cfg.include_idle and "clock" not in merged:
+            cfg.clock = "wall"  # include_idle (--idle) keeps idle threads: the wall clock
+        if cfg.clock not in ("cpu", "wall"):
+            raise ValueError("clock must be 'cpu' or 'wall'")
         if cfg.max_transactions < 0:
             raise ValueError("max_transactions must be >= 0")
         if cfg.granularity not in ("function", "line"):

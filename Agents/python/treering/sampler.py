@@ -1,27 +1,39 @@
 """The sampler: every interval, read every other thread's stack with
-`sys._current_frames()` (through `frames.current_frames`) and count it. Thread mode (default) is a daemon
-thread and works under any server; signal mode uses SIGPROF (Linux, main
-thread only) and exists for comparison."""
+`sys._current_frames()` (through `frames.current_frames`) and count it.
+Thread mode (default) is a daemon thread and works under any server; signal
+mode uses SIGPROF (Linux, main thread only) and exists for comparison.
+
+Idle threads: in the `cpu` clock (default) a thread that did not run since
+the previous sample (its CPU clock did not move, see `thread_clocks.py`), or
+that is waiting in a known blocking call now, is left out and counted; in
+the `wall` clock every sample is kept and those are tagged `state=idle`.
+Where per-thread clocks are not available, the list of blocking calls alone
+decides."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
 import time
 from types import CodeType, FrameType
+from typing import Any, NamedTuple
 
 from . import tagging
 from .frames import current_frames
 from .stacks import StackCounter
+from .tagging import Tags
+from .thread_clocks import ThreadClocks
 from .thread_names import ThreadNames
 
 log = logging.getLogger("treering")
 
-# Leaf functions of threads that are only waiting. A thread blocked in C shows
-# its last Python frame, so these are the stdlib functions that block.
-# Left out by default (as py-spy leaves out idle threads): a worker pool's
-# waiting threads would otherwise bury the threads doing work.
+# The fallback where a thread's CPU clock cannot be read (not Linux, a thread
+# `threading` does not know, the first sample of a thread): leaf functions of
+# threads that are only waiting. A thread blocked in C shows its last Python
+# frame, so these are the functions that call the blocking C function. No
+# such list is ever complete; the CPU clock needs none.
 IDLE_LEAVES: set[tuple[str, str]] = {
     ("threading.py", "wait"),
     ("threading.py", "_wait_for_tstate_lock"),
@@ -39,7 +51,18 @@ IDLE_LEAVES: set[tuple[str, str]] = {
     ("base_events.py", "_run_once"),
     ("selector_events.py", "_read_ready"),
     ("popen_fork.py", "poll"),
+    # Found idle under real servers: concurrent.futures' workers wait in
+    # SimpleQueue.get (C), gunicorn's arbiter in its signal queue, waitress's
+    # main thread in select.select.
+    ("thread.py", "_worker"),
+    ("arbiter.py", "wait_for_signals"),
+    ("arbiter.py", "sleep"),
+    ("wasyncore.py", "poll"),
+    ("wasyncore.py", "poll2"),
 }
+
+IDLE_TAG = ("state", "idle")
+CLOCKS = ("cpu", "wall")
 
 
 def _is_idle_code(code: CodeType) -> bool:
@@ -49,6 +72,24 @@ def _is_idle_code(code: CodeType) -> bool:
     return (base, name) in IDLE_LEAVES
 
 
+class Window(NamedTuple):
+    """What the sampler counted between two swaps."""
+
+    counter: StackCounter
+    taken: int  # sampling ticks
+    idle: int  # thread samples judged idle (left out under the cpu clock, tagged under wall)
+    overhead_s: float  # wall time inside sample_once
+    cpu_s: float  # the sampling thread's CPU time inside sample_once
+    end: float  # time.time() of the swap
+
+    @property
+    def interval_ms(self) -> float | None:
+        """The interval achieved: wall time over ticks (None with no tick)."""
+        if self.taken <= 0:
+            return None
+        return max(1e-3, (self.end - self.counter.start) * 1000.0 / self.taken)
+
+
 class Sampler:
     """Counts stacks into `self.counter`, which the uploader swaps out."""
 
@@ -56,23 +97,31 @@ class Sampler:
         self,
         interval_ms: float,
         granularity: str = "function",
-        include_idle: bool = False,
+        clock: str = "cpu",
         mode: str = "thread",
         max_depth: int = 1024,
+        thread_clocks: bool = True,
     ):
+        if clock not in CLOCKS:
+            raise ValueError("clock must be 'cpu' or 'wall'")
         self.interval = interval_ms / 1000.0
         self.granularity = granularity
-        self.include_idle = include_idle
+        self.clock = clock
         self.mode = mode
         self.max_depth = max_depth
         self.counter = StackCounter(granularity, max_depth)
         self.lock = threading.Lock()
         self.ignored_idents: set[int] = set()  # the sampler and uploader threads
         self.overhead_s = 0.0
+        self.cpu_s = 0.0
         self.samples_taken = 0
+        self.idle_samples = 0
+        self.clocks = ThreadClocks(thread_clocks)
         self._idle_codes: dict[CodeType, bool] = {}
+        self._idle_tags: dict[Tags, Tags] = {}  # tags -> the same with state=idle (wall clock)
         self._names = ThreadNames()
         self._threads_checked = 0.0
+        self._primed = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -93,13 +142,17 @@ class Sampler:
             self._thread.join(timeout=2)
             self._thread = None
 
-    def swap(self) -> tuple[StackCounter, float, int]:
+    def swap(self) -> Window:
         """Takes what was counted so far and starts a new counter."""
+        fresh = StackCounter(self.granularity, self.max_depth)
         with self.lock:
-            counter, self.counter = self.counter, StackCounter(self.granularity, self.max_depth)
-            overhead, self.overhead_s = self.overhead_s, 0.0
-            taken, self.samples_taken = self.samples_taken, 0
-        return counter, overhead, taken
+            window = Window(
+                self.counter, self.samples_taken, self.idle_samples, self.overhead_s, self.cpu_s, fresh.start
+            )
+            self.counter = fresh
+            self.samples_taken = self.idle_samples = 0
+            self.overhead_s = self.cpu_s = 0.0
+        return window
 
     # -- the hot path ------------------------------------------------------
     def _run(self) -> None:
@@ -116,42 +169,101 @@ class Sampler:
             if delay > 0:
                 self._stop.wait(delay)
             else:
-                next_time = time.monotonic()  # fell behind: don't try to catch up in a burst
+                # Fell behind: no burst to catch up, and let go of the GIL
+                # before the next sample, or the threads it sees would not have
+                # run since this one (and would all look idle).
+                next_time = time.monotonic()
+                time.sleep(0)
+
+    def _is_idle_leaf(self, frame: FrameType) -> bool:
+        code = frame.f_code
+        idle = self._idle_codes.get(code)
+        if idle is None:
+            idle = self._idle_codes[code] = _is_idle_code(code)
+        return idle
 
     def sample_once(self, blocking: bool = True) -> None:
         t0 = time.perf_counter()
+        c0 = time.thread_time()
         frames, tasks = tagging.tasks_around(current_frames)
+        threads = self._names.current()
+        if not self._primed and self.clocks.enabled:
+            # The first tick only reads every thread's CPU clock: there is
+            # nothing to compare with yet, so it counts nothing.
+            self._primed = True
+            for thread in list(threads.values()):
+                self.clocks.ran(thread.native_id)
+            return
         now = time.monotonic()
         if now - self._threads_checked > 1.0:
             self._threads_checked = now
+            alive = list(threads.values())
             if tagging.has_loops():
-                tagging.forget_threads(t.ident for t in threading.enumerate() if t.ident is not None)
-        threads = self._names.current()
-        name_of = self._names.name
-        ignored = self.ignored_idents
-        include_idle = self.include_idle
-        idle_codes = self._idle_codes
-        current_tags = tagging.current_tags
+                tagging.forget_threads(t.ident for t in alive if t.ident is not None)
+            self.clocks.forget_except(t.native_id for t in alive)
         if not self.lock.acquire(blocking):
             return  # a signal arrived while this thread holds the lock: skip rather than deadlock
         try:
-            add = self.counter.add
-            for ident, frame in frames.items():
-                if ident in ignored:
-                    continue
-                if not include_idle:
-                    code = frame.f_code
-                    idle = idle_codes.get(code)
-                    if idle is None:
-                        idle = idle_codes[code] = _is_idle_code(code)
-                    if idle:
-                        continue
-                add(frame, name_of(threads, ident), current_tags(ident, tasks))
+            self._count(frames, tasks, threads)
             self.samples_taken += 1
             self.overhead_s += time.perf_counter() - t0
+            self.cpu_s += time.thread_time() - c0
         finally:
             self.lock.release()
         del frames
+
+    def _count(
+        self,
+        frames: dict[int, FrameType],
+        tasks: dict[int, asyncio.Task[Any] | None],
+        threads: dict[Any, threading.Thread],
+    ) -> None:
+        """Counts one sample of every thread but ours (the caller holds the lock).
+
+        Tags and stacks are read first, right after the stacks were taken: a
+        request that ends meanwhile must not leave its stack untagged, and a
+        generator's frame loses its caller once it finishes (another thread
+        may take the GIL at any moment). Idleness comes after."""
+        stack_of = self.counter.stack_of
+        ignored = self.ignored_idents
+        current_tags = tagging.current_tags
+        seen = [
+            (ident, frame, current_tags(ident, tasks), stack_of(frame))
+            for ident, frame in frames.items()
+            if ident not in ignored
+        ]
+        name_of = self._names.name
+        ran = self.clocks.ran
+        wall = self.clock == "wall"
+        count = self.counter.count
+        idle = 0
+        for ident, frame, tags, stack in seen:
+            thread = threads.get(ident)
+            # Running: its CPU clock moved since the previous sample (the list
+            # of blocking calls decides where there is no clock, or on a
+            # thread's first sample), and it is not waiting in a known
+            # blocking call now (a pool thread that finished a request since
+            # then and went back to its queue).
+            running = ran(thread.native_id if thread is not None else None)
+            if running is not False:
+                running = not self._is_idle_leaf(frame)
+            if not running:
+                idle += 1
+                if not wall:
+                    continue
+                tags = self._with_idle_tag(tags)
+            count(name_of(threads, ident), tags, stack)
+        self.idle_samples += idle
+
+    def _with_idle_tag(self, tags: Tags) -> Tags:
+        tagged = self._idle_tags.get(tags)
+        if tagged is None:
+            if len(self._idle_tags) > 10_000:
+                self._idle_tags.clear()
+            merged = dict(tags)
+            merged[IDLE_TAG[0]] = IDLE_TAG[1]
+            tagged = self._idle_tags[tags] = tuple(sorted(merged.items()))
+        return tagged
 
     # -- signal mode -------------------------------------------------------
     def _start_signal(self) -> None:
