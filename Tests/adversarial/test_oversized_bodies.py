@@ -4,7 +4,9 @@ uploader) must see the 413 for a body over the limit, and nothing is stored.
 
 The body is a valid treering/1 document of 20 MiB (the limit is 16 MiB), so
 if the server took it, it would be stored. The client timeout is a generous
-20 s: the test checks that the client was answered at all, not how fast."""
+20 s: the test checks that the client was answered at all, not how fast.
+A gzip bomb (200 MiB of zeros in ~200 KB; the inflated limit is 128 MiB)
+gets a 413 too."""
 
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ import json
 import socket
 import urllib.error
 import urllib.request
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from adversarial_http import doc, get, healthy, post_json
+from adversarial_http import doc, get, healthy, post_json, request
 from support.treering_server import TreeringServer
 
 CLIENT_TIMEOUT = 20.0
@@ -127,3 +130,32 @@ def test_nothing_of_the_oversized_bodies_was_stored_and_uploads_go_on(sent):
     assert healthy(server) is None
     answer = post_json(server.port, "/api/v1/ingest", doc(app="after-oversized"))
     assert answer.status == 201, f"an upload after the oversized ones: {answer}"
+
+
+def gzip_bomb(inflated_mib: int = 200) -> bytes:
+    """A gzip body that inflates to `inflated_mib` MiB: a treering/1 start, then zeros."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip wrapper
+    parts = [compressor.compress(b'{"format": "treering/1", "app": "bomb", "frames": [{"name": "')]
+    zeros = b"0" * MIB
+    parts += [compressor.compress(zeros) for _ in range(inflated_mib)]
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def test_a_gzip_bomb_is_refused_with_413_and_nothing_is_stored(tmp_path):
+    bomb = gzip_bomb()
+    assert len(bomb) < 1 * MIB  # well under the 16 MiB body limit: only inflating passes a limit
+    with TreeringServer(tmp_path / "bomb.sqlite") as server:
+        answer = request(
+            server.port,
+            "POST",
+            "/api/v1/ingest",
+            bomb,
+            {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+            timeout=CLIENT_TIMEOUT,
+        )
+        assert answer.status == 413, f"a body inflating to 200 MiB (limit 128 MiB): {answer}"
+        assert answer.error_message, f"the 413 has no JSON error body: {answer}"
+        listed = get(server.port, "/api/v1/profiles").json
+        assert listed is not None and listed["profiles"] == [], f"stored: {listed}"
+        assert healthy(server) is None
