@@ -42,9 +42,9 @@ swift build --build-tests
 step "Swift tests"
 swift test
 
-step "Python tests: agent, server binary end to end, dashboard in Chromium"
+step "Python tests: server binary end to end, adversarial clients, dashboard in Chromium"
 export TREERING_BIN="$PWD/.build/debug/treering" SE_OFFLINE=true
-suites=(Tests/integration)
+suites=(Tests/integration Tests/adversarial)
 [ -d Tests/browser ] && suites+=(Tests/browser)
 python3 -m pytest -q -p no:cacheprovider "${suites[@]}"
 
