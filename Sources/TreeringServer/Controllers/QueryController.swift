@@ -118,7 +118,8 @@ struct QueryController<Context: RequestContext> {
     /// one nor a label of the app (`range=3h`, a misspelt label) is a 400
     /// listing the app's labels, not a filter that silently matches nothing.
     func parse(_ parameters: Parameters, app: String) async throws -> AppQuery {
-        let query = try AppQueryParameters.parse(parameters, app: app, maxRangeSeconds: maxRangeSeconds)
+        let query = try AppQueryParameters.parse(
+            parameters, app: app, maxRangeSeconds: maxRangeSeconds, retentionSeconds: retentionSeconds)
         guard !query.filter.isEmpty, let names = try await database.labelNames(app: app) else { return query }
         if let unknown = query.filter.allowed.keys.sorted().first(where: { !names.contains($0) }) {
             let known = AppQueryParameters.reserved.sorted().joined(separator: ", ")

@@ -12,15 +12,17 @@ enum AppQueryParameters {
 
     static func parse(
         _ query: Parameters, app: String, maxRangeSeconds: Double = ServerLimits.default.maxQueryRangeSeconds,
-        now: Double = Date().timeIntervalSince1970
+        retentionSeconds: Double? = nil, now: Double = Date().timeIntervalSince1970
     ) throws -> AppQuery {
         func time(_ name: String, _ fallback: Double) throws -> Double {
             guard let text = query.get(name) else { return fallback }
             return try TimeExpression.parse(text, now: now, path: name)
         }
-        let from = try time("from", now - 3_600)
+        var from = try time("from", now - 3_600)
         let until = try time("until", now)
         guard until > from else { throw InputError.invalid("until", "must be after from (\(until) <= \(from))") }
+        // Nothing older than the retention is kept: `from=0` means "all there is".
+        if let retentionSeconds, until > now - retentionSeconds { from = max(from, (now - retentionSeconds).rounded(.down)) }
         guard until - from <= maxRangeSeconds else {
             throw InputError.invalid(
                 "from", "the range from \(number(from)) to \(number(until)) is longer than the limit of "

@@ -18,7 +18,20 @@ struct BodyReader: Sendable {
             onTimeout: APIError(
                 .requestTimeout, code: "body_timeout", message: "body: not received within \(Int(seconds)) s",
                 headers: [.connection: "close"])
-        ) { try await readWithinLimits(request) }
+        ) {
+            do {
+                return try await readWithinLimits(request)
+            } catch let error as APIError {
+                throw error
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                // The HTTP layer could not read the body (a broken chunk size, a cut connection).
+                throw APIError(
+                    .badRequest, code: "malformed_body", message: "body: could not be read as HTTP (\(error))",
+                    headers: [.connection: "close"])
+            }
+        }
     }
 
     private func readWithinLimits(_ request: Request) async throws -> [UInt8] {
