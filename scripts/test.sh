@@ -42,6 +42,9 @@ swift build --build-tests
 step "Swift tests"
 swift test
 
+step "fuzz: a short pass of every parser (scripts/fuzz.sh SECONDS for longer ones)"
+bash scripts/fuzz.sh 10
+
 step "Python tests: server binary end to end, adversarial clients, dashboard in Chromium"
 export TREERING_BIN="$PWD/.build/debug/treering" SE_OFFLINE=true
 suites=(Tests/integration Tests/adversarial)

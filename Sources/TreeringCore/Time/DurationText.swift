@@ -11,8 +11,9 @@ public enum DurationText {
 
     /// The largest unit that writes `seconds` as a whole number: 2592000 → "30d".
     public static func describe(_ seconds: Double) -> String {
+        // Past 2^53 seconds a Double is no longer a whole count of anything (and Int64 would trap).
         for (unit, scale) in units.sorted(by: { $0.value > $1.value })
-        where seconds >= scale && seconds.truncatingRemainder(dividingBy: scale) == 0 {
+        where seconds >= scale && seconds / scale < 9e15 && seconds.truncatingRemainder(dividingBy: scale) == 0 {
             return "\(Int64(seconds / scale))\(unit)"
         }
         return "\(seconds)s"
