@@ -4,10 +4,19 @@ import TreeringCore
 /// Frame ids already in the database, per app, so that a steady stream of
 /// uploads over the same code interns its frames without a query each.
 /// Filled only after a commit, so it never holds an id that was rolled back.
+/// Bounded: past `limit` frames in all, an app's frames are forgotten before
+/// new ones are added (they are looked up again from the database, once),
+/// so a stream of never-repeating frame names cannot grow it without end.
 final class FrameIDCache: @unchecked Sendable {
     private let lock = NSLock()
     private var ids: [Int64: [Frame: Int32]] = [:]
     private var apps: [String: Int64] = [:]
+    private var frameCount = 0
+    let limit: Int
+
+    init(limit: Int = 200_000) {
+        self.limit = limit
+    }
 
     /// The id of the app with this name, once a commit has stored it.
     func appID(named name: String) -> Int64? {
@@ -42,13 +51,28 @@ final class FrameIDCache: @unchecked Sendable {
     func remember(app: Int64, _ pairs: [(frame: Frame, id: Int32)]) {
         guard !pairs.isEmpty else { return }
         lock.withLock {
-            for (frame, id) in pairs { ids[app, default: [:]][frame] = id }
+            if frameCount + pairs.count > limit {
+                // This app's frames go first; if that is not enough, every app's.
+                frameCount -= ids.removeValue(forKey: app)?.count ?? 0
+                if frameCount + pairs.count > limit {
+                    ids.removeAll()
+                    frameCount = 0
+                }
+            }
+            var known = ids.removeValue(forKey: app) ?? [:]
+            let before = known.count
+            for (frame, id) in pairs { known[frame] = id }
+            frameCount += known.count - before
+            ids[app] = known
         }
     }
 
+    /// Frames held, for tests and the soak benchmark.
+    var count: Int { lock.withLock { frameCount } }
+
     func forget(app: Int64) {
         lock.withLock {
-            _ = ids.removeValue(forKey: app)
+            frameCount -= ids.removeValue(forKey: app)?.count ?? 0
             apps = apps.filter { $0.value != app }
         }
     }
