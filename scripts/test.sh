@@ -36,6 +36,11 @@ python3 -m ruff format --check .
 python3 -m pyright --pythonpath "$(command -v python3)"
 python3 scripts/check-links.py
 
+step "lint: Swift"
+# swift format (ships with the toolchain), settings in .swift-format; the
+# generated protobuf code is left as protoc wrote it.
+find Sources Tests -name '*.swift' -not -path '*/Proto/*' -print0 | xargs -0 swift format lint --strict Package.swift
+
 step "Swift build"
 swift build --build-tests
 

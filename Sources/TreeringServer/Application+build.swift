@@ -61,6 +61,7 @@ func buildRouter(
     router.addRoutes(
         PagesController(
             database: database, templates: templates, serverURL: serverURL, report: report,
-            retentionSeconds: arguments.retentionSeconds).endpoints)
+            retentionSeconds: arguments.retentionSeconds
+        ).endpoints)
     return router
 }

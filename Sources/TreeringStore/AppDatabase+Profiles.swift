@@ -138,7 +138,8 @@ extension AppDatabase {
         for labels in newLabels where labels.count > limits.maxLabelsPerSeries {
             throw StoreError.limitReached(
                 limit: "max-labels",
-                message: "labels: a series would carry \(labels.count) label names (\(labels.keys.sorted().prefix(40).joined(separator: ", "))), "
+                message:
+                    "labels: a series would carry \(labels.count) label names (\(labels.keys.sorted().prefix(40).joined(separator: ", "))), "
                     + "over the limit of \(limits.maxLabelsPerSeries) (--max-labels)")
         }
         var valuesByName: [String: Set<String>] = [:]

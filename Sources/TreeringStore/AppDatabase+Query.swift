@@ -64,9 +64,11 @@ extension AppDatabase {
     /// app's merged `*` series), an empty list means none.
     static func selectedSeries(_ db: Database, appID: Int64, filter: LabelFilter) throws -> [Int64]? {
         if filter.isEmpty { return nil }
-        return try Row.fetchAll(db, sql: "SELECT id, labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, allSeriesLabels])
-            .filter { filter.matches(SeriesLabels.decode($0["labels"])) }
-            .map { $0["id"] }
+        return try Row.fetchAll(
+            db, sql: "SELECT id, labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, allSeriesLabels]
+        )
+        .filter { filter.matches(SeriesLabels.decode($0["labels"])) }
+        .map { $0["id"] }
     }
 
     /// The series whose rollup rows a query reads: the filter's, or the
@@ -97,9 +99,10 @@ extension AppDatabase {
 
     static func readQuery(_ db: Database, _ query: AppQuery, naive: Bool) throws -> QueryRead? {
         guard let appID = try Self.existingAppID(db, name: query.app) else { return nil }
-        let interval = try Double.fetchOne(
-            db, sql: "SELECT interval_ms FROM profile WHERE app_id = ? AND start >= ? AND start < ? ORDER BY id DESC LIMIT 1",
-            arguments: [appID, query.from, query.until]) ?? 10
+        let interval =
+            try Double.fetchOne(
+                db, sql: "SELECT interval_ms FROM profile WHERE app_id = ? AND start >= ? AND start < ? ORDER BY id DESC LIMIT 1",
+                arguments: [appID, query.from, query.until]) ?? 10
         var read = QueryRead(blobs: [], intervalMs: interval)
         let selected = try selectedSeries(db, appID: appID, filter: query.filter)
         if selected?.isEmpty == true || query.from >= query.until { return read }
@@ -214,9 +217,10 @@ extension AppDatabase {
                 db, sql: "SELECT id, labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, Self.allSeriesLabels]
             ).filter { row in
                 let id: Int64 = row["id"]
-                return try recent.contains(id) || Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM rollup WHERE series_id = ? AND resolution = 60 AND bucket >= ? AND bucket < ? LIMIT 1",
-                    arguments: [id, RollupPlan.floor(from, 60), until]) == true
+                return try recent.contains(id)
+                    || Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM rollup WHERE series_id = ? AND resolution = 60 AND bucket >= ? AND bucket < ? LIMIT 1",
+                        arguments: [id, RollupPlan.floor(from, 60), until]) == true
             }
             var values: [String: Set<String>] = [:]
             for row in rows {

@@ -35,10 +35,11 @@ extension AppDatabase {
             let written = try await writer.write { db -> Bool in
                 guard try Self.rollupState(db) == (snapshot.from, snapshot.version) else { return false }
                 var allSeries: [Int64: Int64] = [:]
-                let upsert = try db.cachedStatement(sql: """
-                    INSERT INTO rollup (series_id, resolution, bucket, samples, tree) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (series_id, resolution, bucket) DO UPDATE SET samples = excluded.samples, tree = excluded.tree
-                    """)
+                let upsert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO rollup (series_id, resolution, bucket, samples, tree) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (series_id, resolution, bucket) DO UPDATE SET samples = excluded.samples, tree = excluded.tree
+                        """)
                 for (key, samples, blob) in rows {
                     let seriesID: Int64
                     switch key.series {
@@ -87,8 +88,10 @@ extension AppDatabase {
         func keys(for tree: (app: Int64, series: Int64, start: Double, blob: Data)) -> [RollupKey] {
             resolutions(for: tree.start).flatMap { resolution in
                 let bucket = RollupPlan.floor(tree.start, resolution)
-                return [RollupKey(series: .one(tree.series), resolution: resolution, bucket: bucket),
-                        RollupKey(series: .all(app: tree.app), resolution: resolution, bucket: bucket)]
+                return [
+                    RollupKey(series: .one(tree.series), resolution: resolution, bucket: bucket),
+                    RollupKey(series: .all(app: tree.app), resolution: resolution, bucket: bucket),
+                ]
             }
         }
     }
@@ -111,7 +114,9 @@ extension AppDatabase {
                 WHERE p.id > ? AND p.id <= ?
                 """,
             arguments: [from, to])
-        let trees = rows.map { (app: $0["app_id"] as Int64, series: $0["series_id"] as Int64, start: $0["start"] as Double, blob: $0["tree"] as Data) }
+        let trees = rows.map {
+            (app: $0["app_id"] as Int64, series: $0["series_id"] as Int64, start: $0["start"] as Double, blob: $0["tree"] as Data)
+        }
         var batch = RollupBatch(
             from: from, to: to, version: version, profiles: ids.count, trees: trees, existing: [:], built: try builtThrough(db))
         var keys = Set<RollupKey>()
@@ -213,9 +218,10 @@ extension AppDatabase {
             guard let from = built[resolution] else { continue }
             let closed = RollupPlan.closedEnd(newestStart: newest, resolution: resolution)
             guard from < closed else { continue }
-            guard let first = try Int64.fetchOne(
-                db, sql: "SELECT MIN(bucket) FROM rollup WHERE resolution = ? AND bucket >= ? AND bucket < ?",
-                arguments: [finer, from, closed])
+            guard
+                let first = try Int64.fetchOne(
+                    db, sql: "SELECT MIN(bucket) FROM rollup WHERE resolution = ? AND bucket >= ? AND bucket < ?",
+                    arguments: [finer, from, closed])
             else {
                 return BuildWork(version: version, resolution: resolution, from: from, until: closed, finer: [])
             }

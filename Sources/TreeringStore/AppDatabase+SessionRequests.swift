@@ -33,8 +33,10 @@ extension AppDatabase {
                     INSERT INTO session_request (session_id, request, wall_ms, host, threads, samples, received_at, tree)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [id, tags.request, tags.wallMs, profile.metadata.host, threads, tree.totalCount, now,
-                            Data(TreeBlobCodec.encode(tree, frameMap: frameMap))])
+                arguments: [
+                    id, tags.request, tags.wallMs, profile.metadata.host, threads, tree.totalCount, now,
+                    Data(TreeBlobCodec.encode(tree, frameMap: frameMap)),
+                ])
             try db.execute(
                 sql: """
                     UPDATE session SET count = count + 1,

@@ -11,7 +11,8 @@ extension AppDatabase {
         guard running < limits.maxRunningSessionsPerApp else {
             throw StoreError.limitReached(
                 limit: "max-running-sessions",
-                message: "app: \(running) sessions of this app are running, its limit (--max-running-sessions); stop one or wait for one to end")
+                message:
+                    "app: \(running) sessions of this app are running, its limit (--max-running-sessions); stop one or wait for one to end")
         }
         let session = try await writer.write { db -> SessionSummary in
             let appID = try Self.appID(db, name: app, limits: limits)
@@ -21,8 +22,10 @@ extension AppDatabase {
                                          created_at, until, state, count)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', 0)
                     """,
-                arguments: [appID, token, spec.transaction, spec.requests, spec.intervalMs, spec.timeLimitSeconds,
-                            now, now + spec.timeLimitSeconds])
+                arguments: [
+                    appID, token, spec.transaction, spec.requests, spec.intervalMs, spec.timeLimitSeconds,
+                    now, now + spec.timeLimitSeconds,
+                ])
             return SessionSummary(
                 id: db.lastInsertedRowID, app: app, shareToken: token, transaction: spec.transaction,
                 requestsWanted: spec.requests, count: 0, state: .running, intervalMs: spec.intervalMs,
@@ -98,7 +101,9 @@ extension AppDatabase {
         FROM session s JOIN app a ON a.id = s.app_id
         """
 
-    static func session(_ db: Database, where condition: String, _ value: some DatabaseValueConvertible, now: Double) throws -> SessionSummary? {
+    static func session(
+        _ db: Database, where condition: String, _ value: some DatabaseValueConvertible, now: Double
+    ) throws -> SessionSummary? {
         try SessionSummary.fetchOne(db, sql: sessionSelect + " WHERE " + condition, arguments: [value])?.asOf(now)
     }
 }

@@ -50,150 +50,155 @@ public final class AppDatabase: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE app (
-                    id INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL UNIQUE
-                );
-                -- Frames are interned per app: call trees store these ids.
-                CREATE TABLE frame (
-                    id INTEGER PRIMARY KEY,
-                    app_id INTEGER NOT NULL REFERENCES app(id),
-                    name TEXT NOT NULL,
-                    file TEXT NOT NULL,
-                    line INTEGER NOT NULL,
-                    UNIQUE (app_id, name, file, line)
-                );
-                CREATE TABLE profile (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    app_id INTEGER NOT NULL REFERENCES app(id),
-                    share_token TEXT NOT NULL UNIQUE,
-                    host TEXT,
-                    pid INTEGER,
-                    runtime TEXT,
-                    agent TEXT,
-                    start REAL NOT NULL,
-                    "end" REAL NOT NULL,
-                    interval_ms REAL NOT NULL,
-                    tags TEXT NOT NULL,
-                    threads TEXT NOT NULL,
-                    samples INTEGER NOT NULL,
-                    stacks INTEGER NOT NULL,
-                    created_at REAL NOT NULL
-                );
-                CREATE INDEX profile_app ON profile(app_id, id);
-                CREATE INDEX profile_app_start ON profile(app_id, start);
-                -- A series is an app plus one set of labels (host, thread, tags).
-                CREATE TABLE series (
-                    id INTEGER PRIMARY KEY,
-                    app_id INTEGER NOT NULL REFERENCES app(id),
-                    labels TEXT NOT NULL,
-                    UNIQUE (app_id, labels)
-                );
-                -- One call tree per profile and series, as a TreeBlobCodec blob.
-                CREATE TABLE profile_tree (
-                    profile_id INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
-                    series_id INTEGER NOT NULL REFERENCES series(id),
-                    samples INTEGER NOT NULL,
-                    tree BLOB NOT NULL,
-                    PRIMARY KEY (profile_id, series_id)
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE app (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE
+                    );
+                    -- Frames are interned per app: call trees store these ids.
+                    CREATE TABLE frame (
+                        id INTEGER PRIMARY KEY,
+                        app_id INTEGER NOT NULL REFERENCES app(id),
+                        name TEXT NOT NULL,
+                        file TEXT NOT NULL,
+                        line INTEGER NOT NULL,
+                        UNIQUE (app_id, name, file, line)
+                    );
+                    CREATE TABLE profile (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        app_id INTEGER NOT NULL REFERENCES app(id),
+                        share_token TEXT NOT NULL UNIQUE,
+                        host TEXT,
+                        pid INTEGER,
+                        runtime TEXT,
+                        agent TEXT,
+                        start REAL NOT NULL,
+                        "end" REAL NOT NULL,
+                        interval_ms REAL NOT NULL,
+                        tags TEXT NOT NULL,
+                        threads TEXT NOT NULL,
+                        samples INTEGER NOT NULL,
+                        stacks INTEGER NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX profile_app ON profile(app_id, id);
+                    CREATE INDEX profile_app_start ON profile(app_id, start);
+                    -- A series is an app plus one set of labels (host, thread, tags).
+                    CREATE TABLE series (
+                        id INTEGER PRIMARY KEY,
+                        app_id INTEGER NOT NULL REFERENCES app(id),
+                        labels TEXT NOT NULL,
+                        UNIQUE (app_id, labels)
+                    );
+                    -- One call tree per profile and series, as a TreeBlobCodec blob.
+                    CREATE TABLE profile_tree (
+                        profile_id INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
+                        series_id INTEGER NOT NULL REFERENCES series(id),
+                        samples INTEGER NOT NULL,
+                        tree BLOB NOT NULL,
+                        PRIMARY KEY (profile_id, series_id)
+                    ) WITHOUT ROWID;
+                    """)
         }
         migrator.registerMigration("v2 rollups") { db in
-            try db.execute(sql: """
-                -- Call trees already merged per series and time bucket (see RollupPlan):
-                -- a bucket holds every profile of the series whose start is in
-                -- [bucket, bucket + resolution) and whose id <= rollup_state.rolled_up_to.
-                -- The series labelled '*' of an app holds all its series together.
-                CREATE TABLE rollup (
-                    series_id INTEGER NOT NULL REFERENCES series(id),
-                    resolution INTEGER NOT NULL,
-                    bucket INTEGER NOT NULL,
-                    samples INTEGER NOT NULL,
-                    tree BLOB NOT NULL,
-                    PRIMARY KEY (series_id, resolution, bucket)
-                ) WITHOUT ROWID;
-                CREATE TABLE rollup_state (
-                    id INTEGER PRIMARY KEY CHECK (id = 1),
-                    rolled_up_to INTEGER NOT NULL,
-                    -- Bumped by every change to rollup rows: a worker that read
-                    -- an older version writes nothing and starts again.
-                    version INTEGER NOT NULL
-                );
-                INSERT INTO rollup_state (id, rolled_up_to, version) VALUES (1, 0, 0);
-                CREATE INDEX profile_start ON profile(start);
-                """)
+            try db.execute(
+                sql: """
+                    -- Call trees already merged per series and time bucket (see RollupPlan):
+                    -- a bucket holds every profile of the series whose start is in
+                    -- [bucket, bucket + resolution) and whose id <= rollup_state.rolled_up_to.
+                    -- The series labelled '*' of an app holds all its series together.
+                    CREATE TABLE rollup (
+                        series_id INTEGER NOT NULL REFERENCES series(id),
+                        resolution INTEGER NOT NULL,
+                        bucket INTEGER NOT NULL,
+                        samples INTEGER NOT NULL,
+                        tree BLOB NOT NULL,
+                        PRIMARY KEY (series_id, resolution, bucket)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE rollup_state (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        rolled_up_to INTEGER NOT NULL,
+                        -- Bumped by every change to rollup rows: a worker that read
+                        -- an older version writes nothing and starts again.
+                        version INTEGER NOT NULL
+                    );
+                    INSERT INTO rollup_state (id, rolled_up_to, version) VALUES (1, 0, 0);
+                    CREATE INDEX profile_start ON profile(start);
+                    """)
         }
         migrator.registerMigration("v3 shared queries") { db in
-            try db.execute(sql: """
-                -- A query (app, absolute range, label filters) kept under a share
-                -- token, so the link answers the same question later.
-                CREATE TABLE shared_query (
-                    token TEXT PRIMARY KEY,
-                    app_id INTEGER NOT NULL REFERENCES app(id),
-                    range_from REAL NOT NULL,
-                    range_until REAL NOT NULL,
-                    filter TEXT NOT NULL,
-                    created_at REAL NOT NULL
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    -- A query (app, absolute range, label filters) kept under a share
+                    -- token, so the link answers the same question later.
+                    CREATE TABLE shared_query (
+                        token TEXT PRIMARY KEY,
+                        app_id INTEGER NOT NULL REFERENCES app(id),
+                        range_from REAL NOT NULL,
+                        range_until REAL NOT NULL,
+                        filter TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
         }
         migrator.registerMigration("v4 sessions") { db in
-            try db.execute(sql: """
-                -- A targeted session: "profile the next N requests of one
-                -- transaction". Kept apart from profiles: no series, no rollups.
-                CREATE TABLE session (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    app_id INTEGER NOT NULL REFERENCES app(id),
-                    share_token TEXT NOT NULL UNIQUE,
-                    transaction_name TEXT NOT NULL,
-                    requests_wanted INTEGER NOT NULL,
-                    interval_ms REAL NOT NULL,
-                    time_limit_s REAL NOT NULL,
-                    created_at REAL NOT NULL,
-                    until REAL NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('running', 'done', 'expired', 'stopped')),
-                    closed_at REAL,
-                    count INTEGER NOT NULL DEFAULT 0 CHECK (count <= requests_wanted)
-                );
-                CREATE INDEX session_app ON session(app_id, id);
-                CREATE INDEX session_created ON session(created_at);
-                CREATE INDEX session_running ON session(until) WHERE state = 'running';
-                -- One recorded request: its call tree across threads, frames
-                -- interned per app as for profiles.
-                CREATE TABLE session_request (
-                    id INTEGER PRIMARY KEY,
-                    session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
-                    request TEXT NOT NULL,
-                    wall_ms REAL NOT NULL,
-                    host TEXT,
-                    threads TEXT NOT NULL,
-                    samples INTEGER NOT NULL,
-                    received_at REAL NOT NULL,
-                    tree BLOB NOT NULL,
-                    UNIQUE (session_id, request)
-                );
-                CREATE INDEX session_request_wall ON session_request(session_id, wall_ms DESC);
-                """)
+            try db.execute(
+                sql: """
+                    -- A targeted session: "profile the next N requests of one
+                    -- transaction". Kept apart from profiles: no series, no rollups.
+                    CREATE TABLE session (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        app_id INTEGER NOT NULL REFERENCES app(id),
+                        share_token TEXT NOT NULL UNIQUE,
+                        transaction_name TEXT NOT NULL,
+                        requests_wanted INTEGER NOT NULL,
+                        interval_ms REAL NOT NULL,
+                        time_limit_s REAL NOT NULL,
+                        created_at REAL NOT NULL,
+                        until REAL NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'expired', 'stopped')),
+                        closed_at REAL,
+                        count INTEGER NOT NULL DEFAULT 0 CHECK (count <= requests_wanted)
+                    );
+                    CREATE INDEX session_app ON session(app_id, id);
+                    CREATE INDEX session_created ON session(created_at);
+                    CREATE INDEX session_running ON session(until) WHERE state = 'running';
+                    -- One recorded request: its call tree across threads, frames
+                    -- interned per app as for profiles.
+                    CREATE TABLE session_request (
+                        id INTEGER PRIMARY KEY,
+                        session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+                        request TEXT NOT NULL,
+                        wall_ms REAL NOT NULL,
+                        host TEXT,
+                        threads TEXT NOT NULL,
+                        samples INTEGER NOT NULL,
+                        received_at REAL NOT NULL,
+                        tree BLOB NOT NULL,
+                        UNIQUE (session_id, request)
+                    );
+                    CREATE INDEX session_request_wall ON session_request(session_id, wall_ms DESC);
+                    """)
         }
         migrator.registerMigration("v5 rollups built on close") { db in
-            try db.execute(sql: """
-                -- Coarse buckets (10 minutes and up) are built once, from the
-                -- finer ones, after they closed; queries read finer buckets in
-                -- the place of those not built yet. A bucket of a resolution
-                -- is built when it ends at or before its 'through'.
-                CREATE TABLE rollup_built (
-                    resolution INTEGER PRIMARY KEY,
-                    through INTEGER NOT NULL
-                );
-                -- The newest upload start rolled up: buckets close behind it.
-                ALTER TABLE rollup_state ADD COLUMN newest_start REAL NOT NULL DEFAULT 0;
-                UPDATE rollup_state SET newest_start =
-                    COALESCE((SELECT MAX(start) FROM profile WHERE id <= rollup_state.rolled_up_to), 0);
-                -- Building reads one resolution's buckets in a time range across series.
-                CREATE INDEX rollup_time ON rollup(resolution, bucket);
-                """)
+            try db.execute(
+                sql: """
+                    -- Coarse buckets (10 minutes and up) are built once, from the
+                    -- finer ones, after they closed; queries read finer buckets in
+                    -- the place of those not built yet. A bucket of a resolution
+                    -- is built when it ends at or before its 'through'.
+                    CREATE TABLE rollup_built (
+                        resolution INTEGER PRIMARY KEY,
+                        through INTEGER NOT NULL
+                    );
+                    -- The newest upload start rolled up: buckets close behind it.
+                    ALTER TABLE rollup_state ADD COLUMN newest_start REAL NOT NULL DEFAULT 0;
+                    UPDATE rollup_state SET newest_start =
+                        COALESCE((SELECT MAX(start) FROM profile WHERE id <= rollup_state.rolled_up_to), 0);
+                    -- Building reads one resolution's buckets in a time range across series.
+                    CREATE INDEX rollup_time ON rollup(resolution, bucket);
+                    """)
             // Rows written before this were kept whole for every bucket, so
             // those already closed count as built; open ones are rebuilt when they close.
             let newest = try Double.fetchOne(db, sql: "SELECT newest_start FROM rollup_state WHERE id = 1") ?? 0

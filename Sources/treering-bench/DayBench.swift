@@ -60,16 +60,25 @@ struct DayBench: AsyncParsableCommand {
         let started = Measure.now()
         say("# treering-bench day: \(generator.agents) agents every \(generator.interval) s for \(generator.hours) h, \(clients) clients\n")
         let model = DayGenerator.Model(generator)
-        say("stack population: \(model.groups.reduce(0) { $0 + $1.count }) stacks over \(model.distinctFrames) distinct frames (vocabulary \(generator.frames)), \(generator.transactions) transactions")
+        say(
+            "stack population: \(model.groups.reduce(0) { $0 + $1.count }) stacks over \(model.distinctFrames) distinct frames (vocabulary \(generator.frames)), \(generator.transactions) transactions"
+        )
 
-        let bodiesPath = bodies ?? FileManager.default.temporaryDirectory
-            .appendingPathComponent("treering-bench-day-\(generator.agents)x\(generator.interval)s-\(generator.hours)h-seed\(seed).bodies").path
+        let bodiesPath =
+            bodies
+            ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("treering-bench-day-\(generator.agents)x\(generator.interval)s-\(generator.hours)h-seed\(seed).bodies")
+            .path
         say("upload bodies: \(bodiesPath)")
         let (day, generated) = try DayBodies.load(generator, model: model, path: bodiesPath)
-        if let generated { say(String(format: "  generated in %.0f s (kept for the next run)", generated)) }
-        else { say("  reused (same generator settings)") }
+        if let generated {
+            say(String(format: "  generated in %.0f s (kept for the next run)", generated))
+        } else {
+            say("  reused (same generator settings)")
+        }
         let shape = try uploadShape(generator, model: model)
-        say("""
+        say(
+            """
             \(day.count) uploads, \(day.totalSamples) samples; per upload: \(day.totalSamples / day.count) samples, \
             \(Measure.kb(day.totalJSONBytes / day.count)) JSON, \(Measure.kb(day.totalGzipBytes / day.count)) gzip'd; \
             \(shape)
@@ -91,7 +100,12 @@ struct DayBench: AsyncParsableCommand {
             ingest = try await Self.ingest(day: day, path: path, clients: clients, generator: generator)
         }
         let size = try await Self.databaseSize(path: path)
-        let queries = ingestOnly ? [] : try await queryCases(generator).asyncMap { try await Self.measure($0, path: path, runs: runs, coldRuns: coldRuns, naive: !noNaive) }
+        let queries =
+            ingestOnly
+            ? []
+            : try await queryCases(generator).asyncMap {
+                try await Self.measure($0, path: path, runs: runs, coldRuns: coldRuns, naive: !noNaive)
+            }
 
         say("\n## Results (\(ProcessInfo.processInfo.activeProcessorCount) cores)\n")
         if let ingest { say(ingest.table(day: day, clients: clients)) }
@@ -129,7 +143,8 @@ struct DayBench: AsyncParsableCommand {
             frames += profile.frames.frames.count
         }
         let n = picks.count
-        return "\(frames / n) frames, \(nodes / n) tree nodes, \(series / n) series (\(seriesNodes / n) nodes in the per-series trees stored)"
+        return
+            "\(frames / n) frames, \(nodes / n) tree nodes, \(series / n) series (\(seriesNodes / n) nodes in the per-series trees stored)"
     }
 
     // MARK: ingest
@@ -191,9 +206,10 @@ struct DayBench: AsyncParsableCommand {
                     lastDone = done
                     lastTime = now
                     let (rolled, newest) = (try? await rollupStatus(monitor)) ?? (0, 0)
-                    say(String(
-                        format: "  %4.0f s: %6d/%d uploads, %4.0f/s over the last 10 s; rollups at id %d (%d behind)",
-                        Double(now - start) / 1e9, done, total, window, rolled, newest - rolled))
+                    say(
+                        String(
+                            format: "  %4.0f s: %6d/%d uploads, %4.0f/s over the last 10 s; rollups at id %d (%d behind)",
+                            Double(now - start) / 1e9, done, total, window, rolled, newest - rolled))
                 }
                 return slowest
             }
@@ -362,8 +378,10 @@ struct DayBench: AsyncParsableCommand {
             tree = try await db.queryTree(c.query)
             warm.append(Measure.since(t))
         }
-        say(String(format: "  rollups: cold p50 %.1f ms, warm p50 %.1f ms; %d nodes, %d samples",
-                     Measure.percentile(cold, 0.5) * 1000, Measure.percentile(warm, 0.5) * 1000, tree.tree.nodeCount, tree.tree.totalCount))
+        say(
+            String(
+                format: "  rollups: cold p50 %.1f ms, warm p50 %.1f ms; %d nodes, %d samples",
+                Measure.percentile(cold, 0.5) * 1000, Measure.percentile(warm, 0.5) * 1000, tree.tree.nodeCount, tree.tree.totalCount))
         guard measureNaive else {
             return QueryResult(
                 name: c.name, cold: cold, warm: warm, naiveCold: [], naiveWarm: [],
@@ -383,11 +401,14 @@ struct DayBench: AsyncParsableCommand {
             naive = try await db.queryTreeNaively(c.query)
             naiveWarm.append(Measure.since(t))
         } while naiveWarm.count < runs && naiveWarm.reduce(0, +) < 10
-        let same = tree.tree.totalCount == naive.tree.totalCount && tree.tree.nodeCount == naive.tree.nodeCount
+        let same =
+            tree.tree.totalCount == naive.tree.totalCount && tree.tree.nodeCount == naive.tree.nodeCount
             && fingerprint(tree.tree) == fingerprint(naive.tree)
-        say(String(format: "  naive: cold %.0f ms (%d runs), warm p50 %.0f ms (%d runs); %d nodes, %d samples; same tree: %@",
-                     Measure.percentile(naiveCold, 0.5) * 1000, naiveCold.count, Measure.percentile(naiveWarm, 0.5) * 1000,
-                     naiveWarm.count, naive.tree.nodeCount, naive.tree.totalCount, same ? "yes" : "NO"))
+        say(
+            String(
+                format: "  naive: cold %.0f ms (%d runs), warm p50 %.0f ms (%d runs); %d nodes, %d samples; same tree: %@",
+                Measure.percentile(naiveCold, 0.5) * 1000, naiveCold.count, Measure.percentile(naiveWarm, 0.5) * 1000,
+                naiveWarm.count, naive.tree.nodeCount, naive.tree.totalCount, same ? "yes" : "NO"))
         return QueryResult(
             name: c.name, cold: cold, warm: warm, naiveCold: naiveCold, naiveWarm: naiveWarm,
             nodes: tree.tree.nodeCount, samples: tree.tree.totalCount, same: same)

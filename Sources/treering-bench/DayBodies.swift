@@ -5,7 +5,7 @@ import Synchronization
 import TreeringCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The day's upload bodies, gzip'd as the agent sends them, generated once

@@ -72,13 +72,19 @@ struct DayGenerator: Sendable {
                 "shop/serializers", "requests", "urllib3", "json", "psycopg2", "redis", "celery", "jinja2", "decimal",
                 "logging", "re", "ssl", "socket", "http/client", "email", "datetime", "collections", "functools", "abc",
             ]
-            let verbs = ["get", "set", "load", "save", "render", "resolve", "execute", "fetch", "build", "parse", "encode",
-                         "decode", "validate", "dispatch", "handle", "call", "compile", "iter", "read", "write"]
-            let nouns = ["queryset", "row", "field", "template", "context", "response", "request", "cursor", "node",
-                         "token", "value", "item", "cache", "session", "model", "result", "chunk", "header", "user", "price"]
+            let verbs = [
+                "get", "set", "load", "save", "render", "resolve", "execute", "fetch", "build", "parse", "encode",
+                "decode", "validate", "dispatch", "handle", "call", "compile", "iter", "read", "write",
+            ]
+            let nouns = [
+                "queryset", "row", "field", "template", "context", "response", "request", "cursor", "node",
+                "token", "value", "item", "cache", "session", "model", "result", "chunk", "header", "user", "price",
+            ]
             var names: [String] = [], files: [String] = [], lines: [Int] = []
-            let fixed = ["<module>", "run", "serve_forever", "process_request_thread", "finish_request", "__call__",
-                         "get_response", "_get_response"]
+            let fixed = [
+                "<module>", "run", "serve_forever", "process_request_thread", "finish_request", "__call__",
+                "get_response", "_get_response",
+            ]
             for i in 0..<g.frames {
                 let package = packages[i % packages.count]
                 if i < fixed.count {
@@ -166,7 +172,11 @@ struct DayGenerator: Sendable {
     func upload(_ i: Int, model: Model) -> Upload {
         var rng = SplitMix(state: seed ^ (UInt64(i + 1) &* 0xD6E8_FEB8_6659_FD93))
         // (thread, group, stack) -> count; group == transactions is untagged main-thread work.
-        struct Key: Hashable { var thread: Int32; var group: Int32; var stack: Int32 }
+        struct Key: Hashable {
+            var thread: Int32
+            var group: Int32
+            var stack: Int32
+        }
         var counts: [Key: Int] = [:]
         var order: [Key] = []
         func add(_ key: Key) {
@@ -212,10 +222,14 @@ struct DayGenerator: Sendable {
         let start = start(ofUpload: i)
         var out: [UInt8] = []
         out.reserveCapacity(used.count * 110 + order.count * 140 + 512)
-        out.append(contentsOf: #"{"format":"treering/1","app":"\#(Self.app)","host":"\#(host(agent))","pid":\#(4000 + agent),"runtime":"CPython 3.12.7","agent":"treering-python 0.1.0","start":\#(start),"end":\#(start + Double(interval)),"interval_ms":10,"tags":{"env":"prod","version":"2024.11.3"},"frames":["#.utf8)
+        out.append(
+            contentsOf:
+                #"{"format":"treering/1","app":"\#(Self.app)","host":"\#(host(agent))","pid":\#(4000 + agent),"runtime":"CPython 3.12.7","agent":"treering-python 0.1.0","start":\#(start),"end":\#(start + Double(interval)),"interval_ms":10,"tags":{"env":"prod","version":"2024.11.3"},"frames":["#
+                .utf8)
         for (j, f) in used.enumerated() {
             if j > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"name":"\#(model.names[Int(f)])","file":"\#(model.files[Int(f)])","line":\#(model.lines[Int(f)])}"#.utf8)
+            out.append(
+                contentsOf: #"{"name":"\#(model.names[Int(f)])","file":"\#(model.files[Int(f)])","line":\#(model.lines[Int(f)])}"#.utf8)
         }
         out.append(contentsOf: #"],"samples":["#.utf8)
         for (j, key) in order.enumerated() {

@@ -57,8 +57,12 @@ struct UploadBench: AsyncParsableCommand {
         print("| TreeringJSONParser.parse | \(Measure.ms(parse)) | \(rate(samples, size, parse)) | \(ratio(foundation, parse)) |")
         print("| + merge into one tree | \(Measure.ms(mergeAll)) | | |")
         print("| + merge into per-series trees | \(Measure.ms(mergeSeries)) | | |")
-        print("| parse + per-series merge (ingest path) | \(Measure.ms(parseAndMerge)) | \(rate(samples, size, parseAndMerge)) | \(ratio(foundation, parseAndMerge)) |")
-        print("\nmemory: parse + merge grew the peak RSS by \(Measure.mb(peakGrowth)) = \(String(format: "%.2f", Double(peakGrowth) / size))x the upload's size (goal: under 5x)")
+        print(
+            "| parse + per-series merge (ingest path) | \(Measure.ms(parseAndMerge)) | \(rate(samples, size, parseAndMerge)) | \(ratio(foundation, parseAndMerge)) |"
+        )
+        print(
+            "\nmemory: parse + merge grew the peak RSS by \(Measure.mb(peakGrowth)) = \(String(format: "%.2f", Double(peakGrowth) / size))x the upload's size (goal: under 5x)"
+        )
         print("merged tree: \(mergedTree.nodeCount) nodes, \(mergedTree.stackCount) distinct stacks, \(kept.1.count) series\n")
 
         try await storage(profile: kept.0, merged: mergedTree, series: kept.1.map(\.tree))
@@ -156,8 +160,10 @@ struct UploadBench: AsyncParsableCommand {
         print("| tree nodes (TreeBlobCodec, chosen) | \(Measure.mb(treeBytes)) | \(Measure.ms(treeEncode)) | \(Measure.ms(treeMerge)) |")
         print("| tree nodes through TreeMerger (queries, rollups) | \(Measure.mb(treeBytes)) | | \(Measure.ms(treeMerger)) |")
         print("| stack list (StackBlobCodec) | \(Measure.mb(stackBytes)) | \(Measure.ms(stackEncode)) | \(Measure.ms(stackMerge)) |")
-        print(String(format: "tree nodes: %.2fx smaller, %.2fx faster to decode and merge\n",
-                     Double(stackBytes) / Double(treeBytes), stackMerge / treeMerge))
+        print(
+            String(
+                format: "tree nodes: %.2fx smaller, %.2fx faster to decode and merge\n",
+                Double(stackBytes) / Double(treeBytes), stackMerge / treeMerge))
     }
 
     /// The same upload through the real application on a loopback port.
@@ -171,7 +177,8 @@ struct UploadBench: AsyncParsableCommand {
         let app = try await buildApplication(BenchArguments(databasePath: folder.appendingPathComponent("http.sqlite").path))
         try await app.test(.live) { client in
             let plain = try await Measure.medianAsync(runs: runs) {
-                let r = try await client.execute(uri: "/api/v1/ingest", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: bytes))
+                let r = try await client.execute(
+                    uri: "/api/v1/ingest", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: bytes))
                 guard r.status == .created else { throw ValidationError("ingest answered \(r.status)") }
             }
             let compressed = try await Measure.medianAsync(runs: runs) {

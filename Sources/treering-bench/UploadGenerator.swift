@@ -14,7 +14,10 @@ struct UploadGenerator {
         var rng = SplitMix(state: seed)
         var out: [UInt8] = []
         out.reserveCapacity(samples * 110 + frames * 60)
-        out.append(contentsOf: #"{"format":"treering/1","app":"bench","host":"bench-1","start":1732460000,"end":1732460010,"interval_ms":10,"tags":{"env":"bench"},"frames":["#.utf8)
+        out.append(
+            contentsOf:
+                #"{"format":"treering/1","app":"bench","host":"bench-1","start":1732460000,"end":1732460010,"interval_ms":10,"tags":{"env":"bench"},"frames":["#
+                .utf8)
         for i in 0..<frames {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: #"{"name":"function_\#(i)","file":"pkg\#(i % 97)/module_\#(i % 1013).py","line":\#(i % 2000 + 1)}"#.utf8)

@@ -15,7 +15,10 @@ struct Export: AsyncParsableCommand {
     @Argument(help: "The profile's id.")
     var id: Int64
 
-    @Option(help: "folded: one stack a line; tree: the compact tree JSON the API serves; speedscope: a file speedscope.app opens; html: one self-contained page with the sunburst and icicle views that opens offline.")
+    @Option(
+        help:
+            "folded: one stack a line; tree: the compact tree JSON the API serves; speedscope: a file speedscope.app opens; html: one self-contained page with the sunburst and icicle views that opens offline."
+    )
     var format: Format = .folded
 
     @Flag(help: "Put each thread's name as the root frame of its stacks.")
@@ -34,12 +37,13 @@ struct Export: AsyncParsableCommand {
         guard let loaded = try await store.profileTree(id: id, byThread: byThread) else {
             throw CLIError("no profile \(id) in \(database.db)")
         }
-        let bytes: [UInt8] = switch format {
-        case .folded: Array(loaded.folded.utf8)
-        case .tree: loaded.json()
-        case .speedscope: loaded.speedscope(name: "profile \(id)")
-        case .html: try await report(loaded, store: store)
-        }
+        let bytes: [UInt8] =
+            switch format {
+            case .folded: Array(loaded.folded.utf8)
+            case .tree: loaded.json()
+            case .speedscope: loaded.speedscope(name: "profile \(id)")
+            case .html: try await report(loaded, store: store)
+            }
         if let output {
             // Atomic: written beside and renamed, so a failed export leaves no half file.
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)

@@ -8,10 +8,16 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load a profile file into the database, without a server.")
 
-    @Argument(help: "A profile file: treering/1 JSON, folded stacks (py-spy -f raw, stackcollapse, async-profiler collapsed) or speedscope JSON ('-' reads standard input).")
+    @Argument(
+        help:
+            "A profile file: treering/1 JSON, folded stacks (py-spy -f raw, stackcollapse, async-profiler collapsed) or speedscope JSON ('-' reads standard input)."
+    )
     var file: String
 
-    @Option(help: "The file's format: treering, folded, speedscope or pprof (default: guessed from its first bytes; gzip files are inflated first).")
+    @Option(
+        help:
+            "The file's format: treering, folded, speedscope or pprof (default: guessed from its first bytes; gzip files are inflated first)."
+    )
     var format: String?
 
     @Option(help: "App name to store it under (overrides the file's own; required for formats without one).")
@@ -27,7 +33,9 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         var bytes: [UInt8]
         do {
-            bytes = file == "-" ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+            bytes =
+                file == "-"
+                ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(try Data(contentsOf: URL(fileURLWithPath: file)))
         } catch {
             throw CLIError("cannot read \(file): \(error.localizedDescription)")
         }
@@ -49,8 +57,9 @@ struct Import: AsyncParsableCommand {
         }
         guard intervalMs > 0 else { throw CLIError("--interval-ms: must be > 0") }
         let now = Date().timeIntervalSince1970
-        let metadata = ProfileMetadata(app: app ?? "", start: now, end: now, intervalMs: intervalMs,
-                                       tags: ["imported_from": chosen.rawValue])
+        let metadata = ProfileMetadata(
+            app: app ?? "", start: now, end: now, intervalMs: intervalMs,
+            tags: ["imported_from": chosen.rawValue])
         var profile: Profile
         do {
             profile = try chosen.parser(metadata: metadata, limits: limitOptions.limits.profile).parse(bytes)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TreeringCore
 import TreeringServer
 
@@ -47,5 +48,3 @@ struct LimitOptions: ParsableArguments {
 func env<T: LosslessStringConvertible>(_ name: String) -> T? {
     ProcessInfo.processInfo.environment[name].flatMap(T.init)
 }
-
-import Foundation

@@ -17,7 +17,10 @@ struct Serve: AsyncParsableCommand, AppArguments {
 
     @OptionGroup var database: DatabaseOption
 
-    @Option(help: "normal: an acknowledged upload survives a crash of the server; full: also a power cut, at an fsync per upload (env TREERING_DURABILITY).")
+    @Option(
+        help:
+            "normal: an acknowledged upload survives a crash of the server; full: also a power cut, at an fsync per upload (env TREERING_DURABILITY)."
+    )
     var durability: AppDatabase.Durability = env("TREERING_DURABILITY") ?? .normal
 
     @OptionGroup var dashboard: DashboardFilesOption
@@ -48,7 +51,8 @@ struct Serve: AsyncParsableCommand, AppArguments {
 
     func validate() throws {
         guard let seconds = DurationText.seconds(retention), seconds >= 60 else {
-            throw ValidationError("--retention: must be a duration of at least a minute, such as 90m, 12h, 30d or 8w (got \"\(retention)\")")
+            throw ValidationError(
+                "--retention: must be a duration of at least a minute, such as 90m, 12h, 30d or 8w (got \"\(retention)\")")
         }
     }
     var publicDirectory: String { dashboard.publicDir }

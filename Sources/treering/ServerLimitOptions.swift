@@ -73,7 +73,8 @@ struct ServerLimitOptions: ParsableArguments {
             ("--body-timeout", bodyTimeout, 1),
         ] {
             guard let seconds = DurationText.seconds(text), seconds >= least, seconds <= UnixTime.max else {
-                throw ValidationError("\(name): must be a duration such as 30s, 15m, 1h or 400d, at least \(Int(least)) s (got \"\(text)\")")
+                throw ValidationError(
+                    "\(name): must be a duration such as 30s, 15m, 1h or 400d, at least \(Int(least)) s (got \"\(text)\")")
             }
         }
     }

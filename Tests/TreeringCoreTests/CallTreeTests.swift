@@ -148,7 +148,7 @@ func stacksOf(_ tree: CallTree) -> [[Int32]: Int64] {
         for tree in [merged, streamed] {
             #expect(stacksOf(tree) == reference(all))
             #expect(tree.totalCount == direct.totalCount)
-            var sums = tree.selfCounts   // a node's total: its own samples and all below it
+            var sums = tree.selfCounts  // a node's total: its own samples and all below it
             for i in stride(from: tree.nodeCount - 1, through: 1, by: -1) { sums[Int(tree.parents[i])] += sums[i] }
             #expect(sums == tree.totals)
         }

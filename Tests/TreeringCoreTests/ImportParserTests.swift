@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TreeringCore
 
 @Suite struct ImportParserTests {
@@ -19,13 +20,14 @@ import Testing
         let profile = try FoldedParser(metadata: meta).parse(Array(text.utf8))
         #expect(profile.samples.totalCount == 42)
         #expect(profile.threads == ["thread (10903): MainThread"])
-        #expect(folded(profile) == """
-            (no stack) 3
-            <module> (app.py:1);main (app.py:5) 7
-            <module> (app.py:1);main (app.py:5);hot (lib/x y.py:9) 30
-            java/lang/Thread.run;foo 2
+        #expect(
+            folded(profile) == """
+                (no stack) 3
+                <module> (app.py:1);main (app.py:5) 7
+                <module> (app.py:1);main (app.py:5);hot (lib/x y.py:9) 30
+                java/lang/Thread.run;foo 2
 
-            """)
+                """)
     }
 
     @Test func foldedRefusesABadCountNamingTheLine() {
@@ -64,16 +66,58 @@ import Testing
     @Test func pprofCPUProfileBecomesSamplesUnderTheirCallers() throws {
         var p = Perftools_Profiles_Profile()
         p.stringTable = ["", "cpu", "nanoseconds", "main", "a.py", "hot", "route", "/orders"]
-        p.sampleType = [.with { $0.type = 1; $0.unit = 2 }]
-        p.periodType = .with { $0.type = 1; $0.unit = 2 }
+        p.sampleType = [
+            .with {
+                $0.type = 1
+                $0.unit = 2
+            }
+        ]
+        p.periodType = .with {
+            $0.type = 1
+            $0.unit = 2
+        }
         p.period = 10_000_000
-        p.function = [.with { $0.id = 1; $0.name = 3; $0.filename = 4; $0.startLine = 1 },
-                      .with { $0.id = 2; $0.name = 5; $0.filename = 4; $0.startLine = 5 }]
-        p.location = [.with { $0.id = 1; $0.line = [.with { $0.functionID = 1 }] },
-                      .with { $0.id = 2; $0.line = [.with { $0.functionID = 2 }] }]
+        p.function = [
+            .with {
+                $0.id = 1
+                $0.name = 3
+                $0.filename = 4
+                $0.startLine = 1
+            },
+            .with {
+                $0.id = 2
+                $0.name = 5
+                $0.filename = 4
+                $0.startLine = 5
+            },
+        ]
+        p.location = [
+            .with {
+                $0.id = 1
+                $0.line = [.with { $0.functionID = 1 }]
+            },
+            .with {
+                $0.id = 2
+                $0.line = [.with { $0.functionID = 2 }]
+            },
+        ]
         // Leaf first, as pprof writes stacks.
-        p.sample = [.with { $0.locationID = [2, 1]; $0.value = [50_000_000]; $0.label = [.with { $0.key = 6; $0.str = 7 }] },
-                    .with { $0.locationID = [1]; $0.value = [20_000_000] }]
+        p.sample = [
+            .with {
+                $0.locationID = [2, 1]
+                $0.value = [50_000_000]
+                $0.label = [
+                    .with {
+                        $0.key = 6
+                        $0.str = 7
+                    }
+                ]
+            },
+            .with {
+                $0.locationID = [1]
+                $0.value = [20_000_000]
+            },
+        ]
         let profile = try PprofParser(metadata: meta).parse(Array(try p.serializedBytes() as [UInt8]))
         #expect(profile.metadata.intervalMs == 10)
         #expect(folded(profile) == "main (a.py:1) 2\nmain (a.py:1);hot (a.py:5) 5\n")
@@ -92,7 +136,12 @@ import Testing
         #expect(UploadFormat.sniff(Array(#"{"$schema":"https://www.speedscope.app/file-format-schema.json"}"#.utf8)) == .speedscope)
         var p = Perftools_Profiles_Profile()
         p.stringTable = ["", "cpu"]
-        p.sampleType = [.with { $0.type = 1; $0.unit = 1 }]
+        p.sampleType = [
+            .with {
+                $0.type = 1
+                $0.unit = 1
+            }
+        ]
         #expect(UploadFormat.sniff(try p.serializedBytes()) == .pprof)
     }
 }

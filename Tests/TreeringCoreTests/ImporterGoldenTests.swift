@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TreeringCore
 
 /// Real outputs of py-spy, pyinstrument and pyroscope-io (Tests/vectors/importers,

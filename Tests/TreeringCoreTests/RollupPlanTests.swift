@@ -44,12 +44,15 @@ import Testing
         }
         // The last, open hour of a day becomes 10-minute and minute buckets.
         let start: Double = 1_732_406_400
-        let plan = RollupPlan(from: start, until: start + 86_400, builtThrough: [600: Int64(start) + 86_400 - 600, 3_600: Int64(start) + 82_800, 86_400: Int64(start)])
-        #expect(plan.runs == [
-            .init(resolution: 3_600, start: Int64(start), count: 23),
-            .init(resolution: 600, start: Int64(start) + 82_800, count: 5),
-            .init(resolution: 60, start: Int64(start) + 85_800, count: 10),
-        ])
+        let plan = RollupPlan(
+            from: start, until: start + 86_400,
+            builtThrough: [600: Int64(start) + 86_400 - 600, 3_600: Int64(start) + 82_800, 86_400: Int64(start)])
+        #expect(
+            plan.runs == [
+                .init(resolution: 3_600, start: Int64(start), count: 23),
+                .init(resolution: 600, start: Int64(start) + 82_800, count: 5),
+                .init(resolution: 60, start: Int64(start) + 85_800, count: 10),
+            ])
     }
 
     @Test func anUnalignedDayIsAboutFiftyReads() {

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct SessionSpecTests {
     @Test func formFieldsReadAsTheirJSONTwins() throws {
-        let spec = try SessionSpecParser().parse(form: [("transaction", "GET /"), ("requests", "20"), ("time_limit_s", "30"), ("interval_ms", "")])
+        let spec = try SessionSpecParser().parse(form: [
+            ("transaction", "GET /"), ("requests", "20"), ("time_limit_s", "30"), ("interval_ms", ""),
+        ])
         #expect(spec == SessionSpec(transaction: "GET /", requests: 20, timeLimitSeconds: 30, intervalMs: 5))
         #expect(throws: InputError.invalid("requests", "must be an integer from 1 to 1000 (got \"many\")")) {
             try SessionSpecParser().parse(form: [("transaction", "GET /"), ("requests", "many")])
@@ -25,7 +27,8 @@ import Testing
 
     @Test func requestTagsNameTheRequestItsWallTimeAndTheTransaction() throws {
         let tags = ["treering.request": "abc", "treering.wall_ms": "61.250", "transaction": "GET /"]
-        #expect(try SessionRequestTags(tags: tags, transaction: "GET /", limits: .default) == SessionRequestTags(request: "abc", wallMs: 61.25))
+        #expect(
+            try SessionRequestTags(tags: tags, transaction: "GET /", limits: .default) == SessionRequestTags(request: "abc", wallMs: 61.25))
         var other = tags
         other["transaction"] = "GET /health"
         #expect(throws: InputError.self) { try SessionRequestTags(tags: other, transaction: "GET /", limits: .default) }

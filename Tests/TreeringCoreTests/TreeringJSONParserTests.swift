@@ -61,13 +61,14 @@ import Testing
         let profile = try TreeringJSONParser().parse(Array(doc.utf8))
         var counts: [SampleLabels: Int64] = [:]
         for (labels, tree) in profile.treesByLabels() { counts[labels, default: 0] += tree.totalCount }
-        #expect(counts == [
-            SampleLabels(thread: "w", tags: ["transaction": "A"]): 11,
-            SampleLabels(thread: "w", tags: ["transaction": "B"]): 4,
-            SampleLabels(): 48,
-            SampleLabels(thread: "w", tags: ["transaction": "A", "x": "1"]): 64,
-            SampleLabels(thread: "w2", tags: ["transaction": "A"]): 128,
-        ])
+        #expect(
+            counts == [
+                SampleLabels(thread: "w", tags: ["transaction": "A"]): 11,
+                SampleLabels(thread: "w", tags: ["transaction": "B"]): 4,
+                SampleLabels(): 48,
+                SampleLabels(thread: "w", tags: ["transaction": "A", "x": "1"]): 64,
+                SampleLabels(thread: "w2", tags: ["transaction": "A"]): 128,
+            ])
         // A bad value is refused even after a good one.
         let bad = doc.replacingOccurrences(of: #""count":128,"thread":"w2""#, with: #""count":128,"thread":7"#)
         let error = #expect(throws: InputError.self) { try TreeringJSONParser().parse(Array(bad.utf8)) }

@@ -20,12 +20,13 @@ import Testing
 
     @Test func foldedIsSortedOneStackALine() {
         let text = FoldedWriter().write(tree()) { frames[Int($0)] }
-        #expect(text == """
-            main (app.py:1) 1
-            main (app.py:1);<script>"x" (evil.py:2) 2
-            main (app.py:1);handle (app.py:10) 5
+        #expect(
+            text == """
+                main (app.py:1) 1
+                main (app.py:1);<script>"x" (evil.py:2) 2
+                main (app.py:1);handle (app.py:10) 5
 
-            """)
+                """)
     }
 
     @Test func treeJSONIsColumnarAndParsesBack() throws {

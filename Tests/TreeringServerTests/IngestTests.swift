@@ -20,11 +20,12 @@ import TreeringServer
 
             try await client.execute(uri: "/api/v1/profiles/\(id)/folded", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(String(buffer: response.body) == """
-                    <module> (manage.py:1);get_response (django/core/handlers/base.py:165) 3
-                    <module> (manage.py:1);get_response (django/core/handlers/base.py:165);order_list (shop/views.py:42) 12
+                #expect(
+                    String(buffer: response.body) == """
+                        <module> (manage.py:1);get_response (django/core/handlers/base.py:165) 3
+                        <module> (manage.py:1);get_response (django/core/handlers/base.py:165);order_list (shop/views.py:42) 12
 
-                    """)
+                        """)
             }
             try await client.execute(uri: "/api/v1/profiles/\(id)/folded?by=thread", method: .get) { response in
                 #expect(String(buffer: response.body).hasPrefix("MainThread;<module> (manage.py:1)"))

@@ -202,8 +202,10 @@ import TreeringServer
             let own = try await client.get("/api/v1/sessions/\(id)/requests/r1/tree")
             #expect(try own.status == .ok && own.decode(TreeAnswer.self).total == 5)
             #expect(try await client.get("/api/v1/sessions/\(id)/requests/nope/tree").status == .notFound)
-            #expect(String(buffer: try await client.get("/api/v1/sessions/\(id)/folded").body)
-                == "<module> (app.py:1);order_detail (shop/views.py:12) 1\n<module> (app.py:1);order_detail (shop/views.py:12);session_only_crunch (shop/math.py:3) 4\n")
+            #expect(
+                String(buffer: try await client.get("/api/v1/sessions/\(id)/folded").body)
+                    == "<module> (app.py:1);order_detail (shop/views.py:12) 1\n<module> (app.py:1);order_detail (shop/views.py:12);session_only_crunch (shop/math.py:3) 4\n"
+            )
         }
     }
 
@@ -252,7 +254,8 @@ import TreeringServer
             #expect(try await client.ingest(validUpload).status == .created)
             let id = try await client.startSession(["transaction": "GET /orders/{pk}", "requests": 5]).id
             for r in 0..<3 {
-                #expect(try await client.post("/api/v1/sessions/\(id)/requests", body: try sessionRequest(request: "r\(r)")).status == .created)
+                #expect(
+                    try await client.post("/api/v1/sessions/\(id)/requests", body: try sessionRequest(request: "r\(r)")).status == .created)
             }
             let range = "from=1732459000&until=1732470000"
             let tree = try await client.get("/api/v1/query?app=shop-web&\(range)", as: TreeAnswer.self)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import TreeringServer
 
 @Suite struct StandaloneReportTests {
@@ -16,10 +17,11 @@ import Testing
             guard line.hasPrefix("modules[\"") else { return nil }
             return String(line.dropFirst(9).prefix { $0 != "\"" })
         }
-        #expect(Set(defined) == [
-            "tree.js", "fit-text.js", "canvas-view.js", "format.js", "sunburst.js", "icicle.js", "dom.js",
-            "tree-view.js", "fetch-json.js",
-        ])
+        #expect(
+            Set(defined) == [
+                "tree.js", "fit-text.js", "canvas-view.js", "format.js", "sunburst.js", "icicle.js", "dom.js",
+                "tree-view.js", "fetch-json.js",
+            ])
         #expect(defined.count == 9)
         #expect(defined.firstIndex(of: "tree.js")! < defined.firstIndex(of: "canvas-view.js")!)
         #expect(defined.firstIndex(of: "canvas-view.js")! < defined.firstIndex(of: "sunburst.js")!)

@@ -22,18 +22,20 @@ import TreeringCore
         // A new connection to the same file sees it all.
         let reopened = try tmp.open()
         let loaded = try #require(try await reopened.profileTree(id: saved.id))
-        #expect(loaded.folded == """
-            main (app.py:1);handle (app.py:10) 7
-            main (app.py:1);handle (app.py:10);query (db.py:5) 3
+        #expect(
+            loaded.folded == """
+                main (app.py:1);handle (app.py:10) 7
+                main (app.py:1);handle (app.py:10);query (db.py:5) 3
 
-            """)
+                """)
         let byThread = try #require(try await reopened.profileTree(id: saved.id, byThread: true))
-        #expect(byThread.folded == """
-            T1;main (app.py:1);handle (app.py:10) 5
-            T1;main (app.py:1);handle (app.py:10);query (db.py:5) 3
-            T2;main (app.py:1);handle (app.py:10) 2
+        #expect(
+            byThread.folded == """
+                T1;main (app.py:1);handle (app.py:10) 5
+                T1;main (app.py:1);handle (app.py:10);query (db.py:5) 3
+                T2;main (app.py:1);handle (app.py:10) 2
 
-            """)
+                """)
         #expect(try await reopened.profile(shareToken: saved.shareToken)?.id == saved.id)
         #expect(try await reopened.profile(id: saved.id)?.metadata.tags == ["env": "test"])
     }
@@ -65,8 +67,10 @@ import TreeringCore
         // A fresh process (no cache) interns against the same rows.
         _ = try await tmp.open().saveProfile(makeProfile(app: "a", stacks: [([main, handle, query], 1, nil, [:])]))
         let counts = try await db.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT a.name, COUNT(*) AS n FROM frame f JOIN app a ON a.id = f.app_id GROUP BY a.name ORDER BY a.name")
-                .map { "\($0["name"] as String)=\($0["n"] as Int)" }
+            try Row.fetchAll(
+                db, sql: "SELECT a.name, COUNT(*) AS n FROM frame f JOIN app a ON a.id = f.app_id GROUP BY a.name ORDER BY a.name"
+            )
+            .map { "\($0["name"] as String)=\($0["n"] as Int)" }
         }
         #expect(counts == ["a=3", "b=1"])
     }
@@ -76,7 +80,9 @@ import TreeringCore
         let db = try tmp.open()
         var ids: [Int64] = []
         for i in 0..<5 {
-            ids.append(try await db.saveProfile(makeProfile(app: i % 2 == 0 ? "even" : "odd", start: Double(i), stacks: [([main], 1, nil, [:])])).id)
+            ids.append(
+                try await db.saveProfile(makeProfile(app: i % 2 == 0 ? "even" : "odd", start: Double(i), stacks: [([main], 1, nil, [:])]))
+                    .id)
         }
         let first = try await db.listProfiles(limit: 2)
         #expect(first.map(\.id) == [ids[4], ids[3]])

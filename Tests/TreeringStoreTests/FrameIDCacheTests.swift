@@ -11,7 +11,9 @@ import TreeringCore
         let steady = (0..<40).map { (frame: Frame(name: "view_\($0)", file: "app.py", line: $0), id: Int32($0)) }
         cache.remember(app: 1, steady)
         for batch in 0..<50 {
-            let fresh = (0..<30).map { (frame: Frame(name: "gen_\(batch)_\($0)", file: "gen.py", line: 1), id: Int32(1_000 + batch * 30 + $0)) }
+            let fresh = (0..<30).map {
+                (frame: Frame(name: "gen_\(batch)_\($0)", file: "gen.py", line: 1), id: Int32(1_000 + batch * 30 + $0))
+            }
             cache.remember(app: 2, fresh)
             #expect(cache.count <= 100)
         }

@@ -124,7 +124,8 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
                 #expect(point.samples == data.expected(q).values.reduce(0, +), "\(point.start) \(filter)")
             }
         }
-        let labels = try #require(try await db.labels(app: "shop", from: RandomUploads.origin, until: RandomUploads.origin + 3 * RandomUploads.day))
+        let labels = try #require(
+            try await db.labels(app: "shop", from: RandomUploads.origin, until: RandomUploads.origin + 3 * RandomUploads.day))
         #expect(labels["transaction"] == RandomUploads.transactions.sorted())
         #expect(labels["host"] == RandomUploads.hosts)
         #expect(labels["thread"] == ["MainThread", "worker"])
@@ -145,12 +146,18 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
         let kept = data.profiles.filter { $0.metadata.start >= boundary }
         #expect(try await db.listProfiles(limit: 1_000).count == kept.count)
         for filter in Self.filters.prefix(3) {
-            for (from, until) in [(0, 1e10), (RandomUploads.origin, RandomUploads.origin + 2 * RandomUploads.day), (boundary - 7_200, boundary + 7_200)] {
+            for (from, until) in [
+                (0, 1e10), (RandomUploads.origin, RandomUploads.origin + 2 * RandomUploads.day), (boundary - 7_200, boundary + 7_200),
+            ] {
                 let query = AppQuery(app: "shop", from: from, until: until, filter: filter)
-                #expect(stacks(try await db.queryTree(query)) == data.expected(AppQuery(app: "shop", from: max(from, boundary), until: until, filter: filter)))
+                #expect(
+                    stacks(try await db.queryTree(query))
+                        == data.expected(AppQuery(app: "shop", from: max(from, boundary), until: until, filter: filter)))
             }
         }
-        let rows = try await db.writer.read { db in try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM rollup WHERE bucket + resolution <= ?", arguments: [boundary]) }
+        let rows = try await db.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM rollup WHERE bucket + resolution <= ?", arguments: [boundary])
+        }
         #expect(rows == 0)
     }
 }

@@ -55,9 +55,10 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
                 group.addTask {
                     var mine: [SessionRequestOutcome] = []
                     for i in 0..<10 {
-                        mine.append(try await db.addSessionRequest(
-                            session: session.id, tags: requestTags("a\(agent)-r\(i)", wall: Double(agent * 10 + i)),
-                            profile: requestProfile(), now: 1_001))
+                        mine.append(
+                            try await db.addSessionRequest(
+                                session: session.id, tags: requestTags("a\(agent)-r\(i)", wall: Double(agent * 10 + i)),
+                                profile: requestProfile(), now: 1_001))
                     }
                     return mine
                 }
@@ -81,19 +82,28 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
         let tmp = try TemporaryDatabase()
         let db = try tmp.open()
         let session = try await db.createSession(app: "shop", spec: spec(requests: 2), now: 1_000)
-        guard case .counted(let first) = try await db.addSessionRequest(
-            session: session.id, tags: requestTags("r1"), profile: requestProfile(), now: 1_001)
-        else { Issue.record("first request not counted"); return }
+        guard
+            case .counted(let first) = try await db.addSessionRequest(
+                session: session.id, tags: requestTags("r1"), profile: requestProfile(), now: 1_001)
+        else {
+            Issue.record("first request not counted")
+            return
+        }
         #expect(first.count == 1)
         let again = try await db.addSessionRequest(session: session.id, tags: requestTags("r1"), profile: requestProfile(), now: 1_002)
         #expect(again == .duplicate(first))
-        guard case .counted(let done) = try await db.addSessionRequest(
-            session: session.id, tags: requestTags("r2"), profile: requestProfile(), now: 1_003)
-        else { Issue.record("second request not counted"); return }
+        guard
+            case .counted(let done) = try await db.addSessionRequest(
+                session: session.id, tags: requestTags("r2"), profile: requestProfile(), now: 1_003)
+        else {
+            Issue.record("second request not counted")
+            return
+        }
         #expect(done.count == 2 && done.state == .done)
         // The Nth request's answer was lost and the agent retries: still a success.
-        #expect(try await db.addSessionRequest(session: session.id, tags: requestTags("r2"), profile: requestProfile(), now: 1_004)
-            == .duplicate(done))
+        #expect(
+            try await db.addSessionRequest(session: session.id, tags: requestTags("r2"), profile: requestProfile(), now: 1_004)
+                == .duplicate(done))
         #expect(try await rowCounts(db).requests == 2)
     }
 
@@ -107,14 +117,20 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
         let novel = Frame(name: "never_stored", file: "x.py", line: 1)
         let late = try await db.addSessionRequest(
             session: done.id, tags: requestTags("r2"), profile: requestProfile(extra: novel), now: 1_002)
-        guard case .closed(let s) = late else { Issue.record("\(late)"); return }
+        guard case .closed(let s) = late else {
+            Issue.record("\(late)")
+            return
+        }
         #expect(s.state == .done && s.count == 1)
         #expect(try await rowCounts(db) == before)
 
         let short = try await db.createSession(app: "shop", spec: spec(requests: 5, time: 10), now: 2_000)
         let expired = try await db.addSessionRequest(
             session: short.id, tags: requestTags("r1"), profile: requestProfile(extra: novel), now: 2_010)
-        guard case .closed(let e) = expired else { Issue.record("\(expired)"); return }
+        guard case .closed(let e) = expired else {
+            Issue.record("\(expired)")
+            return
+        }
         #expect(e.state == .expired && e.count == 0 && e.closedAt == 2_010)
         #expect(try await rowCounts(db) == before)
 
@@ -122,11 +138,15 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
         #expect(try await db.stopSession(id: stopped.id, now: 3_001)?.state == .stopped)
         let afterStop = try await db.addSessionRequest(
             session: stopped.id, tags: requestTags("r1"), profile: requestProfile(extra: novel), now: 3_002)
-        guard case .closed(let st) = afterStop else { Issue.record("\(afterStop)"); return }
+        guard case .closed(let st) = afterStop else {
+            Issue.record("\(afterStop)")
+            return
+        }
         #expect(st.state == .stopped && st.closedAt == 3_001)
         #expect(try await rowCounts(db) == before)
-        #expect(try await db.addSessionRequest(session: 999, tags: requestTags("r1"), profile: requestProfile(), now: 3_003)
-            == .unknownSession)
+        #expect(
+            try await db.addSessionRequest(session: 999, tags: requestTags("r1"), profile: requestProfile(), now: 3_003)
+                == .unknownSession)
     }
 
     @Test func aSessionPastItsDeadlineExpires() async throws {
@@ -141,7 +161,9 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
         #expect(await db.activeSessions.active(app: "shop", now: 1_011).isEmpty)
         #expect(try await db.expireSessions(now: 1_011) == 1)
         #expect(try await db.expireSessions(now: 1_012) == 0)
-        let state = try await db.writer.read { db in try String.fetchOne(db, sql: "SELECT state FROM session WHERE id = ?", arguments: [s.id]) }
+        let state = try await db.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT state FROM session WHERE id = ?", arguments: [s.id])
+        }
         #expect(state == "expired")
         // Stopping a session that is over keeps its state.
         #expect(try await db.stopSession(id: s.id, now: 1_020)?.state == .expired)

@@ -87,7 +87,9 @@ public enum TreeBlobCodec {
                                         put(UInt64(UInt32(bitPattern: frames[i])))
                                         put(UInt64(selfs[i]))
                                         next += 1
-                                        for j in stride(from: Int(start[i + 1]) - 1, through: Int(start[i]), by: -1) { stack.append(children[j]) }
+                                        for j in stride(from: Int(start[i + 1]) - 1, through: Int(start[i]), by: -1) {
+                                            stack.append(children[j])
+                                        }
                                     }
                                     written = pos
                                 }

@@ -11,12 +11,13 @@ public struct SpeedscopeWriter: Sendable {
         var stacks: [[Int]] = []
         var weights: [Int64] = []
         tree.forEachStack { stack, count in
-            stacks.append(stack.map { id in
-                if let i = index[id] { return i }
-                index[id] = order.count
-                order.append(id)
-                return order.count - 1
-            })
+            stacks.append(
+                stack.map { id in
+                    if let i = index[id] { return i }
+                    index[id] = order.count
+                    order.append(id)
+                    return order.count - 1
+                })
             weights.append(count)
         }
         var out: [UInt8] = []

@@ -66,7 +66,8 @@ public struct FoldedParser: ProfileParser {
                     continue
                 }
                 guard part.utf8.count <= limits.maxStringBytes else {
-                    throw InputError.limit("line \(lineNumber)", "a frame of \(part.utf8.count) bytes is longer than \(limits.maxStringBytes)")
+                    throw InputError.limit(
+                        "line \(lineNumber)", "a frame of \(part.utf8.count) bytes is longer than \(limits.maxStringBytes)")
                 }
                 let id = frames.intern(Self.frame(part))
                 guard frames.count <= limits.maxFrames else {

@@ -4,7 +4,9 @@ extension JSONScanner {
     mutating func typeError(_ path: String, _ expected: String) -> InputError {
         let found = describeNext()
         if found == "the end of the input" || found == "an invalid token" {
-            return InputError(.malformedJSON, "malformed JSON at byte \(pos): unexpected \(found == "an invalid token" ? "token" : "end of input") in \(path)")
+            return InputError(
+                .malformedJSON,
+                "malformed JSON at byte \(pos): unexpected \(found == "an invalid token" ? "token" : "end of input") in \(path)")
         }
         return InputError.invalid(path, "expected \(expected), found \(found)")
     }

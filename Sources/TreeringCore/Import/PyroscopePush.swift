@@ -18,8 +18,9 @@ public struct PyroscopePush: Sendable {
             throw InputError(.malformedInput, "body: not a push.v1.PushRequest (\(error))")
         }
         series = request.series.map { s in
-            Series(labels: Dictionary(s.labels.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
-                   profiles: s.samples.map { Array($0.rawProfile) })
+            Series(
+                labels: Dictionary(s.labels.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }),
+                profiles: s.samples.map { Array($0.rawProfile) })
         }
     }
 }

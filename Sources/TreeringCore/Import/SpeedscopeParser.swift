@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// speedscope's file format (https://www.speedscope.app/file-format-schema.json),
@@ -91,7 +91,9 @@ public struct SpeedscopeParser: ProfileParser {
             let path = "profiles[\(p)]"
             let isTime = Self.microseconds[profile.unit] != nil
             guard isTime || Self.countUnits.contains(profile.unit) else {
-                throw InputError.invalid("\(path).unit", "unknown unit \"\(profile.unit)\" (known: none, bytes, nanoseconds, microseconds, milliseconds, seconds)")
+                throw InputError.invalid(
+                    "\(path).unit",
+                    "unknown unit \"\(profile.unit)\" (known: none, bytes, nanoseconds, microseconds, milliseconds, seconds)")
             }
             if let seen = timeUnit, (Self.microseconds[seen] != nil) != isTime {
                 throw InputError.invalid("\(path).unit", "\"\(profile.unit)\" mixes with \"\(seen)\" in one file")
@@ -238,7 +240,7 @@ public struct SpeedscopeParser: ProfileParser {
         case is String.Type: "a string"
         case is Int.Type: "an integer"
         case is Double.Type: "a number"
-        case is Array<Any>.Type: "an array"
+        case is [Any].Type: "an array"
         default: "\(type)".hasPrefix("Array") ? "an array" : "\(type)".contains("Dictionary") ? "an object" : "a value of type \(type)"
         }
     }

@@ -9,7 +9,8 @@ public enum AppName {
             throw InputError.invalid(path, "at most \(maxLength) characters (got \(name.count))")
         }
         for c in name where !(c.isLetter || c.isNumber || ".-_/ ".contains(c)) {
-            throw InputError.invalid(path, "only letters, digits, '.', '_', '-', '/' and space are allowed (found \(String(reflecting: String(c))))")
+            throw InputError.invalid(
+                path, "only letters, digits, '.', '_', '-', '/' and space are allowed (found \(String(reflecting: String(c))))")
         }
     }
 }

@@ -198,6 +198,8 @@ public struct CallTree: Sendable {
 public enum CallTreeError: Error, Equatable, CustomStringConvertible {
     case malformed(String)
     public var description: String {
-        switch self { case .malformed(let m): "malformed call tree: \(m)" }
+        switch self {
+        case .malformed(let m): "malformed call tree: \(m)"
+        }
     }
 }

@@ -22,8 +22,9 @@ public struct Frame: Hashable, Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(name: try c.decode(String.self, forKey: .name), file: try c.decode(String.self, forKey: .file),
-                  line: try c.decode(Int.self, forKey: .line))
+        self.init(
+            name: try c.decode(String.self, forKey: .name), file: try c.decode(String.self, forKey: .file),
+            line: try c.decode(Int.self, forKey: .line))
     }
 
     public func hash(into hasher: inout Hasher) {

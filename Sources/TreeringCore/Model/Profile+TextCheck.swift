@@ -32,7 +32,8 @@ public enum NameText {
     public static func check(_ text: String, _ path: String) throws(InputError) {
         // Most names are ASCII without controls: one pass over the bytes.
         for byte in text.utf8 where byte < 0x20 || byte == 0x7F {
-            throw InputError.invalid(path, "must not hold control characters (found U+\(String(byte, radix: 16, uppercase: true).leftPadded(4)))")
+            throw InputError.invalid(
+                path, "must not hold control characters (found U+\(String(byte, radix: 16, uppercase: true).leftPadded(4)))")
         }
     }
 }

@@ -39,7 +39,8 @@ public struct SessionSpec: Sendable, Equatable {
         guard interval >= limits.minIntervalMs, interval <= limits.maxIntervalMs else {
             throw InputError.invalid(
                 "interval_ms",
-                "must be a number of milliseconds from \(number(limits.minIntervalMs)) to \(number(limits.maxIntervalMs)) (got \(number(interval)))")
+                "must be a number of milliseconds from \(number(limits.minIntervalMs)) to \(number(limits.maxIntervalMs)) (got \(number(interval)))"
+            )
         }
         return SessionSpec(transaction: transaction, requests: Int(requests), timeLimitSeconds: time, intervalMs: interval)
     }

@@ -25,8 +25,9 @@ public struct SessionSpecParser: Sendable {
             }
             requests = n
         }
-        return try validated(transaction, requests, try number(value("time_limit_s"), "time_limit_s"),
-                             try number(value("interval_ms"), "interval_ms"))
+        return try validated(
+            transaction, requests, try number(value("time_limit_s"), "time_limit_s"),
+            try number(value("interval_ms"), "interval_ms"))
     }
 
     private func number(_ text: String?, _ field: String) throws(InputError) -> Double? {
@@ -37,7 +38,9 @@ public struct SessionSpecParser: Sendable {
         return x
     }
 
-    private func validated(_ transaction: String?, _ requests: Int64?, _ time: Double?, _ interval: Double?) throws(InputError) -> SessionSpec {
+    private func validated(
+        _ transaction: String?, _ requests: Int64?, _ time: Double?, _ interval: Double?
+    ) throws(InputError) -> SessionSpec {
         try SessionSpec.validated(
             transaction: transaction, requests: requests, timeLimitSeconds: time, intervalMs: interval,
             limits: limits, maxTransactionBytes: maxTransactionBytes)

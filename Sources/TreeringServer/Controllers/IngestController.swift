@@ -44,8 +44,9 @@ struct IngestController<Context: RequestContext> {
         let format: UploadFormat
         if let name = query.get("format") {
             guard let known = UploadFormat(name: name) else {
-                throw APIError(.unsupportedMediaType, code: "unsupported_format",
-                               message: "format: \"\(name.prefix(40))\" is not a known upload format (known: \(UploadFormat.known))")
+                throw APIError(
+                    .unsupportedMediaType, code: "unsupported_format",
+                    message: "format: \"\(name.prefix(40))\" is not a known upload format (known: \(UploadFormat.known))")
             }
             format = known
         } else {
@@ -53,11 +54,15 @@ struct IngestController<Context: RequestContext> {
             case nil, "application/json": format = .treering
             case "text/plain": format = .folded
             case let t?:
-                throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                               message: "Content-Type: \"\(t.prefix(60))\" is not supported (use application/json, or text/plain for folded stacks, or ?format=)")
+                throw APIError(
+                    .unsupportedMediaType, code: "unsupported_media_type",
+                    message:
+                        "Content-Type: \"\(t.prefix(60))\" is not supported (use application/json, or text/plain for folded stacks, or ?format=)"
+                )
             }
         }
-        let metadata = format.carriesMetadata
+        let metadata =
+            format.carriesMetadata
             ? ProfileMetadata(app: "", start: 0, end: 0, intervalMs: 10)
             : try UploadQuery.metadata(query, limits: limits.profile)
         return format.parser(metadata: metadata, limits: limits.profile)

@@ -27,8 +27,9 @@ struct PyroscopeController<Context: RequestContext> {
     @Sendable func push(request: Request, context: Context) async throws -> Response {
         let contentType = request.headers[.contentType]?.split(separator: ";").first.map { $0.lowercased() } ?? ""
         guard contentType == "application/proto" || contentType == "application/x-protobuf" else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           message: "Content-Type: \"\(contentType.prefix(60))\" is not supported here (use application/proto)")
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                message: "Content-Type: \"\(contentType.prefix(60))\" is not supported here (use application/proto)")
         }
         let body = try await BodyReader(limits: limits).read(request)
         let push = try PyroscopePush(body)
@@ -44,8 +45,10 @@ struct PyroscopeController<Context: RequestContext> {
             let now = Date().timeIntervalSince1970
             for (i, raw) in series.profiles.enumerated() {
                 let metadata = ProfileMetadata(app: app, agent: "pyroscope", start: now, end: now, intervalMs: 10, tags: tags)
-                profiles.append(try parse(PprofParser(metadata: metadata, limits: limits.profile),
-                                          try inflated(raw), path: "series[\(s)].samples[\(i)].raw_profile"))
+                profiles.append(
+                    try parse(
+                        PprofParser(metadata: metadata, limits: limits.profile),
+                        try inflated(raw), path: "series[\(s)].samples[\(i)].raw_profile"))
             }
         }
         // One transaction: a push is kept whole or not at all, so the agent's retry cannot duplicate half of it.
@@ -66,8 +69,9 @@ struct PyroscopeController<Context: RequestContext> {
         guard rate >= 0.001, rate <= 1_000_000 else {
             throw InputError.invalid("sampleRate", "must be a number of samples per second from 0.001 to 1000000 (got \(rate))")
         }
-        var metadata = ProfileMetadata(app: app, agent: query.get("spyName").map { "pyroscope \($0)" }, start: from,
-                                       end: max(from, until), intervalMs: 1000 / rate, tags: tags)
+        var metadata = ProfileMetadata(
+            app: app, agent: query.get("spyName").map { "pyroscope \($0)" }, start: from,
+            end: max(from, until), intervalMs: 1000 / rate, tags: tags)
         metadata.tags["imported_from"] = "pyroscope"
         try limits.profile.validateTags(metadata.tags, path: "name")
         let body = try await BodyReader(limits: limits).read(request)
@@ -76,7 +80,9 @@ struct PyroscopeController<Context: RequestContext> {
         case "folded", "lines", "collapsed": parser = FoldedParser(metadata: metadata, limits: limits.profile)
         case "pprof": parser = PprofParser(metadata: metadata, limits: limits.profile)
         case let other:
-            throw APIError(.unsupportedMediaType, code: "unsupported_format", message: "format: \"\(other.prefix(40))\" is not supported here (use folded, lines or pprof)")
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_format",
+                message: "format: \"\(other.prefix(40))\" is not supported here (use folded, lines or pprof)")
         }
         let bytes = query.get("format") == "pprof" ? try inflated(body) : body
         let profile = try parse(parser, bytes, path: "body")

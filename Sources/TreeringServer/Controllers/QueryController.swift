@@ -39,11 +39,12 @@ struct QueryController<Context: RequestContext> {
 
     @Sendable func apps(request: Request, context: Context) async throws -> AppsPage {
         let apps = try await database.listApps()
-        return AppsPage(apps: apps.map {
-            AppJSON(
-                name: $0.name, profiles: $0.profiles, samples: $0.samples, firstSeen: $0.firstSeen,
-                lastSeen: $0.lastSeen, hosts: $0.hosts, url: Links.appPage($0.name))
-        })
+        return AppsPage(
+            apps: apps.map {
+                AppJSON(
+                    name: $0.name, profiles: $0.profiles, samples: $0.samples, firstSeen: $0.firstSeen,
+                    lastSeen: $0.lastSeen, hosts: $0.hosts, url: Links.appPage($0.name))
+            })
     }
 
     struct LabelsPage: ResponseEncodable {
@@ -75,7 +76,8 @@ struct QueryController<Context: RequestContext> {
         let query = try await parse(parameters, app: try context.parameters.app())
         let step = try AppQueryParameters.step(parameters, range: query.until - query.from, maxPoints: maxTimelinePoints)
         guard let points = try await database.timeline(query, step: step) else { throw APIError.notFound("app \(query.app)") }
-        return TimelinePage(app: query.app, from: query.from, until: query.until, step: step, points: points.map { [$0.start, $0.samples] })
+        return TimelinePage(
+            app: query.app, from: query.from, until: query.until, step: step, points: points.map { [$0.start, $0.samples] })
     }
 
     @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {

@@ -114,7 +114,8 @@ struct SessionsController<Context: RequestContext> {
         let tags: SessionRequestTags
         do throws(InputError) {
             guard profile.metadata.app == session.app else {
-                throw InputError(.invalidField, "app: must be the session's app \"\(session.app)\" (got \"\(profile.metadata.app.prefix(128))\")")
+                throw InputError(
+                    .invalidField, "app: must be the session's app \"\(session.app)\" (got \"\(profile.metadata.app.prefix(128))\")")
             }
             tags = try SessionRequestTags(tags: profile.metadata.tags, transaction: session.transaction, limits: sessionLimits)
         } catch {

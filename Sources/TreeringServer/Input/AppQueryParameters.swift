@@ -25,7 +25,8 @@ enum AppQueryParameters {
         if let retentionSeconds, until > now - retentionSeconds { from = max(from, (now - retentionSeconds).rounded(.down)) }
         guard until - from <= maxRangeSeconds else {
             throw InputError.invalid(
-                "from", "the range from \(number(from)) to \(number(until)) is longer than the limit of "
+                "from",
+                "the range from \(number(from)) to \(number(until)) is longer than the limit of "
                     + "\(DurationText.describe(maxRangeSeconds)) (--max-query-range)")
         }
         var allowed: [String: Set<String>] = [:]
@@ -44,7 +45,9 @@ enum AppQueryParameters {
             }
             guard range / seconds <= Double(maxPoints) else {
                 throw InputError.invalid(
-                    "step", "gives \(Int64((range / seconds).rounded(.up))) points for this range, more than the limit of \(maxPoints) (--max-timeline-points)")
+                    "step",
+                    "gives \(Int64((range / seconds).rounded(.up))) points for this range, more than the limit of \(maxPoints) (--max-timeline-points)"
+                )
             }
             return Int64(seconds)
         }

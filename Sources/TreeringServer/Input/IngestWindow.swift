@@ -12,13 +12,16 @@ struct IngestWindow: Sendable {
         let oldest = now - retentionSeconds
         guard metadata.start >= oldest else {
             throw InputError.invalid(
-                "start", "\(Self.text(metadata.start)) is older than the server's retention of \(DurationText.describe(retentionSeconds)) "
-                    + "(uploads must start at or after \(Self.text(oldest.rounded(.up)))): it would be removed at once, so it was not stored")
+                "start",
+                "\(Self.text(metadata.start)) is older than the server's retention of \(DurationText.describe(retentionSeconds)) "
+                    + "(uploads must start at or after \(Self.text(oldest.rounded(.up)))): it would be removed at once, so it was not stored"
+            )
         }
         let newest = now + maxClockSkewSeconds
         guard metadata.start <= newest else {
             throw InputError.invalid(
-                "start", "\(Self.text(metadata.start)) is more than \(DurationText.describe(maxClockSkewSeconds)) ahead of the server's clock "
+                "start",
+                "\(Self.text(metadata.start)) is more than \(DurationText.describe(maxClockSkewSeconds)) ahead of the server's clock "
                     + "(\(Self.text(now.rounded(.down)))); check the agent's clock")
         }
     }

@@ -27,7 +27,9 @@ enum UploadQuery {
 
     static func number(_ query: Parameters, _ name: String) throws -> Double? {
         guard let text = query.get(name) else { return nil }
-        guard let value = Double(text), value.isFinite else { throw InputError.invalid(name, "must be a number (got \"\(text.prefix(40))\")") }
+        guard let value = Double(text), value.isFinite else {
+            throw InputError.invalid(name, "must be a number (got \"\(text.prefix(40))\")")
+        }
         return value
     }
 

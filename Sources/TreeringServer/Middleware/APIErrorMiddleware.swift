@@ -19,7 +19,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as HTTPError where error.status == .notFound && error.body == nil {
             // No route: a page for a browser (ErrorPageMiddleware says so), JSON for the rest.
-            throw APIError(.notFound, code: "not_found", message: "no page or API route at \(request.method) \(request.uri.path.prefix(200))")
+            throw APIError(
+                .notFound, code: "not_found", message: "no page or API route at \(request.method) \(request.uri.path.prefix(200))")
         } catch let error as HTTPResponseError {
             // Hummingbird's own errors (HTTPError, a body over a limit, ...).
             throw APIError(

@@ -29,7 +29,8 @@ public struct StandaloneReport: Sendable {
             css: try text("css/treering.css", inside: "style"),
             d3: try text("vendor/d3/d3.v7.9.0.min.js", inside: "script"),
             d3_license: try licence(),
-            script: try inlinable(ModuleBundler(directory: path("js")).bundle(entry: "profile-page.js"), inside: "script", "the bundled modules"),
+            script: try inlinable(
+                ModuleBundler(directory: path("js")).bundle(entry: "profile-page.js"), inside: "script", "the bundled modules"),
             tree_json: Self.inlineJSON(tree.json(id: String(profile.id))),
             meta_json: Self.inlineJSON(Array(meta)))
         guard let html = templates.render(page, withTemplate: "report") else {

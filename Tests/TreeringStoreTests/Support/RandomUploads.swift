@@ -24,7 +24,9 @@ struct RandomUploads {
                 let depth = 1 + Int(rng.next(below: 6))
                 let stack = (0..<depth).map { _ in Self.vocabulary[Int(rng.next(below: UInt64(Self.vocabulary.count)))] }
                 let transaction = Self.transactions[Int(rng.next(below: 3))]
-                stacks.append((stack, Int64(1 + rng.next(below: 20)), rng.next(below: 2) == 0 ? "MainThread" : "worker", ["transaction": transaction]))
+                stacks.append(
+                    (stack, Int64(1 + rng.next(below: 20)), rng.next(below: 2) == 0 ? "MainThread" : "worker", ["transaction": transaction])
+                )
             }
             var profile = makeProfile(start: start, stacks: stacks)
             profile.metadata.host = Self.hosts[Int(rng.next(below: 2))]
