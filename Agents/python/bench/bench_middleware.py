@@ -53,14 +53,14 @@ settings.configure(
 )
 django.setup()
 
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-from django.urls import path  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler
+from django.http import HttpResponse
+from django.test.utils import override_settings
+from django.urls import path
 
-import treering  # noqa: E402
-from treering.middleware.asgi import TreeringASGIMiddleware  # noqa: E402
-from treering.middleware.wsgi import TreeringWSGIMiddleware  # noqa: E402
+import treering
+from treering.middleware.asgi import TreeringASGIMiddleware
+from treering.middleware.wsgi import TreeringWSGIMiddleware
 
 
 def order_detail(request, pk):

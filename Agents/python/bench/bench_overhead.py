@@ -1,26 +1,44 @@
-"""Overhead of the agent on a realistic web workload.
+"""What the agent costs a realistic web workload, in CPU time.
 
 A small Django app (URL routing, a view that queries SQLite through the ORM,
 renders a template and serialises JSON) served by 4 threads through Django's
-WSGI handler (the test client). The same request mix runs unprofiled and
-profiled, interleaved, RUNS times each; prints the median wall-clock ratio
-against the unprofiled runs and its spread, for the agent at 100 Hz and
-1000 Hz, with cProfile and pyinstrument measured in the same run.
+WSGI handler (the test client); with the main thread, 5 threads whose stacks
+are about 50 frames deep. Each round runs the same request mix once per
+mode, interleaved (so the machine's drift hits every mode alike): no
+profiler, the agent at 100 Hz, py-spy at 100 Hz (out of process, attached
+to this one) and pyinstrument (its default 1 ms, in process).
 
-    python Agents/python/bench/bench_overhead.py [--runs 5] [--requests 300]
+Wall-clock ratios on a shared 2-core machine move by +-10% from run to run,
+so it measures CPU: this process's CPU time (`time.process_time()`), the
+sampler thread's own CPU time (its CPU clock, read from outside, so any
+version of the agent can be measured) and py-spy's (its rusage). The
+overhead is the mean over rounds of (mode's CPU / the same round's baseline
+CPU - 1) with a 95% confidence interval (Student's t).
+
+    python Agents/python/bench/bench_overhead.py [--rounds 10] [--requests 150] [--agent DIR]
+
+`--agent DIR` imports the agent from DIR (a checkout's Agents/python, to
+measure an older version beside this one); default: the installed package.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
+import math
 import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+AGENT_DIR = None
+if "--agent" in sys.argv:
+    AGENT_DIR = os.path.abspath(sys.argv[sys.argv.index("--agent") + 1])
+    sys.path.insert(0, AGENT_DIR)
 
 import django
 from django.conf import settings
@@ -43,18 +61,26 @@ settings.configure(
 )
 django.setup()
 
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.http import JsonResponse  # noqa: E402
-from django.template import engines  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.urls import path  # noqa: E402
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.http import JsonResponse
+from django.template import engines
+from django.test import Client
+from django.urls import path
 
-import treering  # noqa: E402
+import treering
 
 TEMPLATE = engines["django"].from_string(
     "<ul>{% for u in users %}<li>{{ u.username|upper }} {{ u.email }}</li>{% endfor %}</ul>"
 )
+
+# Student's t, two-sided 95%, by degrees of freedom.
+T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26, 10: 2.23, 11: 2.20,
+       12: 2.18, 13: 2.16, 14: 2.14, 15: 2.13, 19: 2.09, 24: 2.06, 29: 2.05}  # fmt: skip
+
+
+def t95(df: int) -> float:
+    return T95.get(df) or T95[max(k for k in T95 if k <= df)] if df >= 1 else float("nan")
 
 
 def user_list(request):
@@ -73,8 +99,8 @@ def setup_db():
         User.objects.bulk_create([User(username=f"user{i}", email=f"u{i}@example.com") for i in range(200)])
 
 
-def workload(requests_per_thread: int, per_thread_profiler=None) -> float:
-    """4 threads each sending requests; returns wall seconds."""
+def workload(requests_per_thread: int, per_thread_profiler=None) -> None:
+    """4 threads each sending requests."""
 
     def worker():
         client = Client()
@@ -87,23 +113,10 @@ def workload(requests_per_thread: int, per_thread_profiler=None) -> float:
             prof.stop()
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
-    t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return time.perf_counter() - t0
-
-
-class CProfileThread:
-    def __init__(self):
-        self.p = cProfile.Profile()
-
-    def start(self):
-        self.p.enable()
-
-    def stop(self):
-        self.p.disable()
 
 
 class PyinstrumentThread:
@@ -119,50 +132,145 @@ class PyinstrumentThread:
         self.p.stop()
 
 
+def thread_cpu(thread: threading.Thread) -> float:
+    """The CPU seconds a live thread of this process has used (its CPU clock)."""
+    return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+
+
+class Measure:
+    """Wall and process CPU time around a block, plus what the profiler reports."""
+
+    def __enter__(self):
+        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+        self.profiler_cpu = self.ticks = self.sampling_cpu = None
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall0
+        self.cpu = time.process_time() - self.cpu0
+
+
+def run_treering(requests: int) -> Measure:
+    with treering.profile(app="bench", interval_ms=10) as p:
+        sampler = next(t for t in threading.enumerate() if t.name == "treering-sampler")
+        s0 = thread_cpu(sampler)
+        with Measure() as m:
+            workload(requests)
+        m.profiler_cpu = thread_cpu(sampler) - s0
+    tags = p.document["tags"]
+    m.ticks = int(tags["treering.samples"])
+    if "treering.sampler_cpu_ms" in tags:  # the agent's own count: CPU inside sample_once only
+        m.sampling_cpu = float(tags["treering.sampler_cpu_ms"]) / 1000
+    return m
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds of another process so far (/proc, in clock ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_pyspy(requests: int) -> Measure:
+    exe = shutil.which("py-spy")
+    with tempfile.TemporaryFile() as log:
+        command = [exe, "record", "--rate", "100", "--pid", str(os.getpid()), "--format", "raw", "--output", os.devnull]
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        # Wait until it is sampling (it says so on stderr) so the block is measured under it.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.poll() is None:
+            log.seek(0)
+            if b"Sampling" in log.read():
+                break
+            time.sleep(0.05)
+        spy0 = process_cpu(proc.pid)
+        with Measure() as m:
+            workload(requests)
+        m.profiler_cpu = process_cpu(proc.pid) - spy0  # its start-up left out
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    m.ticks = round(m.wall * 100)
+    return m
+
+
+def run_pyinstrument(requests: int) -> Measure:
+    with Measure() as m:
+        workload(requests, PyinstrumentThread)
+    return m
+
+
+def run_baseline(requests: int) -> Measure:
+    with Measure() as m:
+        workload(requests)
+    return m
+
+
+MODES = {
+    "no profiler": run_baseline,
+    "treering 100 Hz": run_treering,
+    "py-spy 100 Hz (out of process)": run_pyspy,
+    "pyinstrument 1 ms": run_pyinstrument,
+}
+
+
+def mean_ci(values: list[float]) -> tuple[float, float]:
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return mean, float("nan")
+    return mean, t95(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--requests", type=int, default=250, help="requests per thread per run")
+    ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--requests", type=int, default=150, help="requests per thread per run")
+    ap.add_argument("--agent", help="import the agent from this folder")
+    ap.add_argument("--only-treering", action="store_true", help="no py-spy or pyinstrument (faster)")
     args = ap.parse_args()
+    modes = {k: v for k, v in MODES.items() if not args.only_treering or k in ("no profiler", "treering 100 Hz")}
+    if shutil.which("py-spy") is None:
+        modes.pop("py-spy 100 Hz (out of process)", None)
     setup_db()
     workload(20)  # warm up
+    results: dict[str, list[Measure]] = {m: [] for m in modes}
+    for r in range(args.rounds):
+        for mode, run in modes.items():
+            results[mode].append(run(args.requests))
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
 
-    modes = ["baseline", "treering 100 Hz", "treering 1000 Hz", "cProfile", "pyinstrument 1 ms"]
-    times = {m: [] for m in modes}
-    per_sample_us = {}
-    for run in range(args.runs):
-        for mode in modes:  # interleaved, so drift of the machine hits every mode alike
-            if mode.startswith("treering"):
-                hz = 100 if "100 Hz" in mode else 1000
-                with treering.profile(app="bench", interval_ms=1000 / hz) as p:
-                    t = workload(args.requests)
-                tags = p.document["tags"]
-                per_sample_us.setdefault(mode, []).append(
-                    1000 * float(tags["treering.overhead_ms"]) / max(1, int(tags["treering.samples"]))
-                )
-            elif mode == "cProfile":
-                t = workload(args.requests, CProfileThread)
-            elif mode == "pyinstrument 1 ms":
-                t = workload(args.requests, PyinstrumentThread)
-            else:
-                t = workload(args.requests)
-            times[mode].append(t)
-        print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
-
-    base = statistics.median(times["baseline"])
+    base = results["no profiler"]
     print(
-        f"\n{4 * args.requests} requests per run over 4 threads, {args.runs} interleaved runs, "
-        f"baseline median {base * 1000:.0f} ms\n"
+        f"\nagent {treering.__file__}\n{4 * args.requests} requests per run over 4 threads, {args.rounds} "
+        f"interleaved rounds; median baseline: {statistics.median(m.wall for m in base) * 1000:.0f} ms wall, "
+        f"{statistics.median(m.cpu for m in base) * 1000:.0f} ms CPU\n"
     )
-    print("| mode | median time | overhead (median ratio - 1) | spread of ratio (min..max) | agent cost per sample |")
-    print("| --- | --- | --- | --- | --- |")
-    for m in modes:
-        ratios = [t / b for t, b in zip(times[m], times["baseline"])]
-        cost = f"{statistics.median(per_sample_us[m]):.0f} µs" if m in per_sample_us else ""
+    print(
+        "| mode | wall, median | process CPU, median | process CPU overhead, mean [95% CI] "
+        "| profiler's own CPU per sample | of which sampling (treering.sampler_cpu_ms) "
+        "| profiler's own CPU, % of one core |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for mode, ms in results.items():
+        overhead = [m.cpu / b.cpu - 1 for m, b in zip(ms, base)]
+        mean, half = mean_ci(overhead)
+        per_sample = core = inner = ""
+        if ms[0].profiler_cpu is not None:
+            per = [m.profiler_cpu / max(1, m.ticks) * 1e6 for m in ms]
+            share = [m.profiler_cpu / m.wall * 100 for m in ms]
+            per_sample = f"{statistics.median(per):.1f} µs"
+            core = f"{statistics.median(share):.2f}%"
+        if ms[0].sampling_cpu is not None:
+            inner = f"{statistics.median(m.sampling_cpu / max(1, m.ticks) * 1e6 for m in ms):.1f} µs"
+        low, high = (mean - half) * 100, (mean + half) * 100
+        ci = "" if mode == "no profiler" else f"{mean * 100:+.1f}% [{low:+.1f}, {high:+.1f}]"
         print(
-            f"| {m} | {statistics.median(times[m]) * 1000:.0f} ms | {100 * (statistics.median(ratios) - 1):+.1f}% | "
-            f"{min(ratios):.3f}..{max(ratios):.3f} | {cost} |"
+            f"| {mode} | {statistics.median(m.wall for m in ms) * 1000:.0f} ms "
+            f"| {statistics.median(m.cpu for m in ms) * 1000:.0f} ms | {ci} | {per_sample} | {inner} | {core} |"
         )
+    print(
+        "\nThe agent's sampler runs in this process, so its own CPU is part of the process CPU; py-spy's is not "
+        "(it is its own process; its start-up is left out), but its pauses of this process are."
+    )
 
 
 if __name__ == "__main__":

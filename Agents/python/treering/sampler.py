@@ -175,13 +175,6 @@ class Sampler:
                 next_time = time.monotonic()
                 time.sleep(0)
 
-    def _is_idle_leaf(self, frame: FrameType) -> bool:
-        code = frame.f_code
-        idle = self._idle_codes.get(code)
-        if idle is None:
-            idle = self._idle_codes[code] = _is_idle_code(code)
-        return idle
-
     def sample_once(self, blocking: bool = True) -> None:
         t0 = time.perf_counter()
         c0 = time.thread_time()
@@ -220,39 +213,49 @@ class Sampler:
     ) -> None:
         """Counts one sample of every thread but ours (the caller holds the lock).
 
-        Tags and stacks are read first, right after the stacks were taken: a
-        request that ends meanwhile must not leave its stack untagged, and a
-        generator's frame loses its caller once it finishes (another thread
-        may take the GIL at any moment). Idleness comes after."""
-        stack_of = self.counter.stack_of
+        Nothing here lets go of the GIL on purpose (dict lookups, a clock
+        read): a request that ends meanwhile would leave its stack untagged,
+        and a generator's frame loses its caller once it finishes. Idle
+        threads cost a dict lookup (a known blocking call) or a clock read,
+        and under the cpu clock their stacks are not walked at all."""
+        # Everything per thread is inlined (a method call costs about as much
+        # as a dict lookup): this loop is most of the sampler's time.
+        counter = self.counter
+        stack_of = counter.stack_of
+        counts = counter.counts
+        counts_get = counts.get
         ignored = self.ignored_idents
         current_tags = tagging.current_tags
-        seen = [
-            (ident, frame, current_tags(ident, tasks), stack_of(frame))
-            for ident, frame in frames.items()
-            if ident not in ignored
-        ]
-        name_of = self._names.name
+        names = self._names
+        collapsed_get = names.collapsed.get
         ran = self.clocks.ran
         wall = self.clock == "wall"
-        count = self.counter.count
-        idle = 0
-        for ident, frame, tags, stack in seen:
+        idle_codes = self._idle_codes
+        idle = counted = 0
+        for ident, frame in frames.items():
+            if ident in ignored:
+                continue
+            tags = current_tags(ident, tasks)
             thread = threads.get(ident)
-            # Running: its CPU clock moved since the previous sample (the list
-            # of blocking calls decides where there is no clock, or on a
-            # thread's first sample), and it is not waiting in a known
-            # blocking call now (a pool thread that finished a request since
-            # then and went back to its queue).
-            running = ran(thread.native_id if thread is not None else None)
-            if running is not False:
-                running = not self._is_idle_leaf(frame)
-            if not running:
+            # Idle: waiting in a known blocking call, or its CPU clock did not
+            # move since the previous sample (where there is a clock, and this
+            # is not the thread's first sample).
+            code = frame.f_code
+            idle_leaf = idle_codes.get(code)
+            if idle_leaf is None:
+                idle_leaf = idle_codes[code] = _is_idle_code(code)
+            if idle_leaf or ran(thread.native_id if thread is not None else None) is False:
                 idle += 1
                 if not wall:
                     continue
                 tags = self._with_idle_tag(tags)
-            count(name_of(threads, ident), tags, stack)
+            name = collapsed_get(thread.name) if thread is not None else None
+            if name is None:
+                name = names.name(threads, ident)
+            key = (name, tags, stack_of(frame))
+            counts[key] = counts_get(key, 0) + 1
+            counted += 1
+        counter.samples += counted
         self.idle_samples += idle
 
     def _with_idle_tag(self, tags: Tags) -> Tags:

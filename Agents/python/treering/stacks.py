@@ -1,7 +1,10 @@
 """Frame interning, stack counting, and the treering/1 document.
 
-The hot path (`StackCounter.add_frame`) does no string work in steady state:
-a code object seen before maps to its frame index through one dict lookup."""
+The hot path (`StackCounter.stack_of`) does no string work in steady state:
+a code object seen before maps to its frame index through one dict lookup.
+It holds no frame after a sample: a frame kept until the next one made the
+sampler the one to free the app's finished frames and their locals, which
+cost more than the walk it saved (see the README's Overhead section)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ class ThreadClocks:
         if native_id is None or not self.enabled:
             return None
         try:
-            now = time.clock_gettime_ns(_clock_id(native_id))
+            now = time.clock_gettime_ns((~native_id << 3) | 6)  # _clock_id, inlined: once per thread per sample
         except (OSError, OverflowError):
             return None
         last = self._last.get(native_id)

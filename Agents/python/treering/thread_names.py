@@ -30,7 +30,7 @@ class ThreadNames:
     """Ident -> the name its samples carry, for the threads alive now."""
 
     def __init__(self) -> None:
-        self._collapsed: dict[str, str] = {}
+        self.collapsed: dict[str, str] = {}  # raw name -> the name sent (the sampler reads it inline)
 
     def current(self) -> dict[Any, threading.Thread]:
         """Ident -> Thread for every thread `threading` knows, read now."""
@@ -42,9 +42,9 @@ class ThreadNames:
     def name(self, threads: dict[Any, threading.Thread], ident: int) -> str:
         thread = threads.get(ident)
         raw = thread.name if thread is not None else f"Thread-{ident}"
-        name = self._collapsed.get(raw)
+        name = self.collapsed.get(raw)
         if name is None:
-            if len(self._collapsed) >= _MAX_CACHED:
-                self._collapsed.clear()
-            name = self._collapsed[raw] = collapse(raw) if thread is not None else "Thread-*"
+            if len(self.collapsed) >= _MAX_CACHED:
+                self.collapsed.clear()
+            name = self.collapsed[raw] = collapse(raw) if thread is not None else "Thread-*"
         return name
