@@ -23,7 +23,13 @@ extension AppDatabase {
             return p
         }
         let limits = self.limits
-        let inserted = try await writer.write { db in try prepared.map { try Self.insert(db, $0, cache: cache, limits: limits) } }
+        let inserted: [(summary: ProfileSummary, learned: LearnedFrames)]
+        do {
+            inserted = try await writer.write { db in try prepared.map { try Self.insert(db, $0, cache: cache, limits: limits) } }
+        } catch StoreError.limitReached(let limit, let message) {
+            for app in Set(profiles.map(\.metadata.app)) { capNotices.record(app: app, limit: limit, message: message, at: now) }
+            throw StoreError.limitReached(limit: limit, message: message)
+        }
         // Only committed ids enter the cache.
         for (p, (_, learned)) in zip(prepared, inserted) {
             cache.remember(app: learned.appID, named: p.profile.metadata.app)

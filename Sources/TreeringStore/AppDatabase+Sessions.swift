@@ -9,10 +9,10 @@ extension AppDatabase {
         let limits = self.limits
         let running = await activeSessions.active(app: app, now: now).count
         guard running < limits.maxRunningSessionsPerApp else {
-            throw StoreError.limitReached(
-                limit: "max-running-sessions",
-                message:
-                    "app: \(running) sessions of this app are running, its limit (--max-running-sessions); stop one or wait for one to end")
+            let message =
+                "app: \(running) sessions of this app are running, its limit (--max-running-sessions); stop one or wait for one to end"
+            capNotices.record(app: app, limit: "max-running-sessions", message: message, at: now)
+            throw StoreError.limitReached(limit: "max-running-sessions", message: message)
         }
         let session = try await writer.write { db -> SessionSummary in
             let appID = try Self.appID(db, name: app, limits: limits)

@@ -10,6 +10,8 @@ public final class AppDatabase: Sendable {
     /// The running sessions, kept current by every write that opens or closes one.
     public let activeSessions: ActiveSessionCache
     let limits: StoreLimits
+    /// The last cap each app ran into, for the dashboard.
+    public let capNotices = CapNotices()
 
     /// How hard a commit is pushed to disk. `.normal` survives a crash of the
     /// process (`kill -9`); `.full` also survives a power cut, at an fsync per upload.

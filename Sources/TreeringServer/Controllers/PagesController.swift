@@ -82,13 +82,17 @@ struct PagesController<Context: RequestContext> {
     @Sendable func app(request: Request, context: Context) async throws -> RawResponse {
         let name = try context.parameters.app()
         guard try await database.appExists(name) else { throw APIError.notFound("app \(name)") }
-        return try render(AppPage(app: name, retentionSeconds: retentionSeconds, shared: nil), "app")
+        return try render(
+            AppPage(app: name, retentionSeconds: retentionSeconds, shared: nil, capNotice: database.capNotices.latest(app: name)), "app")
     }
 
     /// A shared query opens the app page on its stored range and filters.
     @Sendable func sharedQuery(request: Request, context: Context) async throws -> RawResponse {
         let shared = try await lookup.sharedQuery(named: context.parameters)
-        return try render(AppPage(app: shared.query.app, retentionSeconds: retentionSeconds, shared: shared), "app")
+        return try render(
+            AppPage(
+                app: shared.query.app, retentionSeconds: retentionSeconds, shared: shared,
+                capNotice: database.capNotices.latest(app: shared.query.app)), "app")
     }
 
     /// A session's page by id or share token (`/s/{token}`); either page

@@ -31,6 +31,15 @@ struct QueryController<Context: RequestContext> {
         var lastSeen: Double
         var hosts: [String]
         var url: String
+        /// The last cap the app's uploads ran into since the server started.
+        var limitReached: LimitNoticeJSON?
+    }
+
+    struct LimitNoticeJSON: Encodable {
+        var limit: String
+        var message: String
+        var at: Double
+        var count: Int
     }
 
     struct AppsPage: ResponseEncodable {
@@ -43,7 +52,10 @@ struct QueryController<Context: RequestContext> {
             apps: apps.map {
                 AppJSON(
                     name: $0.name, profiles: $0.profiles, samples: $0.samples, firstSeen: $0.firstSeen,
-                    lastSeen: $0.lastSeen, hosts: $0.hosts, url: Links.appPage($0.name))
+                    lastSeen: $0.lastSeen, hosts: $0.hosts, url: Links.appPage($0.name),
+                    limitReached: database.capNotices.latest(app: $0.name).map {
+                        LimitNoticeJSON(limit: $0.limit, message: $0.message, at: $0.at, count: $0.count)
+                    })
             })
     }
 

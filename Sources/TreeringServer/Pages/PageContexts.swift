@@ -80,6 +80,8 @@ struct AppPage {
     var retention: String
     var retention_cutoff: String
     var shared: Shared?
+    /// Why uploads of this app were refused lately (a cap), if they were.
+    var cap_notice: String?
 
     struct Shared {
         var token: String
@@ -88,10 +90,14 @@ struct AppPage {
         var filters_json: String
     }
 
-    init(app: String, retentionSeconds: Double, shared: SharedQuery?) {
+    init(app: String, retentionSeconds: Double, shared: SharedQuery?, capNotice: CapNotices.Notice? = nil) {
         title = app
         self.app = app
         uploads_url = Links.uploadsPage(app: app)
+        cap_notice = capNotice.map {
+            let times = $0.count == 1 ? "once" : "\($0.count) times"
+            return "Uploads were refused \(times) since the server started, last at \(Formatting.iso8601($0.at)): \($0.message)"
+        }
         retention = DurationText.describe(retentionSeconds)
         retention_cutoff = AppQueryParameters.number((Date().timeIntervalSince1970 - retentionSeconds).rounded(.down))
         self.shared = shared.map {

@@ -17,6 +17,8 @@ struct TestArguments: AppArguments {
     var templatesDirectory = repo.appendingPathComponent("Templates").path
     /// The test vectors carry fixed dates (2024): keep them.
     var retentionSeconds: Double = 100 * 365 * 86_400
+    var storeLimits = StoreLimits()
+    var serverLimits = ServerLimits()
 
     init(limits: IngestLimits = IngestLimits()) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-server-\(UUID().uuidString)")
