@@ -22,6 +22,8 @@ public protocol AppArguments: Sendable {
     var storeLimits: StoreLimits { get }
     /// Connections, timeouts, upload times and query ranges.
     var serverLimits: ServerLimits { get }
+    /// Serve a non-loopback address with no API key (everyone may do everything).
+    var openAccess: Bool { get }
 }
 
 extension AppArguments {
@@ -29,4 +31,5 @@ extension AppArguments {
     public var sessionLimits: SessionLimits { .default }
     public var storeLimits: StoreLimits { .default }
     public var serverLimits: ServerLimits { .default }
+    public var openAccess: Bool { false }
 }

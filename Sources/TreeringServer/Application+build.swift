@@ -15,7 +15,14 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
     }
     let database = try AppDatabase(path: arguments.databasePath, durability: arguments.durability, limits: arguments.storeLimits)
     let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
-    let router = buildRouter(database: database, templates: templates, arguments: arguments, logger: logger)
+    let ring = KeyRing(try await database.activeKeyCredentials())
+    if ring.isOpen && !isLoopback(arguments.hostname) {
+        guard arguments.openAccess else { throw StartupError.openOnNetwork(host: arguments.hostname, db: arguments.databasePath) }
+        logger.warning(
+            "listening on \(arguments.hostname) with no API key (--open): anyone who can reach the port can upload, read and start sessions"
+        )
+    }
+    let router = buildRouter(database: database, templates: templates, ring: ring, arguments: arguments, logger: logger)
     logger.info("database \(arguments.databasePath)")
     return Application(
         router: router,
@@ -26,12 +33,13 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
         services: [
             MaintenanceService(database: database, retentionSeconds: arguments.retentionSeconds, logger: logger),
             CheckpointService(checkpointer: try WALCheckpointer(path: arguments.databasePath), logger: logger),
+            KeyRingService(database: database, ring: ring, logger: logger),
         ],
         logger: logger)
 }
 
 func buildRouter(
-    database: AppDatabase, templates: MustacheLibrary, arguments: some AppArguments, logger: Logger
+    database: AppDatabase, templates: MustacheLibrary, ring: KeyRing, arguments: some AppArguments, logger: Logger
 ) -> Router<TreeringRequestContext> {
     let router = Router(context: TreeringRequestContext.self)
     router.addMiddleware {
@@ -40,6 +48,7 @@ func buildRouter(
         ErrorPageMiddleware(templates: templates)
         APIErrorMiddleware()
         PathCheckMiddleware()
+        AuthMiddleware(ring: ring)
         FileMiddleware(arguments.publicDirectory, searchForIndexHtml: false, logger: logger)
     }
     router.get("healthz") { _, _ in HTTPResponse.Status.ok }
@@ -64,4 +73,9 @@ func buildRouter(
             retentionSeconds: arguments.retentionSeconds
         ).endpoints)
     return router
+}
+
+/// 127.0.0.0/8, ::1 and localhost: addresses no other machine reaches.
+func isLoopback(_ host: String) -> Bool {
+    host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
 }

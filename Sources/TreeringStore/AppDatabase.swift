@@ -210,6 +210,22 @@ public final class AppDatabase: Sendable {
                     arguments: [resolution, max(0, RollupPlan.closedEnd(newestStart: newest, resolution: resolution))])
             }
         }
+        migrator.registerMigration("v6 api keys") { db in
+            try db.execute(
+                sql: """
+                    -- Keys for agents and people; only a hash of each secret is kept.
+                    CREATE TABLE api_key (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT,
+                        scope TEXT NOT NULL CHECK (scope IN ('ingest', 'read', 'admin')),
+                        apps TEXT NOT NULL DEFAULT '[]',
+                        secret_hash BLOB NOT NULL UNIQUE,
+                        created_at REAL NOT NULL,
+                        last_used_at REAL,
+                        revoked_at REAL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -37,6 +37,9 @@ struct Serve: AsyncParsableCommand, AppArguments {
 
     @OptionGroup var serverLimitOptions: ServerLimitOptions
 
+    @Flag(help: "Serve a non-loopback address even with no API key (env TREERING_OPEN=1): everyone may do everything.")
+    var open: Bool = env("TREERING_OPEN") == 1
+
     var hostname: String { host }
     var databasePath: String { database.db }
     var limits: IngestLimits {
@@ -47,6 +50,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var sessionLimits: SessionLimits { sessionLimitOptions.limits }
     var storeLimits: StoreLimits { serverLimitOptions.storeLimits }
     var serverLimits: ServerLimits { serverLimitOptions.serverLimits }
+    var openAccess: Bool { open }
     var retentionSeconds: Double { DurationText.seconds(retention) ?? 30 * 86_400 }
 
     func validate() throws {

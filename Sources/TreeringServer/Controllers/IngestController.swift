@@ -5,7 +5,7 @@ import TreeringStore
 
 /// `POST /api/v1/ingest`: checks an upload, stores it, and answers 201 only
 /// after the transaction has committed, with the app's running sessions.
-struct IngestController<Context: RequestContext> {
+struct IngestController<Context: KeyedRequestContext> {
     let database: AppDatabase
     let limits: IngestLimits
     let window: IngestWindow
@@ -26,6 +26,7 @@ struct IngestController<Context: RequestContext> {
     @Sendable func ingest(request: Request, context: Context) async throws -> EditedResponse<Answer> {
         let profile = try await BodyReader(limits: limits).profile(request, parser: try parser(for: request), logger: context.logger)
         try window.check(profile.metadata)
+        try context.checkKey(allows: profile.metadata.app)
         let saved = try await database.saveProfile(profile)
         context.logger.debug("stored profile", metadata: ["id": "\(saved.id)", "app": "\(profile.metadata.app)"])
         let answer = Answer(

@@ -10,7 +10,7 @@ import TreeringStore
 /// - `POST /ingest?name=app.cpu{k=v}&from=&until=&sampleRate=&format=`: the
 ///   older API, with folded (`lines`, the default) or pprof bodies.
 /// Labels become tags, `service_name` (or the name before `{`) the app.
-struct PyroscopeController<Context: RequestContext> {
+struct PyroscopeController<Context: KeyedRequestContext> {
     let database: AppDatabase
     let limits: IngestLimits
     let window: IngestWindow
@@ -52,6 +52,7 @@ struct PyroscopeController<Context: RequestContext> {
             }
         }
         // One transaction: a push is kept whole or not at all, so the agent's retry cannot duplicate half of it.
+        for app in Set(profiles.map(\.metadata.app)) { try context.checkKey(allows: app) }
         _ = try await database.saveProfiles(profiles.filter { $0.samples.count > 0 })
         return Response(status: .ok, headers: [.contentType: "application/proto"])
     }
@@ -87,6 +88,7 @@ struct PyroscopeController<Context: RequestContext> {
         let bytes = query.get("format") == "pprof" ? try inflated(body) : body
         let profile = try parse(parser, bytes, path: "body")
         try window.check(profile.metadata)
+        try context.checkKey(allows: profile.metadata.app)
         _ = try await database.saveProfile(profile)
         return Response(status: .ok)
     }

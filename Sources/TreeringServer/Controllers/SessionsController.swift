@@ -6,7 +6,7 @@ import TreeringStore
 /// Targeted sessions: "profile the next N requests of transaction T".
 /// The dashboard starts, lists and stops them; agents poll the active ones
 /// and send each recorded request, which the store counts exactly.
-struct SessionsController<Context: RequestContext> {
+struct SessionsController<Context: KeyedRequestContext> {
     let database: AppDatabase
     let limits: IngestLimits
     let sessionLimits: SessionLimits
@@ -109,6 +109,7 @@ struct SessionsController<Context: RequestContext> {
     /// session's transaction.
     @Sendable func addRequest(request: Request, context: Context) async throws -> EditedResponse<RequestAnswer> {
         let session = try await lookup.session(named: context.parameters)
+        try context.checkKey(allows: session.app)
         let profile = try await BodyReader(limits: limits).profile(
             request, parser: TreeringJSONParser(limits: limits.profile), logger: context.logger)
         let tags: SessionRequestTags

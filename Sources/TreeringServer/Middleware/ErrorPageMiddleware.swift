@@ -37,6 +37,8 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let html = templates.render(context, withTemplate: "error") else { return nil }
         var page = RawResponse.html(html)
         page.status = error.status
+        // A 401 keeps its WWW-Authenticate, so the browser asks for the key.
+        if let api = error as? APIError { page.headers = api.headers }
         return page
     }
 }

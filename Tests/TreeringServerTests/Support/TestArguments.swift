@@ -19,6 +19,7 @@ struct TestArguments: AppArguments {
     var retentionSeconds: Double = 100 * 365 * 86_400
     var storeLimits = StoreLimits()
     var serverLimits = ServerLimits()
+    var openAccess = false
 
     init(limits: IngestLimits = IngestLimits()) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-server-\(UUID().uuidString)")

@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TreeringStore
+
+/// Checks every request's key against `RouteAccess`. With no key in the
+/// database the server is open (loopback, or `--open`); as soon as one
+/// exists, every request needs one but those `RouteAccess` calls open. A key
+/// comes as `Authorization: Bearer KEY` (the agent) or as the password of
+/// HTTP basic auth (pyroscope-io's `basic_auth_password`, and browsers,
+/// which ask for it when answered 401 with `WWW-Authenticate: Basic`).
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = TreeringRequestContext
+    let ring: KeyRing
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Another site's page may not write here, key or not: browsers say
+        // where a request comes from, and a form or fetch across sites needs
+        // no preflight.
+        if request.method != .get, request.method != .head, request.headers[.secFetchSite] == "cross-site" {
+            throw APIError(.forbidden, code: "cross_site", message: "a request from another site's page may not change anything here")
+        }
+        let access = RouteAccess.of(method: request.method, path: request.uri.path)
+        guard case .scope(let needed) = access, !ring.isOpen else { return try await next(request, context) }
+        guard let secret = Self.secret(request) else {
+            throw Self.unauthorized("this server needs an API key: send Authorization: Bearer KEY (or the key as a basic auth password)")
+        }
+        guard let key = ring.key(secret: secret) else { throw Self.unauthorized("the API key is not known or was revoked") }
+        guard key.has(needed) else {
+            throw APIError(
+                .forbidden, code: "scope",
+                message:
+                    "key \(key.id) has the \(key.scope.rawValue) scope; \(request.method) \(request.uri.path.prefix(120)) needs \(needed.rawValue)"
+            )
+        }
+        let app = RouteAccess.app(path: request.uri.path) ?? FormQuery.parameters(request).get("app")
+        if let app, !key.allows(app: app) {
+            throw APIError(
+                .forbidden, code: "app", message: "key \(key.id) is limited to \(key.apps.joined(separator: ", ")), not \(app.prefix(128))")
+        }
+        var context = context
+        context.apiKey = key
+        return try await next(request, context)
+    }
+
+    /// The key in `Authorization`, as a bearer token or a basic auth password.
+    static func secret(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        switch parts[0].lowercased() {
+        case "bearer": return String(parts[1]).trimmingCharacters(in: .whitespaces)
+        case "basic":
+            guard let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+                let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
+            else { return nil }
+            return String(text[text.index(after: colon)...])
+        default: return nil
+        }
+    }
+
+    static func unauthorized(_ message: String) -> APIError {
+        APIError(
+            .unauthorized, code: "unauthorized", message: message,
+            headers: [.wwwAuthenticate: #"Basic realm="Treering", charset="UTF-8""#])
+    }
+}
+
+extension HTTPField.Name {
+    static let secFetchSite = Self("Sec-Fetch-Site")!
+}

@@ -1,0 +1,147 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Mustache
+import Testing
+import TreeringStore
+
+@testable import TreeringServer
+
+/// Who may use which route once keys exist: every route of the router is
+/// in `table`, so a new route without an entry fails here.
+@Suite struct AccessTests {
+    static let table: [String: RouteAccess] = [
+        "GET /healthz": .open,
+        "GET /p/:token": .open, "GET /p/:token/report.html": .open,
+        "GET /api/v1/p/:token": .open, "GET /api/v1/p/:token/tree": .open, "GET /api/v1/p/:token/folded": .open,
+        "GET /api/v1/p/:token/speedscope.json": .open,
+        "POST /api/v1/ingest": .scope(.ingest), "POST /ingest": .scope(.ingest), "POST /push.v1.PusherService/Push": .scope(.ingest),
+        "POST /api/v1/sessions/:id/requests": .scope(.ingest), "GET /api/v1/apps/:app/sessions/active": .scope(.ingest),
+        "GET /": .scope(.read), "GET /profiles/:id": .scope(.read), "GET /profiles/:id/report.html": .scope(.read),
+        "GET /apps/:app": .scope(.read), "GET /q/:token": .scope(.read), "GET /sessions/:id": .scope(.read), "GET /s/:id": .scope(.read),
+        "GET /api/v1/profiles": .scope(.read), "GET /api/v1/profiles/:id": .scope(.read), "GET /api/v1/profiles/:id/tree": .scope(.read),
+        "GET /api/v1/profiles/:id/folded": .scope(.read), "GET /api/v1/profiles/:id/speedscope.json": .scope(.read),
+        "GET /api/v1/apps": .scope(.read), "GET /api/v1/apps/:app/labels": .scope(.read), "GET /api/v1/apps/:app/timeline": .scope(.read),
+        "GET /api/v1/query": .scope(.read), "GET /api/v1/query/folded": .scope(.read), "GET /api/v1/q/:token": .scope(.read),
+        "GET /api/v1/apps/:app/sessions": .scope(.read), "GET /api/v1/sessions/:id": .scope(.read),
+        "GET /api/v1/sessions/:id/tree": .scope(.read), "GET /api/v1/sessions/:id/folded": .scope(.read),
+        "GET /api/v1/sessions/:id/requests/:request/tree": .scope(.read),
+        "POST /api/v1/query/share": .scope(.admin), "POST /api/v1/apps/:app/sessions": .scope(.admin),
+        "POST /api/v1/sessions/:id/stop": .scope(.admin),
+    ]
+
+    /// A concrete path for a route pattern.
+    static func sample(_ pattern: String) -> String {
+        pattern.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            switch part {
+            case ":app": "shop"
+            case ":id": "1"
+            case ":token": "tok"
+            case ":request": "r1"
+            default: String(part)
+            }
+        }.joined(separator: "/")
+    }
+
+    @Test func everyRouteIsInTheTableAndRouteAccessAgrees() async throws {
+        let arguments = TestArguments()
+        let database = try AppDatabase(path: arguments.databasePath)
+        let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
+        let router = buildRouter(
+            database: database, templates: templates, ring: KeyRing([]), arguments: arguments, logger: .init(label: "t"))
+        var seen: Set<String> = []
+        for route in router.routes {
+            // Hummingbird writes parameters as {id}; the table as :id, as routes are declared.
+            let path = route.path.description.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
+            let name = "\(route.method) \(path.hasPrefix("/") ? "" : "/")\(path)"
+            seen.insert(name)
+            let expected = try #require(Self.table[name], "route \(name) is not in the access table")
+            #expect(RouteAccess.of(method: route.method, path: Self.sample(String(name.split(separator: " ")[1]))) == expected, "\(name)")
+        }
+        #expect(seen == Set(Self.table.keys))
+    }
+
+    /// A server with one key of each scope, and an ingest key limited to another app.
+    struct Keys {
+        var ingest: String, read: String, admin: String, otherApp: String, revoked: String
+    }
+
+    static func serverWithKeys() async throws -> (some ApplicationProtocol, Keys) {
+        let arguments = TestArguments()
+        let database = try AppDatabase(path: arguments.databasePath)
+        let revoked = try await database.createKey(scope: .admin)
+        _ = try await database.revokeKey(id: revoked.key.id)
+        let keys = Keys(
+            ingest: try await database.createKey(scope: .ingest).secret, read: try await database.createKey(scope: .read).secret,
+            admin: try await database.createKey(scope: .admin, name: "ops").secret,
+            otherApp: try await database.createKey(scope: .admin, apps: ["other"]).secret, revoked: revoked.secret)
+        return (try await buildApplication(arguments), keys)
+    }
+
+    @Test func onceAKeyExistsEachRouteTakesOnlyKeysWithItsScopeAndApp() async throws {
+        let (app, keys) = try await Self.serverWithKeys()
+        try await app.test(.router) { client in
+            func call(
+                _ method: HTTPRequest.Method, _ uri: String, key: String?, basic: Bool = false, body: Data? = nil
+            ) async throws -> TestResponse {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                if let key {
+                    headers[.authorization] = basic ? "Basic " + Data("pyroscope:\(key)".utf8).base64EncodedString() : "Bearer \(key)"
+                }
+                return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
+            }
+            let upload = try HardeningTests.upload()
+            // No key, an unknown key and a revoked one: 401 with a challenge, nothing stored.
+            for key in [nil, "trk_nope", keys.revoked] {
+                let refused = try await call(.post, "/api/v1/ingest", key: key, body: upload)
+                #expect(refused.status == .unauthorized)
+                #expect(refused.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
+                #expect(try errorMessage(refused).code == "unauthorized")
+            }
+            #expect(try await call(.get, "/healthz", key: nil).status == .ok)
+            // The ingest key uploads, as a bearer token and as a basic auth password, and reads nothing.
+            #expect(try await call(.post, "/api/v1/ingest", key: keys.ingest, body: upload).status == .created)
+            #expect(try await call(.post, "/api/v1/ingest", key: keys.ingest, basic: true, body: upload).status == .created)
+            let readByIngest = try await call(.get, "/api/v1/profiles", key: keys.ingest)
+            #expect(readByIngest.status == .forbidden)
+            #expect(try errorMessage(readByIngest).message.contains("needs read"))
+            #expect(try await call(.get, "/api/v1/apps/shop/sessions/active", key: keys.ingest).status == .ok)
+            // The read key reads, and may not start a session or share.
+            #expect(try await call(.get, "/api/v1/profiles", key: keys.read).status == .ok)
+            #expect(try await call(.get, "/api/v1/query?app=shop", key: keys.read).status == .ok)
+            let session = Data(#"{"transaction": "GET /"}"#.utf8)
+            #expect(try await call(.post, "/api/v1/apps/shop/sessions", key: keys.read, body: session).status == .forbidden)
+            #expect(try await call(.post, "/api/v1/apps/shop/sessions", key: keys.admin, body: session).status == .created)
+            // A key limited to another app: refused on this app's routes and uploads.
+            #expect(try await call(.get, "/api/v1/query?app=shop", key: keys.otherApp).status == .forbidden)
+            let otherUpload = try await call(.post, "/api/v1/ingest", key: keys.otherApp, body: upload)
+            #expect(otherUpload.status == .forbidden)
+            #expect(try errorMessage(otherUpload).message.contains("limited to other"))
+            // A profile's share link needs no key.
+            let profile = try await call(.get, "/api/v1/profiles/1", key: keys.read).decode(ProfileAnswer.self)
+            let token = try #require(profile.shareUrl.split(separator: "/").last)
+            #expect(try await call(.get, "/api/v1/p/\(token)/tree", key: nil).status == .ok)
+        }
+    }
+
+    @Test func aWriteFromAnotherSitesPageIsRefused() async throws {
+        let app = try await buildApplication(TestArguments())
+        try await app.test(.router) { client in
+            let response = try await client.execute(
+                uri: "/api/v1/apps/shop/sessions", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", HTTPField.Name("Sec-Fetch-Site")!: "cross-site"],
+                body: ByteBuffer(string: "transaction=GET+%2F"))
+            #expect(response.status == .forbidden)
+            #expect(try errorMessage(response).code == "cross_site")
+        }
+    }
+
+    @Test func aNetworkAddressWithNoKeyRefusesToStartUnlessOpen() async throws {
+        var arguments = TestArguments()
+        arguments.hostname = "0.0.0.0"
+        await #expect(throws: StartupError.self) { _ = try await buildApplication(arguments) }
+        arguments.openAccess = true
+        _ = try await buildApplication(arguments)
+    }
+}

@@ -1,0 +1,97 @@
+"""API keys as an operator uses them: `treering keys` on the database file
+beside a running server (the built binary), which sees each change within
+seconds; the start-up rule for network addresses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from support.treering_server import REPO, TreeringServer, free_port, server_binary
+from test_app_queries import upload_doc
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(server_binary()), *args], capture_output=True, text=True, cwd=REPO, timeout=60)
+
+
+def call(server: TreeringServer, method: str, path: str, key: str | None = None, body: bytes | None = None) -> int:
+    request = urllib.request.Request(server.url + path, data=body, method=method)
+    request.add_header("Content-Type", "application/json")
+    if key:
+        request.add_header("Authorization", f"Bearer {key}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def until_status(server: TreeringServer, want: int, *args, timeout: float = 15.0) -> int:
+    """Polls until the server answers `want` (a key change is seen within seconds)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = call(server, *args)
+        if status == want or time.monotonic() > deadline:
+            return status
+        time.sleep(0.25)
+
+
+def test_keys_created_listed_and_revoked_beside_a_running_server(tmp_path):
+    db = tmp_path / "keys.sqlite"
+    doc = json.dumps(upload_doc(0, time.time() - 60)).encode()
+    with TreeringServer(db) as server:
+        # No key yet, on loopback: open, as on a first run.
+        assert call(server, "POST", "/api/v1/ingest", None, doc) == 201
+
+        created = run("keys", "create", "--scope", "ingest", "--name", "agents", "--db", str(db))
+        assert created.returncode == 0, created.stderr
+        lines = created.stdout.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("trk_"), created.stdout  # the secret alone on stdout
+        ingest_key = lines[0]
+        assert "created key 1" in created.stderr
+
+        assert until_status(server, 401, "POST", "/api/v1/ingest", None, doc) == 401
+        assert call(server, "POST", "/api/v1/ingest", ingest_key, doc) == 201
+        assert call(server, "GET", "/api/v1/profiles", ingest_key) == 403
+        assert call(server, "GET", "/healthz") == 200
+
+        read_key = run("keys", "create", "--scope", "read", "--db", str(db)).stdout.strip()
+        assert until_status(server, 200, "GET", "/api/v1/profiles", read_key) == 200
+
+        listed = run("keys", "list", "--db", str(db))
+        assert listed.returncode == 0
+        assert ingest_key not in listed.stdout and read_key not in listed.stdout
+        rows = [line.split("\t") for line in listed.stdout.splitlines()[1:]]
+        assert [(r[0], r[1], r[2]) for r in rows] == [("1", "agents", "ingest"), ("2", "-", "read")]
+
+        assert run("keys", "revoke", "2", "--db", str(db)).returncode == 0
+        assert until_status(server, 401, "GET", "/api/v1/profiles", read_key) == 401
+        again = run("keys", "revoke", "2", "--db", str(db))
+        assert again.returncode != 0 and "no key 2" in again.stderr
+
+
+def test_a_bad_scope_is_refused_on_stderr(tmp_path):
+    out = run("keys", "create", "--scope", "root", "--db", str(tmp_path / "k.sqlite"))
+    assert out.returncode != 0 and out.stdout == ""
+    assert "--scope" in out.stderr
+
+
+def test_a_network_address_with_no_key_refuses_to_start_unless_open(tmp_path):
+    db = tmp_path / "net.sqlite"
+    port = str(free_port())
+    refused = subprocess.run(
+        [str(server_binary()), "serve", "--host", "0.0.0.0", "--port", port, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert refused.returncode != 0
+    assert "keys create" in refused.stderr and "--open" in refused.stderr
+    with TreeringServer(db, extra_args=["--open", "--host", "0.0.0.0"]) as server:
+        assert call(server, "GET", "/api/v1/apps") == 200
+    assert "with no API key (--open)" in server.log_path.read_text()
