@@ -24,6 +24,8 @@ public protocol AppArguments: Sendable {
     var serverLimits: ServerLimits { get }
     /// Serve a non-loopback address with no API key (everyone may do everything).
     var openAccess: Bool { get }
+    /// Mark the sign-in cookie Secure (the server is reached over HTTPS, through a proxy).
+    var secureCookies: Bool { get }
 }
 
 extension AppArguments {
@@ -32,4 +34,5 @@ extension AppArguments {
     public var storeLimits: StoreLimits { .default }
     public var serverLimits: ServerLimits { .default }
     public var openAccess: Bool { false }
+    public var secureCookies: Bool { false }
 }

@@ -22,7 +22,8 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
             "listening on \(arguments.hostname) with no API key (--open): anyone who can reach the port can upload, read and start sessions"
         )
     }
-    let router = buildRouter(database: database, templates: templates, ring: ring, arguments: arguments, logger: logger)
+    let router = buildRouter(
+        database: database, templates: templates, ring: ring, sessions: SignInSessions(), arguments: arguments, logger: logger)
     logger.info("database \(arguments.databasePath)")
     return Application(
         router: router,
@@ -39,7 +40,8 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
 }
 
 func buildRouter(
-    database: AppDatabase, templates: MustacheLibrary, ring: KeyRing, arguments: some AppArguments, logger: Logger
+    database: AppDatabase, templates: MustacheLibrary, ring: KeyRing, sessions: SignInSessions, arguments: some AppArguments,
+    logger: Logger
 ) -> Router<TreeringRequestContext> {
     let router = Router(context: TreeringRequestContext.self)
     router.addMiddleware {
@@ -48,10 +50,12 @@ func buildRouter(
         ErrorPageMiddleware(templates: templates)
         APIErrorMiddleware()
         PathCheckMiddleware()
-        AuthMiddleware(ring: ring)
+        AuthMiddleware(ring: ring, sessions: sessions)
         FileMiddleware(arguments.publicDirectory, searchForIndexHtml: false, logger: logger)
     }
     router.get("healthz") { _, _ in HTTPResponse.Status.ok }
+    router.addRoutes(
+        SignInController(ring: ring, sessions: sessions, templates: templates, secureCookies: arguments.secureCookies).endpoints)
     let window = IngestWindow(retentionSeconds: arguments.retentionSeconds, maxClockSkewSeconds: arguments.serverLimits.maxClockSkewSeconds)
     router.addRoutes(IngestController(database: database, limits: arguments.limits, window: window).endpoints, atPath: "api/v1")
     router.addRoutes(ProfilesController(database: database).endpoints, atPath: "api/v1")

@@ -40,6 +40,9 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Flag(help: "Serve a non-loopback address even with no API key (env TREERING_OPEN=1): everyone may do everything.")
     var open: Bool = env("TREERING_OPEN") == 1
 
+    @Flag(help: "Mark the sign-in cookie Secure: the dashboard is reached over HTTPS, through a proxy (env TREERING_SECURE_COOKIES=1).")
+    var secureCookies: Bool = env("TREERING_SECURE_COOKIES") == 1
+
     var hostname: String { host }
     var databasePath: String { database.db }
     var limits: IngestLimits {

@@ -12,7 +12,7 @@ import TreeringStore
 /// in `table`, so a new route without an entry fails here.
 @Suite struct AccessTests {
     static let table: [String: RouteAccess] = [
-        "GET /healthz": .open,
+        "GET /healthz": .open, "GET /sign-in": .open, "POST /sign-in": .open, "POST /sign-out": .open,
         "GET /p/:token": .open, "GET /p/:token/report.html": .open,
         "GET /api/v1/p/:token": .open, "GET /api/v1/p/:token/tree": .open, "GET /api/v1/p/:token/folded": .open,
         "GET /api/v1/p/:token/speedscope.json": .open,
@@ -49,7 +49,8 @@ import TreeringStore
         let database = try AppDatabase(path: arguments.databasePath)
         let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
         let router = buildRouter(
-            database: database, templates: templates, ring: KeyRing([]), arguments: arguments, logger: .init(label: "t"))
+            database: database, templates: templates, ring: KeyRing([]), sessions: SignInSessions(), arguments: arguments,
+            logger: .init(label: "t"))
         var seen: Set<String> = []
         for route in router.routes {
             // Hummingbird writes parameters as {id}; the table as :id, as routes are declared.
@@ -122,6 +123,54 @@ import TreeringStore
             let profile = try await call(.get, "/api/v1/profiles/1", key: keys.read).decode(ProfileAnswer.self)
             let token = try #require(profile.shareUrl.split(separator: "/").last)
             #expect(try await call(.get, "/api/v1/p/\(token)/tree", key: nil).status == .ok)
+        }
+    }
+
+    @Test func peopleSignInWithAKeyAndUseTheCookieWithinItsScope() async throws {
+        let (app, keys) = try await Self.serverWithKeys()
+        try await app.test(.router) { client in
+            func signIn(_ key: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "key=\(key)&next=%2Fapps%2Fshop"))
+            }
+            // A page opened without a key goes to the sign-in page, and back after.
+            let page = try await client.execute(uri: "/apps/shop?range=1h", method: .get, headers: [.accept: "text/html"])
+            #expect(page.status == .seeOther)
+            #expect(page.headers[.location] == "/sign-in?next=%2Fapps%2Fshop%3Frange%3D1h")
+            #expect(String(buffer: try await client.get("/sign-in").body).contains(#"name="key""#))
+            #expect(try await signIn("trk_wrong").status == .unauthorized)
+            #expect(try await signIn(keys.ingest).status == .forbidden)
+
+            let signedIn = try await signIn(keys.read)
+            #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/apps/shop")
+            let setCookie = try #require(signedIn.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+            let cookie = String(try #require(setCookie.split(separator: ";").first))
+            #expect(try await client.execute(uri: "/api/v1/profiles", method: .get, headers: [.cookie: cookie]).status == .ok)
+            let start = { (cookie: String, site: String) in
+                try await client.execute(
+                    uri: "/api/v1/apps/shop/sessions", method: .post,
+                    headers: [.cookie: cookie, .contentType: "application/json", HTTPField.Name("Sec-Fetch-Site")!: site],
+                    body: ByteBuffer(string: #"{"transaction": "GET /"}"#))
+            }
+            #expect(try await start(cookie, "same-origin").status == .forbidden)  // read may not start sessions
+            let admin = String(try #require(try await signIn(keys.admin).headers[.setCookie]?.split(separator: ";").first))
+            #expect(try await start(admin, "same-origin").status == .created)
+            // A signed-in change from anywhere but this server's pages is refused.
+            let crossSite = try await start(admin, "same-site")
+            #expect(crossSite.status == .forbidden)
+            #expect(try errorMessage(crossSite).code == "cross_site")
+            // Signing out ends the session.
+            #expect(try await client.execute(uri: "/sign-out", method: .post, headers: [.cookie: admin]).status == .seeOther)
+            #expect(try await client.execute(uri: "/api/v1/apps", method: .get, headers: [.cookie: admin]).status == .unauthorized)
+        }
+    }
+
+    @Test func afterSignInOnlyPathsOfThisServerAreFollowed() {
+        #expect(SignInController<TreeringRequestContext>.safeNext("/apps/shop?range=1h") == "/apps/shop?range=1h")
+        for bad in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", nil] {
+            #expect(SignInController<TreeringRequestContext>.safeNext(bad) == "/", "\(String(describing: bad))")
         }
     }
 

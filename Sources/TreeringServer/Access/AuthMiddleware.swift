@@ -12,6 +12,7 @@ import TreeringStore
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = TreeringRequestContext
     let ring: KeyRing
+    let sessions: SignInSessions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Another site's page may not write here, key or not: browsers say
@@ -22,10 +23,28 @@ struct AuthMiddleware: RouterMiddleware {
         }
         let access = RouteAccess.of(method: request.method, path: request.uri.path)
         guard case .scope(let needed) = access, !ring.isOpen else { return try await next(request, context) }
-        guard let secret = Self.secret(request) else {
-            throw Self.unauthorized("this server needs an API key: send Authorization: Bearer KEY (or the key as a basic auth password)")
+        let key: APIKey
+        if let secret = Self.secret(request) {
+            guard let found = ring.key(secret: secret) else { throw Self.unauthorized("the API key is not known or was revoked") }
+            key = found
+        } else if let token = request.cookies[SignInSessions.cookie]?.value, let id = sessions.keyID(token: token),
+            let found = ring.key(id: id)
+        {
+            // A cookie rides along with any request the browser makes, so a
+            // change made with one must come from this server's own pages.
+            if request.method != .get, request.method != .head, !Self.isSameOrigin(request) {
+                throw APIError(.forbidden, code: "cross_site", message: "a signed-in change must come from this server's own pages")
+            }
+            key = found
+        } else if Self.isPage(request) {
+            // A person opening a page: the sign-in page, then back here.
+            let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            return Response(status: .seeOther, headers: [.location: "/sign-in?next=" + Links.escape(next)])
+        } else {
+            throw Self.unauthorized(
+                "this server needs an API key: send Authorization: Bearer KEY (or the key as a basic auth password), or sign in at /sign-in"
+            )
         }
-        guard let key = ring.key(secret: secret) else { throw Self.unauthorized("the API key is not known or was revoked") }
         guard key.has(needed) else {
             throw APIError(
                 .forbidden, code: "scope",
@@ -41,6 +60,18 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         context.apiKey = key
         return try await next(request, context)
+    }
+
+    /// A browser opening a page (not a script calling the API).
+    static func isPage(_ request: Request) -> Bool {
+        request.method == .get && !request.uri.path.hasPrefix("/api/") && (request.headers[.accept]?.contains("text/html") ?? false)
+    }
+
+    /// The browser says the request comes from this origin.
+    static func isSameOrigin(_ request: Request) -> Bool {
+        if let site = request.headers[.secFetchSite] { return site == "same-origin" }
+        guard let origin = request.headers[.origin], let host = request.head.authority else { return false }
+        return origin == "http://\(host)" || origin == "https://\(host)"
     }
 
     /// The key in `Authorization`, as a bearer token or a basic auth password.

@@ -32,6 +32,15 @@ final class KeyRing: @unchecked Sendable {
         }
     }
 
+    /// The active key with this id (a signed-in browser's), nil once revoked.
+    func key(id: Int64) -> APIKey? {
+        lock.withLock {
+            guard let key = credentials.first(where: { $0.key.id == id })?.key else { return nil }
+            used.insert(id)
+            return key
+        }
+    }
+
     /// Ids of the keys used since the last call.
     func takeUsed() -> [Int64] {
         lock.withLock {

@@ -14,6 +14,7 @@ enum RouteAccess: Equatable, Sendable {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         switch (method, parts.first ?? "") {
         case (.get, "healthz"), (.get, "css"), (.get, "js"), (.get, "vendor"): return .open
+        case (.get, "sign-in"), (.post, "sign-in"), (.post, "sign-out"): return .open
         // A profile's share token is a capability: its page and its API.
         case (.get, "p"): return .open
         default: break
