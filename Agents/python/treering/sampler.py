@@ -166,14 +166,14 @@ class Sampler:
             except Exception:  # never let a sampling error end profiling or reach the app
                 log.debug("sampling failed", exc_info=True)
             delay = next_time - time.monotonic()
-            if delay > 0:
-                self._stop.wait(delay)
-            else:
-                # Fell behind: no burst to catch up, and let go of the GIL
-                # before the next sample, or the threads it sees would not have
-                # run since this one (and would all look idle).
+            if delay <= 0:
+                # Fell behind (starved of the GIL): skip to a whole interval
+                # from now. Sampling again at once would see threads that
+                # could not run since this sample (all idle, by their clocks);
+                # the document's interval_ms says what was achieved.
                 next_time = time.monotonic()
-                time.sleep(0)
+                delay = interval
+            self._stop.wait(delay)
 
     def sample_once(self, blocking: bool = True) -> None:
         t0 = time.perf_counter()
