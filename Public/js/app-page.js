@@ -82,6 +82,12 @@ function apiParams(q, withFilters = true) {
   return withFilters ? filterParams(q, params) : params;
 }
 
+/** A shared link is a capability: its token lets a viewer without a key read its range. */
+function shareable(params) {
+  if (main.dataset.sharedToken) params.set("share", main.dataset.sharedToken);
+  return params;
+}
+
 /** The absolute range's ends, to the minute. */
 function rangeEnds(q) {
   return `${formatDate(q.from, "minute")} – ${formatDate(q.until, "minute")}`;
@@ -151,9 +157,9 @@ async function load() {
   const base = "/api/v1/apps/" + encodeURIComponent(app);
   try {
     const [tree, timeline, labels] = await Promise.all([
-      fetchJSON("/api/v1/query?" + appQuery),
-      fetchJSON(base + "/timeline?" + apiParams(q)),
-      fetchJSON(base + "/labels?" + apiParams(q, false)),
+      fetchJSON("/api/v1/query?" + shareable(appQuery)),
+      fetchJSON(base + "/timeline?" + shareable(apiParams(q))),
+      fetchJSON(base + "/labels?" + shareable(apiParams(q, false))),
     ]);
     if (ticket !== loading) return;
     shown = q;

@@ -23,7 +23,9 @@ export function offerTransactions(transactions) {
 
 export async function listSessions(app) {
   const list = document.getElementById("session-list");
-  const { sessions } = await fetchJSON("/api/v1/apps/" + encodeURIComponent(app) + "/sessions?limit=10");
+  const share = document.getElementById("profile")?.dataset.sharedToken;
+  const { sessions } = await fetchJSON("/api/v1/apps/" + encodeURIComponent(app) + "/sessions?limit=10" +
+    (share ? "&share=" + encodeURIComponent(share) : ""));
   list.replaceChildren(...sessions.map((s) => {
     const li = el("li");
     const a = el("a", `#${s.id} ${s.transaction}`);

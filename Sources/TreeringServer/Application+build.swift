@@ -50,7 +50,7 @@ func buildRouter(
         ErrorPageMiddleware(templates: templates)
         APIErrorMiddleware()
         PathCheckMiddleware()
-        AuthMiddleware(ring: ring, sessions: sessions)
+        AuthMiddleware(ring: ring, sessions: sessions, database: database)
         FileMiddleware(arguments.publicDirectory, searchForIndexHtml: false, logger: logger)
     }
     router.get("healthz") { _, _ in HTTPResponse.Status.ok }

@@ -19,10 +19,12 @@ enum Links {
 
     static func sessionPage(_ id: Int64) -> String { "/sessions/\(id)" }
     static func sharedSessionPage(_ token: String) -> String { "/s/\(token)" }
-    static func sessionAPI(_ id: Int64) -> String { "\(api)/sessions/\(id)" }
-    static func sessionTreeAPI(_ id: Int64) -> String { "\(api)/sessions/\(id)/tree" }
-    static func sessionRequestTreeAPI(_ id: Int64, request: String) -> String {
-        "\(api)/sessions/\(id)/requests/\(escape(request))/tree"
+    /// A session's API by its id, or by its share token (`ref`), which
+    /// needs no key: a shared session page reads the API that way.
+    static func sessionAPI(_ ref: some CustomStringConvertible) -> String { "\(api)/sessions/\(ref)" }
+    static func sessionTreeAPI(_ ref: some CustomStringConvertible) -> String { "\(api)/sessions/\(ref)/tree" }
+    static func sessionRequestTreeAPI(_ ref: some CustomStringConvertible, request: String) -> String {
+        "\(api)/sessions/\(ref)/requests/\(escape(request))/tree"
     }
 
     /// A path segment or query value: everything but unreserved characters escaped.

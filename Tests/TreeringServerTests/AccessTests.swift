@@ -19,11 +19,11 @@ import TreeringStore
         "POST /api/v1/ingest": .scope(.ingest), "POST /ingest": .scope(.ingest), "POST /push.v1.PusherService/Push": .scope(.ingest),
         "POST /api/v1/sessions/:id/requests": .scope(.ingest), "GET /api/v1/apps/:app/sessions/active": .scope(.ingest),
         "GET /": .scope(.read), "GET /profiles/:id": .scope(.read), "GET /profiles/:id/report.html": .scope(.read),
-        "GET /apps/:app": .scope(.read), "GET /q/:token": .scope(.read), "GET /sessions/:id": .scope(.read), "GET /s/:id": .scope(.read),
+        "GET /apps/:app": .scope(.read), "GET /q/:token": .open, "GET /sessions/:id": .scope(.read), "GET /s/:id": .open,
         "GET /api/v1/profiles": .scope(.read), "GET /api/v1/profiles/:id": .scope(.read), "GET /api/v1/profiles/:id/tree": .scope(.read),
         "GET /api/v1/profiles/:id/folded": .scope(.read), "GET /api/v1/profiles/:id/speedscope.json": .scope(.read),
         "GET /api/v1/apps": .scope(.read), "GET /api/v1/apps/:app/labels": .scope(.read), "GET /api/v1/apps/:app/timeline": .scope(.read),
-        "GET /api/v1/query": .scope(.read), "GET /api/v1/query/folded": .scope(.read), "GET /api/v1/q/:token": .scope(.read),
+        "GET /api/v1/query": .scope(.read), "GET /api/v1/query/folded": .scope(.read), "GET /api/v1/q/:token": .open,
         "GET /api/v1/apps/:app/sessions": .scope(.read), "GET /api/v1/sessions/:id": .scope(.read),
         "GET /api/v1/sessions/:id/tree": .scope(.read), "GET /api/v1/sessions/:id/folded": .scope(.read),
         "GET /api/v1/sessions/:id/requests/:request/tree": .scope(.read),
@@ -123,6 +123,26 @@ import TreeringStore
             let profile = try await call(.get, "/api/v1/profiles/1", key: keys.read).decode(ProfileAnswer.self)
             let token = try #require(profile.shareUrl.split(separator: "/").last)
             #expect(try await call(.get, "/api/v1/p/\(token)/tree", key: nil).status == .ok)
+            // A session's share link: its page and its API by the token, not by the id.
+            let started = try await call(.post, "/api/v1/apps/shop/sessions", key: keys.admin, body: session).decode(SessionAnswer.self)
+            let sessionToken = try #require(started.shareUrl.split(separator: "/").last)
+            #expect(try await call(.get, "/s/\(sessionToken)", key: nil).status == .ok)
+            let shared = try await call(.get, "/api/v1/sessions/\(sessionToken)", key: nil)
+            #expect(shared.status == .ok)
+            #expect(try shared.decode(SessionAnswer.self).treeUrl == "/api/v1/sessions/\(sessionToken)/tree")
+            #expect(try await call(.get, "/api/v1/sessions/\(started.id)", key: nil).status == .unauthorized)
+            #expect(try await call(.post, "/api/v1/sessions/\(sessionToken)/stop", key: nil).status == .unauthorized)
+            // A shared query's link: its app's reads within its range, with share=TOKEN.
+            let now = Int(Date().timeIntervalSince1970)
+            let range = "from=\(now - 3_600)&until=\(now)"
+            let share = try await call(.post, "/api/v1/query/share?app=shop&\(range)", key: keys.admin).decode(SharedQueryAnswer.self)
+            #expect(try await call(.get, "/q/\(share.token)", key: nil).status == .ok)
+            #expect(try await call(.get, "/api/v1/query?app=shop&\(range)&share=\(share.token)", key: nil).status == .ok)
+            #expect(try await call(.get, "/api/v1/apps/shop/timeline?\(range)&share=\(share.token)", key: nil).status == .ok)
+            #expect(try await call(.get, "/api/v1/query?app=shop&\(range)", key: nil).status == .unauthorized)
+            let wider = "from=\(now - 86_400)&until=\(now)"
+            #expect(try await call(.get, "/api/v1/query?app=shop&\(wider)&share=\(share.token)", key: nil).status == .unauthorized)
+            #expect(try await call(.get, "/api/v1/query?app=other&\(range)&share=\(share.token)", key: nil).status == .unauthorized)
         }
     }
 

@@ -100,3 +100,24 @@ def test_a_person_signs_in_and_each_key_does_what_its_scope_allows(keyed, driver
     status, _ = server.post(f"/api/v1/sessions/{sid}/stop", b"", {"Authorization": f"Bearer {keys['admin']}"})
     assert status == 200
     driver.delete_all_cookies()
+
+
+def test_share_links_open_without_a_key(keyed, driver, shot):
+    server, keys = keyed
+    admin = {"Authorization": f"Bearer {keys['admin']}"}
+    now = int(time.time())
+    status, shared = server.post(f"/api/v1/query/share?app={APP}&from={now - 3600}&until={now}", b"", admin)
+    assert status == 201, shared
+    status, session = server.post(f"/api/v1/apps/{APP}/sessions", b'{"transaction": "GET /orders"}', admin)
+    assert status == 201, session
+    driver.delete_all_cookies()
+    for link, what in [(shared["url"], "shared query"), (session["share_url"], "shared session")]:
+        driver.get(server.url + link)
+        wait_ready(driver)
+        assert driver.current_url.startswith(server.url + link), (what, driver.current_url)
+        assert driver.find_element(By.ID, "error").get_attribute("hidden") is not None, what
+        shot(what.replace(" ", "-"))
+    # The app itself still needs a key.
+    driver.get(f"{server.url}/apps/{APP}")
+    wait_for(driver, "location.pathname === '/sign-in'", what="the sign-in page")
+    server.post(f"/api/v1/sessions/{session['id']}/stop", b"", admin)

@@ -13,6 +13,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = TreeringRequestContext
     let ring: KeyRing
     let sessions: SignInSessions
+    let database: AppDatabase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Another site's page may not write here, key or not: browsers say
@@ -36,6 +37,9 @@ struct AuthMiddleware: RouterMiddleware {
                 throw APIError(.forbidden, code: "cross_site", message: "a signed-in change must come from this server's own pages")
             }
             key = found
+        } else if needed == .read, request.method == .get, try await sharedQueryAllows(request) {
+            // A shared query's link is a capability: its app, within its range.
+            return try await next(request, context)
         } else if Self.isPage(request) {
             // A person opening a page: the sign-in page, then back here.
             let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
@@ -60,6 +64,20 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         context.apiKey = key
         return try await next(request, context)
+    }
+
+    /// A query, timeline, labels or sessions read of one app, within the range
+    /// of the shared query whose token it carries as `share=`.
+    func sharedQueryAllows(_ request: Request) async throws -> Bool {
+        let query = FormQuery.parameters(request)
+        guard let token = query.get("share"), ShareToken.isWellFormed(token),
+            let app = RouteAccess.app(path: request.uri.path) ?? query.get("app"),
+            let shared = try await database.sharedQuery(token: token), shared.query.app == app
+        else { return false }
+        // The page asks for the shared range itself; a minute either way is rounding.
+        if let from = query.get("from").flatMap(Double.init), from < shared.query.from - 60 { return false }
+        if let until = query.get("until").flatMap(Double.init), until > shared.query.until + 60 { return false }
+        return true
     }
 
     /// A browser opening a page (not a script calling the API).

@@ -20,6 +20,11 @@ enum RouteAccess: Equatable, Sendable {
         default: break
         }
         if method == .get, parts.count >= 3, parts[0] == "api", parts[1] == "v1", parts[2] == "p" { return .open }
+        // A session's share link: its page, and its API read by the token (never by id).
+        if method == .get, parts.count == 2, parts[0] == "s" { return .open }
+        if method == .get, parts.count == 2, parts[0] == "q" { return .open }
+        if method == .get, parts.count == 4, parts[0] == "api", parts[2] == "q" { return .open }
+        if method == .get, parts.count >= 4, parts[0] == "api", parts[2] == "sessions", isShareToken(parts[3]) { return .open }
         switch method {
         case .post:
             switch path {
@@ -39,6 +44,11 @@ enum RouteAccess: Equatable, Sendable {
         default:
             return .scope(.admin)
         }
+    }
+
+    /// A share token, not a numeric id: tokens are 32 characters of base64url.
+    static func isShareToken(_ part: Substring) -> Bool {
+        Int64(part) == nil && ShareToken.isWellFormed(String(part))
     }
 
     /// The app a route names in its path (`/api/v1/apps/{app}/...`, `/apps/{app}`), percent-decoded.

@@ -99,6 +99,7 @@ struct PagesController<Context: RequestContext> {
     /// reads the API by id, as the session JSON's own links do.
     @Sendable func session(request: Request, context: Context) async throws -> RawResponse {
         let session = try await lookup.session(named: context.parameters)
-        return try render(SessionPage(session), "session")
+        let shareToken = request.uri.path.hasPrefix("/s/") ? context.parameters.get("id") : nil
+        return try render(SessionPage(session, shareToken: shareToken), "session")
     }
 }

@@ -64,7 +64,9 @@ struct SessionsController<Context: KeyedRequestContext> {
     @Sendable func detail(request: Request, context: Context) async throws -> SessionJSON {
         let session = try await lookup.session(named: context.parameters)
         let requests = try await database.sessionRequests(session: session.id)
-        return SessionJSON(session: session, requestsList: requests.map { SessionRequestJSON($0, session: session.id) })
+        // Asked by share token: the links keep the token (no key needed to follow them).
+        let ref = context.parameters.get("id") ?? String(session.id)
+        return SessionJSON(session: session, requestsList: requests.map { SessionRequestJSON($0, session: ref) }, ref: ref)
     }
 
     @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {

@@ -8,7 +8,8 @@ import TreeringStore
 /// every other parameter a label filter, repeated to allow several values.
 enum AppQueryParameters {
     /// Parameters that are not labels.
-    static let reserved: Set<String> = ["app", "from", "until", "step"]
+    /// `share`: the token of a shared query a keyless viewer reads through.
+    static let reserved: Set<String> = ["app", "from", "until", "step", "share"]
 
     static func parse(
         _ query: Parameters, app: String, maxRangeSeconds: Double = ServerLimits.default.maxQueryRangeSeconds,

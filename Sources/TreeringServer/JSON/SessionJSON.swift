@@ -21,7 +21,10 @@ struct SessionJSON: ResponseEncodable {
     var treeURL: String
     var requestsList: [SessionRequestJSON]?
 
-    init(session s: SessionSummary, requestsList: [SessionRequestJSON]? = nil) {
+    /// `ref` is how the API was asked (the id, or the share token of a shared
+    /// page); the API links use it, so a shared page needs no key.
+    init(session s: SessionSummary, requestsList: [SessionRequestJSON]? = nil, ref: String? = nil) {
+        let ref = ref ?? String(s.id)
         id = s.id
         app = s.app
         transaction = s.transaction
@@ -35,8 +38,8 @@ struct SessionJSON: ResponseEncodable {
         closedAt = s.closedAt
         url = Links.sessionPage(s.id)
         shareURL = Links.sharedSessionPage(s.shareToken)
-        apiURL = Links.sessionAPI(s.id)
-        treeURL = Links.sessionTreeAPI(s.id)
+        apiURL = Links.sessionAPI(ref)
+        treeURL = Links.sessionTreeAPI(ref)
         self.requestsList = requestsList
     }
 

@@ -10,7 +10,7 @@ struct SessionRequestJSON: Encodable {
     var receivedAt: Double
     var treeURL: String
 
-    init(_ r: SessionRequestSummary, session: Int64) {
+    init(_ r: SessionRequestSummary, session: String) {
         request = r.request
         wallMs = r.wallMs
         samples = r.samples

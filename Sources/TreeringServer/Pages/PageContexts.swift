@@ -122,12 +122,14 @@ struct SessionPage {
     var api_url: String
     var share_path: String
 
-    init(_ session: SessionSummary) {
+    /// `shareToken`: the page was opened by its share link, so it reads the
+    /// API by the token too (a share link needs no key).
+    init(_ session: SessionSummary, shareToken: String? = nil) {
         title = "\(session.app) · session \(session.id)"
         id = String(session.id)
         app = session.app
         app_url = Links.appPage(session.app)
-        api_url = Links.sessionAPI(session.id)
+        api_url = Links.sessionAPI(shareToken ?? String(session.id))
         share_path = Links.sharedSessionPage(session.shareToken)
     }
 }

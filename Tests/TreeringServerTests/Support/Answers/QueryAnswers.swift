@@ -25,3 +25,13 @@ struct LabelsAnswer: Decodable {
 struct TimelineAnswer: Decodable {
     var points: [[Int]]
 }
+
+/// A shared query (`POST /api/v1/query/share`, `GET /api/v1/q/{token}`).
+struct SharedQueryAnswer: Decodable {
+    var token: String
+    var app: String
+    var from: Double
+    var until: Double
+    var url: String
+    var treeUrl: String
+}
