@@ -5,7 +5,9 @@ seconds; the start-up rule for network addresses."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -95,3 +97,62 @@ def test_a_network_address_with_no_key_refuses_to_start_unless_open(tmp_path):
     with TreeringServer(db, extra_args=["--open", "--host", "0.0.0.0"]) as server:
         assert call(server, "GET", "/api/v1/apps") == 200
     assert "with no API key (--open)" in server.log_path.read_text()
+
+
+PROGRAM = REPO / "Tests" / "integration" / "profiled_program.py"
+
+
+def test_the_agent_and_pyroscope_io_upload_with_a_key(tmp_path):
+    db = tmp_path / "agents.sqlite"
+    agent_key = run("keys", "create", "--scope", "ingest", "--app", "keyed-agent", "--db", str(db)).stdout.strip()
+    pyro_key = run("keys", "create", "--scope", "ingest", "--app", "pyro.keyed", "--db", str(db)).stdout.strip()
+    read_key = run("keys", "create", "--scope", "read", "--db", str(db)).stdout.strip()
+    agent = [
+        sys.executable,
+        "-m",
+        "treering",
+        "run",
+        "--app",
+        "keyed-agent",
+        "--upload-every-s",
+        "0.5",
+        str(PROGRAM),
+        "2",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "Agents" / "python"), "TREERING_SERVER": "", "TREERING_KEY": ""}
+    with TreeringServer(db) as server:
+        env["TREERING_SERVER"] = server.url
+        # A wrong key: every upload refused, said once on stderr, never retried in a loop.
+        wrong = subprocess.run(
+            agent, env={**env, "TREERING_KEY": "trk_wrong"}, capture_output=True, text=True, timeout=120
+        )
+        assert wrong.stderr.count("refused the key (401)") == 1, wrong.stderr[-2000:]
+        # The right key: the profile is stored under the app the key is for.
+        right = subprocess.run(
+            agent, env={**env, "TREERING_KEY": agent_key}, capture_output=True, text=True, timeout=120
+        )
+        assert right.returncode == 0 and "refused" not in right.stderr, right.stderr[-2000:]
+        stored = read_json(server, "/api/v1/profiles?app=keyed-agent", read_key)["profiles"]
+        assert stored and sum(p["samples"] for p in stored) > 0
+
+        # pyroscope-io sends the key as its basic auth password.
+        script = tmp_path / "pyro_app.py"
+        script.write_text(
+            f"import sys\nsys.path.insert(0, {str(PROGRAM.parent)!r})\n"
+            "import pyroscope\nfrom profiled_program import main\n"
+            f"pyroscope.configure(application_name='pyro.keyed', server_address={server.url!r}, sample_rate=100,\n"
+            f"                    basic_auth_username='pyroscope', basic_auth_password={pyro_key!r})\n"
+            "main(2)\npyroscope.shutdown()\n"
+        )
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        deadline = time.monotonic() + 30
+        while not read_json(server, "/api/v1/profiles?app=pyro.keyed", read_key)["profiles"]:
+            assert time.monotonic() < deadline, "no profile arrived from pyroscope-io with basic auth"
+            time.sleep(0.5)
+
+
+def read_json(server: TreeringServer, path: str, key: str) -> dict:
+    request = urllib.request.Request(server.url + path, headers={"Authorization": f"Bearer {key}"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())

@@ -76,6 +76,7 @@ class Uploader:
         self.lock = threading.Lock()
         self.log = RateLimitedLog()
         self._retry_at = 0.0
+        self._told_key = False
 
     def enqueue(self, document: Document, path: str = INGEST) -> None:
         body = gzip.compress(json.dumps(document, separators=(",", ":")).encode(), compresslevel=6)
@@ -147,6 +148,17 @@ class Uploader:
         detail = raw[:500].decode(errors="replace")
         if status in (404, 409) and path != INGEST:  # a session that is over (or gone): expected
             log.debug("treering: session upload refused (%s): %s", status, detail)
+            return "refused"
+        if status in (401, 403):
+            # A missing or wrong key stays wrong until the app is restarted with
+            # another: say so once, not every upload period.
+            if not self._told_key:
+                self._told_key = True
+                log.warning(
+                    "treering: the server refused the key (%s); uploads are dropped until it is fixed: %s",
+                    status,
+                    detail,
+                )
             return "refused"
         if 400 <= status < 500:
             self.log.warning("refused", "the server refused an upload to %s (%s): %s", path, status, detail)
