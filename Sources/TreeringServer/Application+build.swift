@@ -54,6 +54,7 @@ func buildRouter(
         FileMiddleware(arguments.publicDirectory, searchForIndexHtml: false, logger: logger)
     }
     router.get("healthz") { _, _ in HTTPResponse.Status.ok }
+    router.addRoutes(KeysController(database: database, ring: ring).endpoints, atPath: "api/v1")
     router.addRoutes(
         SignInController(ring: ring, sessions: sessions, templates: templates, secureCookies: arguments.secureCookies).endpoints)
     let window = IngestWindow(retentionSeconds: arguments.retentionSeconds, maxClockSkewSeconds: arguments.serverLimits.maxClockSkewSeconds)

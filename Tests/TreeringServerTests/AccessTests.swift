@@ -29,6 +29,7 @@ import TreeringStore
         "GET /api/v1/sessions/:id/requests/:request/tree": .scope(.read),
         "POST /api/v1/query/share": .scope(.admin), "POST /api/v1/apps/:app/sessions": .scope(.admin),
         "POST /api/v1/sessions/:id/stop": .scope(.admin),
+        "GET /api/v1/keys": .scope(.admin), "POST /api/v1/keys": .scope(.admin), "POST /api/v1/keys/:id/revoke": .scope(.admin),
     ]
 
     /// A concrete path for a route pattern.
@@ -191,6 +192,30 @@ import TreeringStore
         #expect(SignInController<TreeringRequestContext>.safeNext("/apps/shop?range=1h") == "/apps/shop?range=1h")
         for bad in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", nil] {
             #expect(SignInController<TreeringRequestContext>.safeNext(bad) == "/", "\(String(describing: bad))")
+        }
+    }
+
+    @Test func adminsManageKeysThroughTheAPI() async throws {
+        let (app, keys) = try await Self.serverWithKeys()
+        try await app.test(.router) { client in
+            func call(_ method: HTTPRequest.Method, _ uri: String, key: String, body: String? = nil) async throws -> TestResponse {
+                try await client.execute(
+                    uri: uri, method: method, headers: [.authorization: "Bearer \(key)", .contentType: "application/json"],
+                    body: body.map { ByteBuffer(string: $0) })
+            }
+            #expect(try await call(.get, "/api/v1/keys", key: keys.read).status == .forbidden)
+            let created = try await call(.post, "/api/v1/keys", key: keys.admin, body: #"{"scope": "read", "name": "dash"}"#)
+            #expect(created.status == .created)
+            let secret = try #require(try created.decode(KeyAnswer.self).secret)
+            #expect(try await call(.get, "/api/v1/profiles", key: secret).status == .ok)  // usable at once
+            let listed = try await call(.get, "/api/v1/keys", key: keys.admin).decode(KeysAnswer.self).keys
+            #expect(listed.allSatisfy { $0.secret == nil } && listed.contains { $0.name == "dash" })
+            let id = try created.decode(KeyAnswer.self).id
+            #expect(try await call(.post, "/api/v1/keys/\(id)/revoke", key: keys.admin).status == .noContent)
+            #expect(try await call(.get, "/api/v1/profiles", key: secret).status == .unauthorized)
+            let bad = try await call(.post, "/api/v1/keys", key: keys.admin, body: #"{"scope": "root"}"#)
+            #expect(bad.status == .badRequest)
+            #expect(try errorMessage(bad).message.hasPrefix("scope:"))
         }
     }
 

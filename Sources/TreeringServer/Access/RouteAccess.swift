@@ -37,6 +37,7 @@ enum RouteAccess: Equatable, Sendable {
             if parts.count == 5, parts[0] == "api", parts[2] == "apps", parts[4] == "sessions" { return .scope(.admin) }
             return .scope(.admin)
         case .get:
+            if parts.count >= 3, parts[0] == "api", parts[2] == "keys" { return .scope(.admin) }
             if parts.count == 6, parts[0] == "api", parts[2] == "apps", parts[4] == "sessions", parts[5] == "active" {
                 return .scope(.ingest)
             }

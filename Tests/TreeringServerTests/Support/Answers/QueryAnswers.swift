@@ -35,3 +35,16 @@ struct SharedQueryAnswer: Decodable {
     var url: String
     var treeUrl: String
 }
+
+/// An API key (`GET/POST /api/v1/keys`); `secret` only when just created.
+struct KeyAnswer: Decodable {
+    var id: Int64
+    var name: String?
+    var scope: String
+    var apps: [String]
+    var secret: String?
+}
+
+struct KeysAnswer: Decodable {
+    var keys: [KeyAnswer]
+}
