@@ -226,6 +226,10 @@ public final class AppDatabase: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v7 share expiry") { db in
+            // A shared query may be made to end; revoking one deletes it.
+            try db.execute(sql: "ALTER TABLE shared_query ADD COLUMN expires_at REAL")
+        }
         return migrator
     }
 }

@@ -6,4 +6,6 @@ public struct SharedQuery: Sendable, Equatable {
     public var token: String
     public var query: AppQuery
     public var createdAt: Double
+    /// After this the link answers 404 (nil: it does not expire).
+    public var expiresAt: Double? = nil
 }

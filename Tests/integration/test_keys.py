@@ -156,3 +156,31 @@ def read_json(server: TreeringServer, path: str, key: str) -> dict:
     request = urllib.request.Request(server.url + path, headers={"Authorization": f"Bearer {key}"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.loads(answer.read())
+
+
+def test_share_links_listed_and_revoked_from_the_command_line(tmp_path):
+    db = tmp_path / "shares.sqlite"
+    with TreeringServer(db) as server:
+        status, answer = server.ingest(upload_doc(0, time.time() - 60))
+        assert status == 201, answer
+        profile_link = answer["share_url"]
+        assert call(server, "GET", "/api" + "/v1" + profile_link) == 200
+        now = int(time.time())
+        status, shared = server.post(
+            f"/api/v1/query/share?app=shop-web&from={now - 3600}&until={now}&expires_in=7d", b""
+        )
+        assert status == 201 and abs(shared["expires_at"] - (time.time() + 7 * 86400)) < 60, shared
+        bad = server.post("/api/v1/query/share?app=shop-web&expires_in=forever", b"")
+        assert bad[0] == 400 and bad[1]["error"]["message"].startswith("expires_in:")
+
+        listed = run("shares", "list", "--db", str(db))
+        assert listed.returncode == 0 and shared["token"] in listed.stdout and "shop-web" in listed.stdout
+
+        for link in [profile_link, shared["url"]]:
+            token = link.rsplit("/", 1)[-1]
+            revoked = run("shares", "revoke", token, "--db", str(db))
+            assert revoked.returncode == 0, revoked.stderr
+        assert call(server, "GET", "/api" + "/v1" + profile_link) == 404
+        assert call(server, "GET", "/api/v1/q/" + shared["token"]) == 404
+        again = run("shares", "revoke", shared["token"], "--db", str(db))
+        assert again.returncode != 0 and "no share link" in again.stderr

@@ -9,7 +9,8 @@ import TreeringStore
 enum AppQueryParameters {
     /// Parameters that are not labels.
     /// `share`: the token of a shared query a keyless viewer reads through.
-    static let reserved: Set<String> = ["app", "from", "until", "step", "share"]
+    /// `expires_in`: how long a new share link lasts.
+    static let reserved: Set<String> = ["app", "from", "until", "step", "share", "expires_in"]
 
     static func parse(
         _ query: Parameters, app: String, maxRangeSeconds: Double = ServerLimits.default.maxQueryRangeSeconds,

@@ -14,6 +14,8 @@ struct SharedQueryJSON: ResponseEncodable {
     var treeURL: String
     /// Data that started before this was removed by retention (or will be).
     var retentionCutoff: Double
+    /// When the link stops working; absent when it does not expire.
+    var expiresAt: Double?
 
     init(_ shared: SharedQuery, retentionCutoff: Double) {
         token = shared.token
@@ -25,5 +27,6 @@ struct SharedQueryJSON: ResponseEncodable {
         url = Links.sharedQueryPage(shared.token)
         treeURL = Links.queryAPI(shared.query)
         self.retentionCutoff = retentionCutoff
+        expiresAt = shared.expiresAt
     }
 }

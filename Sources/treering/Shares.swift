@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import TreeringStore
+
+/// `treering shares list|revoke`: share links, on the database file directly.
+struct Shares: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List shared queries and revoke any share link (query, profile or session).",
+        subcommands: [List.self, Revoke.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List shared queries: token, app, range, created, expires.")
+
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let db = try AppDatabase(path: database.db)
+            print(["token", "app", "from", "until", "created", "expires"].joined(separator: "\t"))
+            for shared in try await db.listSharedQueries() {
+                print(
+                    [
+                        shared.token, shared.query.app, Keys.List.time(shared.query.from), Keys.List.time(shared.query.until),
+                        Keys.List.time(shared.createdAt), shared.expiresAt.map(Keys.List.time) ?? "never",
+                    ].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End a share link by its token (the last part of /q/, /p/ or /s/ links); a profile or session keeps its data.")
+
+        @Argument(help: "The link's token.")
+        var token: String
+
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let db = try AppDatabase(path: database.db)
+            guard let revoked = try await db.revokeShare(token: token) else {
+                throw ValidationError("no share link has the token \(token.prefix(40))")
+            }
+            FileHandle.standardError.write(Data("revoked the \(revoked.rawValue) share link \(token)\n".utf8))
+        }
+    }
+}
