@@ -24,6 +24,17 @@ let shown = null;       // the absolute query last drawn
 let loading = 0;        // ignores answers to queries the user already left
 let timelineData = null;
 
+// A shared link's page: an admin can end the link here.
+document.getElementById("revoke-share")?.addEventListener("click", async () => {
+  if (!confirm("Revoke this link? Anyone who has it will find nothing.")) return;
+  try {
+    await fetchJSON(`/api/v1/shares/${encodeURIComponent(main.dataset.sharedToken)}/revoke`, { method: "POST" });
+    location.assign(appPath);
+  } catch (e) {
+    showMessage(document.getElementById("error"), `Could not revoke the link: ${e.message}`);
+  }
+});
+
 function initialQuery() {
   // (Back from the app's own URL to a shared link is the shared query again.)
   if (main.dataset.sharedToken && location.pathname !== appPath) {

@@ -27,7 +27,8 @@ import TreeringStore
         "GET /api/v1/apps/:app/sessions": .scope(.read), "GET /api/v1/sessions/:id": .scope(.read),
         "GET /api/v1/sessions/:id/tree": .scope(.read), "GET /api/v1/sessions/:id/folded": .scope(.read),
         "GET /api/v1/sessions/:id/requests/:request/tree": .scope(.read),
-        "POST /api/v1/query/share": .scope(.admin), "POST /api/v1/apps/:app/sessions": .scope(.admin),
+        "POST /api/v1/query/share": .scope(.admin), "POST /api/v1/shares/:token/revoke": .scope(.admin),
+        "POST /api/v1/apps/:app/sessions": .scope(.admin),
         "POST /api/v1/sessions/:id/stop": .scope(.admin),
         "GET /api/v1/keys": .scope(.admin), "POST /api/v1/keys": .scope(.admin), "POST /api/v1/keys/:id/revoke": .scope(.admin),
     ]

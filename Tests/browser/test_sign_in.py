@@ -121,3 +121,30 @@ def test_share_links_open_without_a_key(keyed, driver, shot):
     driver.get(f"{server.url}/apps/{APP}")
     wait_for(driver, "location.pathname === '/sign-in'", what="the sign-in page")
     server.post(f"/api/v1/sessions/{session['id']}/stop", b"", admin)
+
+
+def test_an_admin_revokes_a_shared_link_from_its_page(keyed, driver, shot):
+    server, keys = keyed
+    now = int(time.time())
+    status, shared = server.post(
+        f"/api/v1/query/share?app={APP}&from={now - 3600}&until={now}",
+        b"",
+        {"Authorization": f"Bearer {keys['admin']}"},
+    )
+    assert status == 201, shared
+    driver.delete_all_cookies()
+    driver.get(f"{server.url}/sign-in?next={shared['url']}")
+    sign_in(driver, keys["admin"])
+    wait_ready(driver)
+    assert driver.find_element(By.ID, "shared-bar").is_displayed()
+    driver.execute_script("window.confirm = () => true")
+    driver.find_element(By.ID, "revoke-share").click()
+    wait_for(driver, f"location.pathname === '/apps/{APP}'", what="the app page after revoking")
+    shot("revoked")
+    status, _ = server.post(
+        "/api/v1/shares/" + shared["token"] + "/revoke", b"", {"Authorization": f"Bearer {keys['admin']}"}
+    )
+    assert status == 404  # gone already
+    driver.delete_all_cookies()
+    driver.get(server.url + shared["url"])
+    wait_for(driver, "document.getElementById('error-page')", what="the link to find nothing")

@@ -20,6 +20,7 @@ struct QueryController<Context: RequestContext> {
             .get("query", use: tree)
             .get("query/folded", use: folded)
             .post("query/share", use: share)
+            .post("shares/:token/revoke", use: revokeShare)
             .get("q/:token", use: shared)
     }
 
@@ -120,6 +121,20 @@ struct QueryController<Context: RequestContext> {
         }
         guard let shared = try await database.share(query, expiresAt: expiresAt) else { throw APIError.notFound("app \(query.app)") }
         return EditedResponse(status: .created, response: SharedQueryJSON(shared, retentionCutoff: retentionCutoff))
+    }
+
+    struct Revoked: ResponseEncodable {
+        /// What the token was a link to: query, profile or session.
+        var revoked: String
+    }
+
+    /// Ends a share link (admin): the page's "Revoke link", as `treering shares revoke`.
+    @Sendable func revokeShare(request: Request, context: Context) async throws -> Revoked {
+        guard let token = context.parameters.get("token"), ShareToken.isWellFormed(token),
+            let revoked = try await database.revokeShare(token: token)
+        else { throw APIError.notFound("share link") }
+        context.logger.info("share link revoked", metadata: ["kind": "\(revoked.rawValue)"])
+        return Revoked(revoked: revoked.rawValue)
     }
 
     @Sendable func shared(request: Request, context: Context) async throws -> SharedQueryJSON {
