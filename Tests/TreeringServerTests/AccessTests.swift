@@ -167,7 +167,12 @@ import TreeringStore
             let signedIn = try await signIn(keys.read)
             #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/apps/shop")
             let setCookie = try #require(signedIn.headers[.setCookie])
-            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && !setCookie.contains("Secure"))
+            let overTLS = try await client.execute(
+                uri: "/sign-in", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", HTTPField.Name("X-Forwarded-Proto")!: "https"],
+                body: ByteBuffer(string: "key=\(keys.read)"))
+            #expect(overTLS.headers[.setCookie]?.contains("Secure") == true)
             let cookie = String(try #require(setCookie.split(separator: ";").first))
             #expect(try await client.execute(uri: "/api/v1/profiles", method: .get, headers: [.cookie: cookie]).status == .ok)
             let start = { (cookie: String, site: String) in

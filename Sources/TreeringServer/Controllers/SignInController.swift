@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Mustache
 import TreeringStore
@@ -62,7 +63,7 @@ struct SignInController<Context: RequestContext> {
         response.setCookie(
             Cookie(
                 name: SignInSessions.cookie, value: sessions.start(key: key), maxAge: Int(sessions.lifetimeSeconds), path: "/",
-                secure: secureCookies, httpOnly: true, sameSite: .strict))
+                secure: secure(request), httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -70,8 +71,15 @@ struct SignInController<Context: RequestContext> {
         if let token = request.cookies[SignInSessions.cookie]?.value { sessions.end(token: token) }
         var response = Response(status: .seeOther, headers: [.location: "/sign-in"])
         response.setCookie(
-            Cookie(name: SignInSessions.cookie, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+            Cookie(name: SignInSessions.cookie, value: "", maxAge: 0, path: "/", secure: secure(request), httpOnly: true, sameSite: .strict)
+        )
         return response
+    }
+
+    /// The cookie is Secure when asked (`--secure-cookies`) or when a TLS
+    /// proxy in front says the browser came over HTTPS.
+    func secure(_ request: Request) -> Bool {
+        secureCookies || request.headers[.xForwardedProto]?.lowercased() == "https"
     }
 
     /// Where to go after signing in: a path on this server only (never
@@ -82,4 +90,8 @@ struct SignInController<Context: RequestContext> {
         else { return "/" }
         return next
     }
+}
+
+extension HTTPField.Name {
+    static let xForwardedProto = Self("X-Forwarded-Proto")!
 }
