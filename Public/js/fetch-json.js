@@ -4,7 +4,11 @@
 /** Fetches `url` and returns its JSON; a non-2xx answer throws an Error whose
  * message is the server's (or the status, when the body is not our error). */
 export async function fetchJSON(url, init) {
-  const r = await fetch(url, init);
+  // A page opened as http://user:key@host/ resolves relative URLs with those
+  // credentials, and fetch() refuses such a URL: ask the bare origin instead
+  // (the browser sends the credentials it used for the page).
+  const target = location.protocol.startsWith("http") ? new URL(url, location.origin) : url;
+  const r = await fetch(target, init);
   if (!r.ok) {
     let message = `${r.status}`;
     try {

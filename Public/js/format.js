@@ -43,8 +43,8 @@ const durationStyles = {
   },
   // A measured wall time, to a tenth of a millisecond: "230.5 ms".
   wall: (ms) => `${ms.toFixed(1)} ms`,
-  // A sampling interval as it was asked: "10 ms".
-  interval: (ms) => `${ms} ms`,
+  // A sampling interval: "10 ms", or "16.6 ms" for one the agent achieved.
+  interval: (ms) => `${Number(ms.toPrecision(3))} ms`,
   // A timeline step: "1 min", "15 min".
   minutes: (ms) => `${ms / 60000} min`,
   // Time left to run, in whole seconds: "4 min 7 s", "42 s".

@@ -17,10 +17,13 @@ function load() {
 // thread waited for the GIL behind busy threads, and then the tooltip's
 // times (samples x interval) fall short of the wall time.
 function samplingRate(meta) {
-  const ticks = Number((meta.tags || {})["treering.samples"]);
+  const tags = meta.tags || {};
+  const ticks = Number(tags["treering.samples"]);
   const span = meta.end - meta.start;
-  if (!(ticks > 0 && span > 0 && meta.interval_ms > 0)) return [];
-  return [["sampling rate", `${Math.round(ticks / span)} Hz of ${Math.round(1000 / meta.interval_ms)} Hz asked`]];
+  // interval_ms is the interval the agent achieved; it says the one asked in a tag.
+  const asked = Number(tags["treering.asked_interval_ms"]) || meta.interval_ms;
+  if (!(ticks > 0 && span > 0 && asked > 0)) return [];
+  return [["sampling rate", `${Math.round(ticks / span)} Hz of ${Math.round(1000 / asked)} Hz asked`]];
 }
 
 function detailRows(meta) {

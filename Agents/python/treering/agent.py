@@ -95,6 +95,7 @@ class Agent:
             "treering.samples": str(window.taken),
             "treering.idle_samples": str(window.idle),
             "treering.clock": self.config.clock,
+            "treering.asked_interval_ms": f"{self.config.interval_ms:g}",
         }
         if self.uploader is not None:
             dropped = self.uploader.take_dropped()

@@ -40,7 +40,7 @@ struct BodyReader: Sendable {
             // body before reading an answer: read the rest (up to a bound)
             // so that they get to see the 413 instead of waiting on a full socket.
             if length <= limits.maxDrainBytes { try await discard(request.body) }
-            throw tooLarge("body of \(length) bytes is over the limit of \(limits.maxBodyBytes) bytes")
+            throw tooLarge("body of \(length) bytes is over the limit of \(limits.maxBodyBytes) bytes (--max-body-bytes)")
         }
         let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) ?? "identity"
         switch encoding {
@@ -75,7 +75,7 @@ struct BodyReader: Sendable {
         while let chunk = try await body.next() {
             guard out.count + chunk.readableBytes <= limits.maxBodyBytes else {
                 try await discard(&body, already: out.count + chunk.readableBytes)
-                throw tooLarge("body is over the limit of \(limits.maxBodyBytes) bytes")
+                throw tooLarge("body is over the limit of \(limits.maxBodyBytes) bytes (--max-body-bytes)")
             }
             out.append(contentsOf: chunk.readableBytesView)
         }
@@ -92,7 +92,7 @@ struct BodyReader: Sendable {
             received += chunk.readableBytes
             guard received <= limits.maxBodyBytes else {
                 try await discard(&body, already: received)
-                throw tooLarge("body is over the limit of \(limits.maxBodyBytes) bytes")
+                throw tooLarge("body is over the limit of \(limits.maxBodyBytes) bytes (--max-body-bytes)")
             }
             try feed(chunk, to: inflater, window: &window, out: &out)
         }
@@ -122,7 +122,7 @@ struct BodyReader: Sendable {
                 throw APIError(.badRequest, code: "malformed_gzip", message: "body: not valid gzip data")
             }
             guard out.count + window.readableBytes <= limits.maxDecompressedBytes else {
-                throw tooLarge("decompressed body is over the limit of \(limits.maxDecompressedBytes) bytes")
+                throw tooLarge("decompressed body is over the limit of \(limits.maxDecompressedBytes) bytes (--max-decompressed-bytes)")
             }
             out.append(contentsOf: window.readableBytesView)
             if window.readableBytes == 0, input.readableBytes == before {
