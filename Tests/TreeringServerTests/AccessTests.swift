@@ -142,6 +142,9 @@ import TreeringStore
             #expect(try await call(.get, "/api/v1/query?app=shop&\(range)&share=\(share.token)", key: nil).status == .ok)
             #expect(try await call(.get, "/api/v1/apps/shop/timeline?\(range)&share=\(share.token)", key: nil).status == .ok)
             #expect(try await call(.get, "/api/v1/query?app=shop&\(range)", key: nil).status == .unauthorized)
+            // Only the query's reads: the profile and session lists hand out share links of their own.
+            #expect(try await call(.get, "/api/v1/profiles?app=shop&share=\(share.token)", key: nil).status == .unauthorized)
+            #expect(try await call(.get, "/api/v1/apps/shop/sessions?share=\(share.token)", key: nil).status == .unauthorized)
             let wider = "from=\(now - 86_400)&until=\(now)"
             #expect(try await call(.get, "/api/v1/query?app=shop&\(wider)&share=\(share.token)", key: nil).status == .unauthorized)
             #expect(try await call(.get, "/api/v1/query?app=other&\(range)&share=\(share.token)", key: nil).status == .unauthorized)

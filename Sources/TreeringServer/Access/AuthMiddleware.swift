@@ -66,9 +66,16 @@ struct AuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// A query, timeline, labels or sessions read of one app, within the range
-    /// of the shared query whose token it carries as `share=`.
+    /// A query, timeline or labels read of one app, within the range of the
+    /// shared query whose token it carries as `share=`. Nothing else: the
+    /// profile and session lists hand out share links of their own.
     func sharedQueryAllows(_ request: Request) async throws -> Bool {
+        let path = request.uri.path
+        let parts = path.split(separator: "/")
+        let readsTheQuery =
+            path == "/api/v1/query" || path == "/api/v1/query/folded"
+            || (parts.count == 5 && parts[2] == "apps" && (parts[4] == "timeline" || parts[4] == "labels"))
+        guard readsTheQuery else { return false }
         let query = FormQuery.parameters(request)
         guard let token = query.get("share"), ShareToken.isWellFormed(token),
             let app = RouteAccess.app(path: request.uri.path) ?? query.get("app"),
