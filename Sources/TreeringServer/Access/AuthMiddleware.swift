@@ -40,7 +40,7 @@ struct AuthMiddleware: RouterMiddleware {
         } else if needed == .read, request.method == .get, try await sharedQueryAllows(request) {
             // A shared query's link is a capability: its app, within its range.
             return try await next(request, context)
-        } else if Self.isPage(request) {
+        } else if request.wantsPage {
             // A person opening a page: the sign-in page, then back here.
             let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
             return Response(status: .seeOther, headers: [.location: "/sign-in?next=" + Links.escape(next)])
@@ -85,11 +85,6 @@ struct AuthMiddleware: RouterMiddleware {
         if let from = query.get("from").flatMap(Double.init), from < shared.query.from - 60 { return false }
         if let until = query.get("until").flatMap(Double.init), until > shared.query.until + 60 { return false }
         return true
-    }
-
-    /// A browser opening a page (not a script calling the API).
-    static func isPage(_ request: Request) -> Bool {
-        request.method == .get && !request.uri.path.hasPrefix("/api/") && (request.headers[.accept]?.contains("text/html") ?? false)
     }
 
     /// The browser says the request comes from this origin.

@@ -13,14 +13,9 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPResponseError {
-            guard wantsPage(request), let page = page(for: error) else { throw error }
+            guard request.wantsPage, let page = page(for: error) else { throw error }
             return try page.response(from: request, context: context)
         }
-    }
-
-    func wantsPage(_ request: Request) -> Bool {
-        request.method == .get && !request.uri.path.hasPrefix("/api/")
-            && (request.headers[.accept]?.contains("text/html") ?? false)
     }
 
     func page(for error: HTTPResponseError) -> RawResponse? {
