@@ -6,6 +6,7 @@ import { decode, hierarchy, pathOf, findPath, search, topFunctions, packageOf, c
 import * as sunburst from "./sunburst.js";
 import * as icicle from "./icicle.js";
 import { el } from "./dom.js";
+import { wireCopyLink } from "./copy-link.js";
 import { formatDuration, pct, samples } from "./format.js";
 
 const views = { sunburst, icicle };
@@ -177,21 +178,7 @@ export function createTreeView(options) {
       clearTimeout(resizing);
       resizing = setTimeout(draw, 100);
     }).observe(chart);
-    const copy = document.getElementById("copy-link");
-    copy.addEventListener("click", async () => {
-      copy.disabled = true;
-      try {
-        const url = await options.link();
-        try { await navigator.clipboard.writeText(url); } catch { /* clipboard needs a secure context */ }
-        copy.textContent = "Copied";
-        copy.dataset.url = url;
-      } catch (e) {
-        copy.textContent = "Link failed";
-        copy.title = String(e.message || e);
-      } finally {
-        copy.disabled = false;
-      }
-    });
+    wireCopyLink(document.getElementById("copy-link"), options.link);
   }
 
   /** Draws `json` (the API's compact tree), keeping view, focus and search. */
