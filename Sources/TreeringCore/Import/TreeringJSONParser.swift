@@ -391,7 +391,8 @@ private struct Run {
         let metadata = ProfileMetadata(
             app: app, host: host, pid: pid, runtime: runtime, agent: agent,
             start: start, end: end, intervalMs: intervalMs, tags: tags)
-        return Profile(metadata: metadata, frames: table, labels: labels.labels, samples: samples)
+        let profile = Profile(metadata: metadata, frames: table, labels: labels.labels, samples: samples)
+        return IdleSamples.mark(profile, limits: limits)
     }
 
     /// Finds the first bad frame index, for a message that points at it.
