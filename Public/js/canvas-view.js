@@ -4,7 +4,7 @@
 // children of a node (siblings are sorted by size, so they are the tail) merge
 // into one grey "other" shape, recomputed on every frame of a zoom.
 // d3 does the layout (d3.partition, x in [0, 1], y = depth) and the timing.
-import { colourOf, packageOf } from "./tree.js";
+import { colourOf, packageOf } from "./package-colours.js";
 
 const MIN_PX = 1;
 const OTHER_FILL = "#c3c8d2";

@@ -2,7 +2,8 @@
 // tooltip, search, top functions, legend, details. The profile, app and
 // session pages all use it; they differ in where the tree comes from and in
 // what else their URL holds. Every name from an upload is set as text.
-import { decode, hierarchy, pathOf, findPath, search, topFunctions, packageOf, colourOf } from "./tree.js";
+import { decode, hierarchy, pathOf, findPath, search, topFunctions } from "./tree.js";
+import { packageOf, colourOf, rankPackages } from "./package-colours.js";
 import * as sunburst from "./sunburst.js";
 import * as icicle from "./icicle.js";
 import { el } from "./dom.js";
@@ -185,6 +186,7 @@ export function createTreeView(options) {
   function show(json, rows) {
     intervalMs = json.interval_ms || 10;
     root = hierarchy(decode(json));
+    rankPackages(root);
     if (!wired) { wire(); wired = true; }
     document.getElementById("copy-link").textContent = "Copy link";
     draw();
