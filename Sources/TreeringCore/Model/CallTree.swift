@@ -174,6 +174,11 @@ public struct CallTree: Sendable {
 
     /// Every distinct stack (the path to each node with self samples) and its count.
     public func forEachStack(_ body: (_ stack: [Int32], _ count: Int64) -> Void) {
+        forEachStackWithNode { stack, _, count in body(stack, count) }
+    }
+
+    /// As `forEachStack`, with the node the stack ends in.
+    public func forEachStackWithNode(_ body: (_ stack: [Int32], _ node: Int32, _ count: Int64) -> Void) {
         var path: [Int32] = []
         var pathNodes: [Int32] = []
         for n in preorder() where n != 0 {
@@ -184,7 +189,7 @@ public struct CallTree: Sendable {
             }
             pathNodes.append(n)
             path.append(frames[Int(n)])
-            if selfCounts[Int(n)] > 0 { body(path, selfCounts[Int(n)]) }
+            if selfCounts[Int(n)] > 0 { body(path, n, selfCounts[Int(n)]) }
         }
     }
 
