@@ -1,13 +1,15 @@
 // The app page: the app's tree merged over a time range and label filters,
 // above a timeline to drag a range on. Range, filters and view state live in
-// the URL (`?range=1h` or `?from=&until=`, then one parameter per filter
-// value, then view/focus/q), so reloading or sending the link gives the same
-// picture; "Copy link" stores the query under a token for a link that keeps
-// its absolute range.
+// the URL (`?range=1h`, or `?from=&until=` in the API's grammar: Unix seconds,
+// now, now-2h, then one parameter per filter value, then view/focus/q), so
+// reloading or sending the link gives the same picture (a range relative to
+// now is counted again on reload); "Copy link" stores the query under a token
+// for a link that keeps its absolute range.
 import { createTreeView } from "./tree-view.js";
 import { fetchJSON } from "./fetch-json.js";
 import { showMessage } from "./dom.js";
 import { formatDate, formatDuration, parseDateInput } from "./format.js";
+import { detailTimes, setWithTimes } from "./local-times.js";
 import { renderTimeline } from "./timeline.js";
 import { renderFilters } from "./filters.js";
 import { offerTransactions, wireSessions } from "./sessions-panel.js";
@@ -16,6 +18,7 @@ const main = document.getElementById("profile");
 const app = main.dataset.app;
 const appPath = "/apps/" + encodeURIComponent(app);
 const quickRanges = { "15m": 900, "1h": 3600, "6h": 21600, "24h": 86400, "7d": 604800 };
+const durationUnits = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 // Page parameters that are not label filters.
 const pageParams = new Set(["range", "from", "until", "view", "focus", "q"]);
 
@@ -35,6 +38,23 @@ document.getElementById("revoke-share")?.addEventListener("click", async () => {
   }
 });
 
+/** A time of the URL in the API's grammar (TimeExpression.swift): Unix
+ * seconds, `now`, or now minus or plus a duration (`now-2h`, `now+15m`,
+ * units s m h d w). Returns the time as a function of now, or null. */
+function timeExpression(text) {
+  if (text === null) return null;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
+    const seconds = Number(text);
+    return isFinite(seconds) ? () => seconds : null;
+  }
+  const m = /^now(?:([+-])(\d+\.?\d*|\.\d+)([smhdw]))?$/.exec(text);
+  if (!m) return null;
+  const delta = m[1] ? (m[1] === "-" ? -1 : 1) * Number(m[2]) * durationUnits[m[3]] : 0;
+  return isFinite(delta) ? (now) => now + delta : null;
+}
+
+function nowSeconds() { return Math.ceil(Date.now() / 1000); }
+
 function initialQuery() {
   // (Back from the app's own URL to a shared link is the shared query again.)
   if (main.dataset.sharedToken && location.pathname !== appPath) {
@@ -47,26 +67,35 @@ function initialQuery() {
   const q = new URLSearchParams(location.search);
   const filters = new Map();
   for (const [k, v] of q) if (!pageParams.has(k)) filters.set(k, (filters.get(k) || new Set()).add(v));
-  const from = Number(q.get("from")), until = Number(q.get("until"));
-  if (q.has("from") && q.has("until") && isFinite(from) && isFinite(until) && until > from) {
-    return { range: null, from, until, filters };
+  const fromAt = timeExpression(q.get("from")), untilAt = timeExpression(q.get("until"));
+  if (fromAt && untilAt) {
+    const now = nowSeconds(), from = fromAt(now), until = untilAt(now);
+    if (until > from) {
+      // Both ends in Unix seconds: a fixed range. Otherwise the range is
+      // counted from now each time the page loads, as the quick ranges are.
+      const fixed = !q.get("from").startsWith("now") && !q.get("until").startsWith("now");
+      return fixed ? { range: null, from, until, filters }
+        : { range: null, from, until, filters, relative: { from: q.get("from"), until: q.get("until") } };
+    }
   }
   // A link with a range this page cannot read says so instead of quietly showing another.
   let problem = "";
   if (q.has("from") || q.has("until")) {
     problem = `This link's range (from=${q.get("from") ?? ""}, until=${q.get("until") ?? ""}) is not valid: ` +
-      "both must be Unix seconds, until after from. Showing the last hour instead.";
+      "each must be Unix seconds or now, now-2h, now-15m ..., and until after from. Showing the last hour instead.";
   } else if (q.has("range") && !quickRanges[q.get("range")]) {
     problem = `This link's range=${q.get("range")} is not one of ${Object.keys(quickRanges).join(", ")}. Showing the last hour instead.`;
   }
   return { range: quickRanges[q.get("range")] ? q.get("range") : "1h", filters, problem };
 }
 
-/** The query with its range made absolute (a quick range ends now). */
+/** The query with its range made absolute (a quick range ends now; a
+ * relative one is counted from now). */
 function absolute(q) {
+  const now = nowSeconds();
+  if (q.relative) return { ...q, from: timeExpression(q.relative.from)(now), until: timeExpression(q.relative.until)(now) };
   if (!q.range) return q;
-  const until = Math.ceil(Date.now() / 1000);
-  return { ...q, from: until - quickRanges[q.range], until };
+  return { ...q, from: now - quickRanges[q.range], until: now };
 }
 
 function filterParams(q, params) {
@@ -81,6 +110,7 @@ function urlParams(q) {
   if (q.shared) return new URLSearchParams();
   const params = new URLSearchParams();
   if (q.range) params.set("range", q.range);
+  else if (q.relative) { params.set("from", q.relative.from); params.set("until", q.relative.until); }
   else { params.set("from", q.from); params.set("until", q.until); }
   return filterParams(q, params);
 }
@@ -99,13 +129,16 @@ function shareable(params) {
   return params;
 }
 
-/** The absolute range's ends, to the minute. */
+/** The absolute range's ends, as text. */
 function rangeEnds(q) {
-  return `${formatDate(q.from, "minute")} – ${formatDate(q.until, "minute")}`;
+  return `${formatDate(q.from)} – ${formatDate(q.until)}`;
 }
 
-function describeRange(q) {
-  return q.range ? `last ${q.range}` : rangeEnds(q);
+/** The range as asked, in the header: "last 1h", "from now-2h until now", or its ends as times. */
+function describeRange(box, q) {
+  if (q.range) setWithTimes(box, `last ${q.range}`);
+  else if (q.relative) setWithTimes(box, `from ${q.relative.from} until ${q.relative.until}`);
+  else setWithTimes(box, { time: q.from }, " – ", { time: q.until });
 }
 
 const page = createTreeView({
@@ -136,7 +169,8 @@ function change(next) {
 
 function drawTimeline() {
   renderTimeline(document.getElementById("timeline"), timelineData,
-    (from, until) => change({ range: null, from, until, filters: query.filters }));
+    (from, until) => change({ range: null, from, until, filters: query.filters }),
+    `No samples of ${app} in this range${query.filters.size ? " with these filters" : ""}.`);
 }
 
 function rangeControls() {
@@ -146,15 +180,16 @@ function rangeControls() {
   const q = shown || absolute(query);
   document.getElementById("range-from").value = formatDate(q.from, "input");
   document.getElementById("range-until").value = formatDate(q.until, "input");
-  document.getElementById("range-text").textContent = describeRange(query);
+  describeRange(document.getElementById("range-text"), query);
 }
 
 function notice(q) {
   const cutoff = Number(main.dataset.retentionCutoff);
-  showMessage(document.getElementById("notice"), q.from < cutoff
-    ? `Data older than the retention period (${main.dataset.retention}) has been removed: ` +
-      `nothing from before ${formatDate(cutoff, "minute")} is left, so this range shows only what came after.`
-    : "");
+  const box = document.getElementById("notice");
+  box.hidden = !(q.from < cutoff);
+  if (box.hidden) box.replaceChildren();
+  else setWithTimes(box, `Data older than the retention period (${main.dataset.retention}) has been removed: nothing from before `,
+    { time: cutoff }, " is left, so this range shows only what came after.");
 }
 
 async function load() {
@@ -180,11 +215,12 @@ async function load() {
       ["samples", tree.total], ["interval", formatDuration(tree.interval_ms, "interval")],
       ["step", formatDuration(timeline.step * 1000, "minutes")],
       ...(query.shared ? [["shared", "this link keeps its range and filters"]] : [])]);
+    detailTimes(document.getElementById("meta"), "range", { time: q.from }, " – ", { time: q.until });
     timelineData = timeline;
     drawTimeline();
     renderFilters(document.getElementById("filter-menus"), document.getElementById("filter-chips"), labels.labels, query.filters,
       (filters) => change({ ...query, filters }));
-    offerTransactions(labels.labels.transaction || []);
+    offerTransactions(labels.labels.transaction || [], [...(q.filters.get("transaction") || [])]);
     rangeControls();
     notice(q);
     main.dataset.shown = apiParams(q).toString();

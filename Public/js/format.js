@@ -1,7 +1,5 @@
 // How the dashboard writes counts, shares, times and durations. Every page
-// formats through these, so a format is changed here, once. The named styles
-// are the formats the pages show today; which one each place should show is
-// issue 20's decision (one way of showing time on every page), not this module's.
+// formats through these, so a format is changed here, once.
 
 /** "1 sample", "12 samples". */
 export function samples(n) { return `${n} ${n === 1 ? "sample" : "samples"}`; }
@@ -9,21 +7,35 @@ export function samples(n) { return `${n} ${n === 1 ? "sample" : "samples"}`; }
 /** A share of the whole: "0%", "0.042%", "12.5%". */
 export function pct(x) { return x === 0 || !isFinite(x) ? "0%" : (100 * x).toFixed(x < 0.001 ? 3 : 1) + "%"; }
 
+const pad = (n) => String(n).padStart(2, "0");
+
+const zoneFormats = ["en-US", "en-GB"].map((locale) => new Intl.DateTimeFormat(locale, { timeZoneName: "short" }));
+
+/** The zone's short name at that moment ("CET", "EST", "UTC"), or its
+ * offset from UTC ("UTC+05:30") where the browser knows no short name. */
+function zoneOf(d) {
+  // en-US knows "EST", "PST", "UTC"; en-GB knows "CET", "BST" where en-US says "GMT+1".
+  for (const f of zoneFormats) {
+    const name = f.formatToParts(d).find((p) => p.type === "timeZoneName")?.value;
+    if (name && !/^(GMT|UTC)[+\-\u2212]/.test(name)) return name;
+  }
+  const off = -d.getTimezoneOffset(), a = Math.abs(off);
+  return `UTC${off < 0 ? "-" : "+"}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
+// One style for every time a page shows, and the forms that are not shown text.
 const dateStyles = {
-  // A profile's range: UTC to the second, "2024-11-24T14:53:20Z".
-  utc: (d) => d.toISOString().replace(".000Z", "Z"),
-  // A range of the app page: local time to the minute, "Nov 29, 2026, 11:02 PM".
-  minute: (d) => d.toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }),
-  // A moment of a session: local time of day, "01:02:16 AM".
-  clock: (d) => d.toLocaleString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }),
-  // A timeline bar's title: the browser's own local date and time.
-  local: (d) => d.toLocaleString(),
+  // Shown: local time with its zone, 24-hour, to the second: "2026-11-29 23:11:19 CET".
+  shown: (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zoneOf(d)}`,
+  // The same moment in UTC, for tooltips and <time datetime>: "2026-11-29T22:11:19Z".
+  utc: (d) => d.toISOString().replace(/\.\d{3}Z$/, "Z"),
   // The value of an <input type="datetime-local">: local time, "2026-11-29T23:02".
   input: (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16),
 };
 
 /** A time given in Unix seconds, written in one of the styles above. */
-export function formatDate(seconds, style) {
+export function formatDate(seconds, style = "shown") {
   return dateStyles[style](new Date(seconds * 1000));
 }
 

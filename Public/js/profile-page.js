@@ -2,6 +2,7 @@
 import { createTreeView } from "./tree-view.js";
 import { fetchJSON } from "./fetch-json.js";
 import { formatDate, formatDuration } from "./format.js";
+import { detailTimes } from "./local-times.js";
 
 const main = document.getElementById("profile");
 
@@ -28,7 +29,7 @@ function samplingRate(meta) {
 
 function detailRows(meta) {
   return [["app", meta.app], ["host", meta.host], ["pid", meta.pid], ["runtime", meta.runtime], ["agent", meta.agent],
-    ["range", `${formatDate(meta.start, "utc")} – ${formatDate(meta.end, "utc")}`],
+    ["range", `${formatDate(meta.start)} – ${formatDate(meta.end)}`],
     ["interval", formatDuration(meta.interval_ms, "interval")], ...samplingRate(meta),
     ["samples", meta.samples],
     ["threads", (meta.threads || []).join(", ")],
@@ -43,6 +44,7 @@ const page = createTreeView({
 async function start() {
   const [tree, meta] = await load();
   page.show(tree, detailRows(meta));
+  detailTimes(document.getElementById("meta"), "range", { time: meta.start }, " – ", { time: meta.end });
   main.dataset.ready = "true";
 }
 

@@ -4,7 +4,8 @@
 import { createTreeView } from "./tree-view.js";
 import { fetchJSON } from "./fetch-json.js";
 import { el, showMessage } from "./dom.js";
-import { formatDate, formatDuration } from "./format.js";
+import { formatDuration } from "./format.js";
+import { setWithTimes, timeElement } from "./local-times.js";
 
 const main = document.getElementById("profile");
 const pollMs = 1000;
@@ -28,7 +29,6 @@ const page = createTreeView({
   link: async () => location.origin + main.dataset.sharePath + location.search,
 });
 
-const clock = (s) => formatDate(s, "clock");
 const wall = (r) => formatDuration(r.wall_ms, "wall");
 
 function left(seconds) {
@@ -44,12 +44,18 @@ function status(s) {
   bar.max = s.requests;
   bar.value = s.count;
   document.getElementById("session-count").textContent = `${s.count} of ${s.requests} requests`;
-  document.getElementById("session-time").textContent = s.state === "running"
-    ? left(s.until - Date.now() / 1000)
-    : `started ${clock(s.created_at)}` + (s.closed_at ? `, closed ${clock(s.closed_at)}` : "");
+  const time = document.getElementById("session-time");
+  if (s.state === "running") setWithTimes(time, `started `, { time: s.created_at }, `, ${left(s.until - Date.now() / 1000)}`);
+  else setWithTimes(time, "started ", { time: s.created_at }, ...(s.closed_at ? [", closed ", { time: s.closed_at }] : []));
   document.getElementById("session-stop").hidden = s.state !== "running";
   main.dataset.state = s.state;
   main.dataset.count = String(s.count);
+}
+
+function timeCell(seconds) {
+  const td = el("td");
+  td.append(timeElement(seconds));
+  return td;
 }
 
 function requestsTable(s) {
@@ -68,7 +74,7 @@ function requestsTable(s) {
     const bar = el("span", undefined, "wall-bar");
     bar.style.width = `${Math.max(1, (140 * r.wall_ms) / slowest)}px`;
     cell.append(bar, document.createTextNode(wall(r)));
-    tr.append(id, cell, el("td", String(r.samples), "num"), el("td", r.host || ""), el("td", clock(r.received_at)));
+    tr.append(id, cell, el("td", String(r.samples), "num"), el("td", r.host || ""), timeCell(r.received_at));
     tr.addEventListener("click", (e) => { e.preventDefault(); choose(r.request); });
     return tr;
   }));

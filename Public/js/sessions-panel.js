@@ -8,13 +8,20 @@ function describe(s) {
   return `${s.count} of ${s.requests} requests, ${s.state}`;
 }
 
-/** Fills the transaction menu; keeps the user's choice when it is still offered. */
-export function offerTransactions(transactions) {
+/**
+ * Fills the transaction menu. `filtered`: the transactions the page is
+ * filtered to, offered first and the first of them chosen (the session is most
+ * likely for the transaction being looked at), unless the user's choice is one
+ * of them; without a filter the user's choice stays while it is offered.
+ */
+export function offerTransactions(transactions, filtered = []) {
   const select = document.getElementById("session-transaction");
   const chosen = select.value;
-  const names = [...transactions].sort();
+  const first = [...new Set(filtered)].sort();
+  const names = [...first, ...[...transactions].filter((t) => !first.includes(t)).sort()];
   select.replaceChildren(...names.map((t) => { const o = el("option", t); o.value = t; return o; }));
-  if (names.includes(chosen)) select.value = chosen;
+  if (first.length) select.value = first.includes(chosen) ? chosen : first[0];
+  else if (names.includes(chosen)) select.value = chosen;
   const none = names.length === 0;
   select.disabled = none;
   document.getElementById("session-start").disabled = none;
