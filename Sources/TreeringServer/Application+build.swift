@@ -60,12 +60,12 @@ func buildRouter(
     let window = IngestWindow(retentionSeconds: arguments.retentionSeconds, maxClockSkewSeconds: arguments.serverLimits.maxClockSkewSeconds)
     router.addRoutes(IngestController(database: database, limits: arguments.limits, window: window).endpoints, atPath: "api/v1")
     router.addRoutes(ProfilesController(database: database).endpoints, atPath: "api/v1")
-    router.addRoutes(
-        QueryController(
-            database: database, retentionSeconds: arguments.retentionSeconds,
-            maxRangeSeconds: arguments.serverLimits.maxQueryRangeSeconds,
-            maxTimelinePoints: arguments.serverLimits.maxTimelinePoints
-        ).endpoints, atPath: "api/v1")
+    let queries = QueryController<TreeringRequestContext>(
+        database: database, retentionSeconds: arguments.retentionSeconds,
+        maxRangeSeconds: arguments.serverLimits.maxQueryRangeSeconds,
+        maxTimelinePoints: arguments.serverLimits.maxTimelinePoints)
+    router.addRoutes(queries.endpoints, atPath: "api/v1")
+    router.addRoutes(DiffController(sources: TreeSourceLoader(database: database, queries: queries)).endpoints, atPath: "api/v1")
     router.addRoutes(
         SessionsController(database: database, limits: arguments.limits, sessionLimits: arguments.sessionLimits).endpoints,
         atPath: "api/v1")

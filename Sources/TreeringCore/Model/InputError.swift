@@ -45,3 +45,11 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension InputError {
+    /// The same error about a field inside `prefix`: `from: ...` becomes
+    /// `base.from: ...` (every message starts with the field it names).
+    public func prefixed(_ prefix: String) -> InputError {
+        InputError(code, prefix + message)
+    }
+}

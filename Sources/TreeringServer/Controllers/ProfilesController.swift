@@ -14,6 +14,12 @@ struct ProfilesController<Context: RequestContext> {
             .get("profiles/:id", use: metadata)
             .get("profiles/:id/tree", use: tree)
             .get("profiles/:id/folded", use: folded)
+            .get("profiles/:id/callers") { request, context in
+                try FunctionViewResponse.of(try await loadTree(request, context).1, .callers, request)
+            }
+            .get("profiles/:id/callees") { request, context in
+                try FunctionViewResponse.of(try await loadTree(request, context).1, .callees, request)
+            }
             .get("profiles/:id/speedscope.json", use: speedscope)
             .get("p/:token", use: metadata)
             .get("p/:token/tree", use: tree)

@@ -19,6 +19,8 @@ struct QueryController<Context: RequestContext> {
             .get("apps/:app/timeline", use: timeline)
             .get("query", use: tree)
             .get("query/folded", use: folded)
+            .get("query/callers") { request, _ in try await functionView(.callers, request) }
+            .get("query/callees") { request, _ in try await functionView(.callees, request) }
             .post("query/share", use: share)
             .post("shares/:token/revoke", use: revokeShare)
             .get("q/:token", use: shared)
@@ -101,8 +103,18 @@ struct QueryController<Context: RequestContext> {
         .text(try await merged(request).folded)
     }
 
+    /// A callers/callees route: its function, read apart from the label filters.
+    func functionView(_ direction: LoadedTree.Direction, _ request: Request) async throws -> RawResponse {
+        let tree = try await merged(FunctionQuery.without(FormQuery.parameters(request)))
+        return try FunctionViewResponse.of(tree, direction, request)
+    }
+
     func merged(_ request: Request) async throws -> LoadedTree {
-        let query = try await appQuery(request)
+        try await merged(FormQuery.parameters(request))
+    }
+
+    func merged(_ parameters: Parameters) async throws -> LoadedTree {
+        let query = try await appQuery(parameters)
         guard let tree = try await database.queryTree(query) else { throw APIError.notFound("app \(query.app)") }
         return tree
     }
@@ -144,7 +156,10 @@ struct QueryController<Context: RequestContext> {
     var retentionCutoff: Double { (Date().timeIntervalSince1970 - retentionSeconds).rounded(.down) }
 
     func appQuery(_ request: Request) async throws -> AppQuery {
-        let parameters = FormQuery.parameters(request)
+        try await appQuery(FormQuery.parameters(request))
+    }
+
+    func appQuery(_ parameters: Parameters) async throws -> AppQuery {
         guard let app = parameters.get("app") else {
             throw InputError(.missingField, "app: required query parameter (e.g. ?app=shop-web)")
         }

@@ -39,7 +39,11 @@ struct RouteLookup {
 
     /// The session a route names by its `:id`, which may also be its share token.
     func session(named parameters: Parameters) async throws -> SessionSummary {
-        let name = parameters.get("id") ?? ""
+        try await session(ref: parameters.get("id") ?? "")
+    }
+
+    /// A session by its id or its share token.
+    func session(ref name: String) async throws -> SessionSummary {
         if let id = Int64(name), let s = try await database.session(id: id) { return s }
         if ShareToken.isWellFormed(name), let s = try await database.session(shareToken: name) { return s }
         throw APIError.notFound("session \(name.prefix(40))")

@@ -20,6 +20,12 @@ struct SessionsController<Context: KeyedRequestContext> {
             .get("sessions/:id", use: detail)
             .get("sessions/:id/tree", use: tree)
             .get("sessions/:id/folded", use: folded)
+            .get("sessions/:id/callers") { request, context in
+                try FunctionViewResponse.of(try await mergedTree(context), .callers, request)
+            }
+            .get("sessions/:id/callees") { request, context in
+                try FunctionViewResponse.of(try await mergedTree(context), .callees, request)
+            }
             .get("sessions/:id/requests/:request/tree", use: requestTree)
             .post("sessions/:id/stop", use: stop)
             .post("sessions/:id/requests", use: addRequest)

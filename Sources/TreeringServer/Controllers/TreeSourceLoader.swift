@@ -1,0 +1,40 @@
+import Hummingbird
+import TreeringCore
+import TreeringStore
+
+/// Loads the tree a `TreeSource` names, from the same store calls as the
+/// single-tree routes. Errors about the side's parameters name them with the
+/// side's prefix (`base.from: ...`); a side that names nothing stored is a 404.
+struct TreeSourceLoader<Context: RequestContext> {
+    let database: AppDatabase
+    let queries: QueryController<Context>
+    var lookup: RouteLookup { RouteLookup(database: database) }
+
+    func load(_ source: TreeSource, prefix: String) async throws -> LoadedTree {
+        switch source {
+        case .profile(let id):
+            guard let tree = try await database.profileTree(id: id) else { throw APIError.notFound("\(prefix).profile \(id)") }
+            return tree
+        case .query(let app, let rest):
+            let parameters = Parameters(rest.flatMap { key, values in values.map { (key: key[...], value: $0[...]) } })
+            let query: AppQuery
+            do {
+                query = try await queries.parse(parameters, app: app)
+            } catch let error as InputError {
+                throw error.prefixed(prefix + ".")
+            }
+            guard let tree = try await database.queryTree(query) else { throw APIError.notFound("\(prefix).app \(app)") }
+            return tree
+        case .session(let ref):
+            let session = try await lookup.session(ref: ref)
+            guard let tree = try await database.sessionTree(id: session.id) else { throw APIError.notFound("\(prefix).session \(ref)") }
+            return tree
+        case .sessionRequest(let ref, let request):
+            let session = try await lookup.session(ref: ref)
+            guard let tree = try await database.sessionRequestTree(id: session.id, request: request) else {
+                throw APIError.notFound("\(prefix).request \(request.prefix(64)) of session \(session.id)")
+            }
+            return tree
+        }
+    }
+}
