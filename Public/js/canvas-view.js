@@ -9,6 +9,7 @@ import { colourOf, packageOf } from "./package-colours.js";
 const MIN_PX = 1;
 const OTHER_FILL = "#c3c8d2";
 const ROOT_FILL = "#d9dde5";
+const FOLDED_FILL = "#e9e2cf";   // a run of library frames folded into one node
 const ZOOM_MS = 450;
 
 export function canvasView(container, root, geometry, options) {
@@ -42,6 +43,7 @@ export function canvasView(container, root, geometry, options) {
 
   function fillOf(d) {
     if (!d.depth) return ROOT_FILL;
+    if (d.data.folded) return FOLDED_FILL;
     return d.colour || (d.colour = colourOf(packageOf(d.data.file)));
   }
 

@@ -7,19 +7,48 @@ import { packageOf, colourOf, rankPackages } from "./package-colours.js";
 import * as sunburst from "./sunburst.js";
 import * as icicle from "./icicle.js";
 import { el } from "./dom.js";
+import { libraryRule } from "./library.js";
+import { foldLibrary } from "./fold.js";
+import { hasIdleFrame, removeIdle } from "./idle.js";
+import { hasLineSplits, mergeLines } from "./merge-lines.js";
+import { branchPoint } from "./focus.js";
 import { wireCopyLink } from "./copy-link.js";
 import { formatDuration, pct, samples } from "./format.js";
 
 const views = { sunburst, icicle };
 
+/** The tree before folding, walked like a d3 hierarchy ({depth, data, value}),
+ * for package shares: building a second hierarchy would cost a layout. */
+function everyFrame(base) {
+  return {
+    each(visit) {
+      const stack = [[base, 0]];
+      while (stack.length) {
+        const [n, depth] = stack.pop();
+        visit({ depth, data: n, value: n.total });
+        for (const c of n.children) stack.push([c, depth + 1]);
+      }
+    },
+  };
+}
+
 /** Time that `n` samples stand for at the asked interval (an estimate:
  * a sampler starved of the GIL takes fewer samples than asked). */
 function duration(n, intervalMs) { return formatDuration(n * intervalMs); }
 
-/** Reads view, focus and search from the URL. */
+const list = (v) => (v ? v.split(",").filter(Boolean) : []);
+
+/** Reads the view state from the URL: view, focus ("" opens where the tree
+ * branches, "all" is the whole tree), search, and how the tree is shown:
+ * frames=all (no folding), expand= (folded runs opened, by path), idle=show,
+ * lines=merge, mine= (packages that are your code). */
 function readViewState(search = location.search) {
   const q = new URLSearchParams(search);
-  return { view: q.get("view") === "icicle" ? "icicle" : "sunburst", focus: q.get("focus") || "", search: q.get("q") || "" };
+  return {
+    view: q.get("view") === "icicle" ? "icicle" : "sunburst", focus: q.get("focus") || "", search: q.get("q") || "",
+    frames: q.get("frames") === "all" ? "all" : "", expand: list(q.get("expand")), idle: q.get("idle") === "show" ? "show" : "",
+    lines: q.get("lines") === "merge" ? "merge" : "", mine: list(q.get("mine")),
+  };
 }
 
 /**
@@ -33,6 +62,9 @@ export function createTreeView(options) {
   const tooltip = document.getElementById("tooltip");
   const state = readViewState();
   let root, view, focusNode, intervalMs = 10, sortKey = "self", wired = false;
+  // The tree as decoded, its idle share, and the tree before folding (idle
+  // removed, lines merged when asked), which the folded one points into.
+  let json, decoded, base, idle = 0, rawTotal = 0, splitLines = false, topLibrary = false;
 
   /** Puts the state in the URL; `push` makes it a step the Back button undoes
    * (zoom, view, range, filters), otherwise the current entry is updated. */
@@ -41,6 +73,11 @@ export function createTreeView(options) {
     if (state.view !== "sunburst") q.set("view", state.view);
     if (state.focus) q.set("focus", state.focus);
     if (state.search) q.set("q", state.search);
+    if (state.frames) q.set("frames", state.frames);
+    if (state.expand.length && !state.frames) q.set("expand", state.expand.join(","));
+    if (state.idle) q.set("idle", state.idle);
+    if (state.lines) q.set("lines", state.lines);
+    if (state.mine.length) q.set("mine", state.mine.join(","));
     const s = q.toString();
     const url = location.pathname + (s ? "?" + s : "");
     try {
@@ -65,18 +102,93 @@ export function createTreeView(options) {
       return;
     }
     view = views[state.view].render(chart, root, { onFocus: setFocus, onUp: up, onHover: hover });
-    focusNode = findPath(root, state.focus);
+    // No focus in the URL: open where the tree branches.
+    focusNode = state.focus ? findPath(root, state.focus) : branchPoint(root);
     view.focus(focusNode, false);
     applySearch();
     breadcrumbs();
   }
 
   function setFocus(node) {
+    // A click on a folded run shows its frames in place.
+    if (node.data.folded && node !== focusNode) { expand(node.data); return; }
     focusNode = node;
     state.focus = pathOf(node);
+    table();   // before the zoom starts, so its frames stay short
     view.focus(node);
     breadcrumbs();
     writeState(true);
+  }
+
+  // --- How the tree is shown: idle apart, lines merged, library folded. ---
+
+  /** The tree before folding: idle removed unless asked, lines merged when asked. */
+  function prepare() {
+    base = idle && state.idle !== "show" ? removeIdle(decoded).root : decoded;
+    if (state.lines === "merge" && splitLines) base = mergeLines(base);
+  }
+
+  /** Folds `base` into the tree the views draw. */
+  function rebuild() {
+    const rule = state.frames === "all"
+      ? { isLibrary: () => false, packageOf: () => null }
+      : libraryRule([...(json.my_packages || []), ...state.mine]);
+    root = hierarchy(foldLibrary(base, rule, new Set(state.expand)));
+    root.each((h) => { h.data.h = h; });
+  }
+
+  /** Decodes the API's tree and shapes it as the state says. */
+  function transformed(j) {
+    json = j;
+    decoded = decode(j);
+    rawTotal = decoded.total;
+    idle = hasIdleFrame(j) ? removeIdle(decoded).idle : 0;
+    splitLines = hasLineSplits(decoded);
+    prepare();
+    rebuild();
+    return root;
+  }
+
+  /** Applies a change of how the tree is shown, keeping the focused node in
+   * focus when it is still there (`sameBase`: only the folding changed). */
+  function reshape(change, sameBase = true) {
+    const keep = focusNode && focusNode.depth && focusNode.data.srcs ? focusNode.data.srcs[0] : null;
+    change();
+    if (!sameBase) prepare();
+    rebuild();
+    if (keep && sameBase && keep.shown && keep.shown.h) state.focus = pathOf(keep.shown.h);
+    writeState(true);
+    draw();
+    table();
+    legend();
+    treeOptions();
+  }
+
+  function expand(folded) { reshape(() => { state.expand = [...state.expand, folded.runKey]; }); }
+
+  /** Focuses the node that shows an unfolded node, opening its run if folded. */
+  function reveal(b) {
+    if (b.shown.folded) {
+      reshape(() => { state.expand = [...state.expand, b.shown.runKey]; });
+      if (b.shown.h) { state.focus = pathOf(b.shown.h); writeState(); draw(); table(); }
+    } else setFocus(b.shown.h);
+  }
+
+  /** The toggles beside the chart and the idle figure. */
+  function treeOptions() {
+    document.getElementById("all-frames").checked = state.frames === "all";
+    const note = document.getElementById("idle-note");
+    note.hidden = !idle;
+    if (idle) {
+      const share = idle / rawTotal;
+      document.getElementById("idle-figure").textContent =
+        `${share < 0.01 ? "<1" : Math.round(100 * share)}% of samples were idle threads`;
+      document.getElementById("show-idle").checked = state.idle === "show";
+    }
+    document.getElementById("merge-lines-option").hidden = !splitLines;
+    document.getElementById("merge-lines").checked = state.lines === "merge";
+    document.getElementById("top-library").checked = topLibrary;
+    document.getElementById("top-library-option").hidden = state.frames === "all";
   }
 
   function up() { if (focusNode && focusNode.parent) setFocus(focusNode.parent); }
@@ -103,7 +215,13 @@ export function createTreeView(options) {
         el("div", `of ${d.parent.depth ? d.parent.data.name : "all"} · click to zoom in`),
         el("div", `total ${samples(total)} ≈ ${duration(total, intervalMs)} (${pct(total / root.value)} of all, ${pct(total / d.parent.value)} of parent)`),
       );
-    } else tooltip.replaceChildren(
+    } else if (d.data.folded) tooltip.replaceChildren(
+      el("div", d.data.name, "fn"),
+      el("div", `library code (${d.data.packages.join(", ")}), folded · click to show its frames`),
+      el("div", `total ${samples(d.value)} ≈ ${duration(d.value, intervalMs)} (${pct(d.value / root.value)} of all, ${d.parent ? pct(d.value / d.parent.value) : "100%"} of parent)`),
+      el("div", `self in these frames ${samples(d.data.self)} ≈ ${duration(d.data.self, intervalMs)} (${pct(d.data.self / root.value)} of all)`),
+    );
+    else tooltip.replaceChildren(
       el("div", d.depth ? d.data.name : "all", "fn"),
       el("div", d.data.file ? `${d.data.file}:${d.data.line}` : ""),
       el("div", `total ${samples(d.value)} ≈ ${duration(d.value, intervalMs)} (${pct(d.value / root.value)} of all, ${d.parent ? pct(d.value / d.parent.value) : "100%"} of parent)`),
@@ -122,23 +240,42 @@ export function createTreeView(options) {
       state.search ? `${matches.size} ${matches.size === 1 ? "match" : "matches"} · ${pct(covered)} of samples` : "";
   }
 
+  /** Top functions within the focused node: what the picture shows (folded
+   * runs as rows), or with "count library frames" every frame under it. */
   function table() {
-    const rows = topFunctions(root).sort((a, b) => b[sortKey] - a[sortKey]).slice(0, 50);
+    const within = focusNode && focusNode.depth ? focusNode : root;
+    const library = topLibrary && state.frames !== "all";
+    const roots = library ? (within.depth ? within.data.srcs : [base]) : [within.data];
+    const of = within.value || 1;
+    const rows = topFunctions(roots, { byFunction: state.lines === "merge" }).sort((a, b) => b[sortKey] - a[sortKey]).slice(0, 50);
     const body = document.querySelector("#top tbody");
     body.replaceChildren(...rows.map((r) => {
       const tr = el("tr");
       const fn = el("td", r.name, "fn");
-      fn.title = `${r.name}\n${r.file}:${r.line}`;   // the cell may cut a long name
-      tr.append(fn, el("td", pct(r.self / root.value), "num"), el("td", pct(r.total / root.value), "num"));
+      fn.title = r.file ? `${r.name}\n${r.file}:${r.line}` : r.name;   // the cell may cut a long name
+      tr.append(fn, el("td", pct(r.self / of), "num"), el("td", pct(r.total / of), "num"));
       // Selecting a function focuses its biggest node in the chart.
-      tr.addEventListener("click", () => setFocus(r.nodes.reduce((a, b) => (b.value > a.value ? b : a))));
+      tr.addEventListener("click", () => {
+        const big = r.nodes.reduce((a, b) => (b.total > a.total ? b : a));
+        if (library) reveal(big);
+        else setFocus(big.h);
+      });
       return tr;
     }));
+    const scope = document.getElementById("top-scope");
+    scope.replaceChildren();
+    if (within.depth) {
+      const back = el("a", "whole tree");
+      back.href = "#";
+      back.addEventListener("click", (e) => { e.preventDefault(); setFocus(root); });
+      scope.append(el("span", `within ${within.data.name} (${pct(within.value / root.value)} of samples) · `), back);
+    }
   }
 
   function legend() {
     const totals = new Map();
-    root.each((n) => { if (n.depth) totals.set(packageOf(n.data.file), (totals.get(packageOf(n.data.file)) || 0) + n.data.self); });
+    // Over every frame, folded or not: a folded run's self time is its packages'.
+    everyFrame(base).each((n) => { if (n.depth) totals.set(packageOf(n.data.file), (totals.get(packageOf(n.data.file)) || 0) + n.data.self); });
     const list = document.getElementById("legend");
     list.replaceChildren(...[...totals].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([pkg, self]) => {
       const li = el("li");
@@ -169,8 +306,17 @@ export function createTreeView(options) {
     window.addEventListener("popstate", () => {
       Object.assign(state, readViewState());
       document.getElementById("search").value = state.search;
+      prepare();
+      rebuild();
       draw();
+      table();
+      legend();
+      treeOptions();
     });
+    document.getElementById("all-frames").addEventListener("change", (e) => reshape(() => { state.frames = e.target.checked ? "all" : ""; }));
+    document.getElementById("show-idle").addEventListener("change", (e) => reshape(() => { state.idle = e.target.checked ? "show" : ""; }, false));
+    document.getElementById("merge-lines").addEventListener("change", (e) => reshape(() => { state.lines = e.target.checked ? "merge" : ""; }, false));
+    document.getElementById("top-library").addEventListener("change", (e) => { topLibrary = e.target.checked; table(); });
     // Redraw when the chart's width changes (window resized, scrollbar came).
     let drawnWidth = chart.clientWidth, resizing = null;
     new ResizeObserver(() => {
@@ -185,8 +331,8 @@ export function createTreeView(options) {
   /** Draws `json` (the API's compact tree), keeping view, focus and search. */
   function show(json, rows) {
     intervalMs = json.interval_ms || 10;
-    root = hierarchy(decode(json));
-    rankPackages(root);
+    root = transformed(json);
+    rankPackages(everyFrame(base));
     if (!wired) { wire(); wired = true; }
     document.getElementById("copy-link").textContent = "Copy link";
     draw();
@@ -194,6 +340,7 @@ export function createTreeView(options) {
     performance.mark("treering-first-picture");
     table();
     legend();
+    treeOptions();
     details(rows);
     writeState();
   }
@@ -204,6 +351,10 @@ export function createTreeView(options) {
     locate: (path) => (view ? view.locate(findPath(root, path)) : null),
     state: () => ({ ...state }),
     total: () => (root ? root.value : 0),
+    // The drawn tree's nodes: path, name, file, total, folded.
+    nodes: () => (root ? root.descendants().map((n) => ({ path: pathOf(n), name: n.depth ? n.data.name : "all", file: n.data.file, total: n.value, self: n.data.self, depth: n.depth, folded: !!n.data.folded })) : []),
+    focus: () => (focusNode ? pathOf(focusNode) : ""),
+    idle: () => ({ idle, total: rawTotal }),
   };
 
   return { show, state, writeState };

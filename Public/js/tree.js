@@ -17,9 +17,13 @@ export function decode(json) {
       total: nodes.total[i],
       self: nodes.self[i],
       children: [],
+      up: null,
     };
     // Parents come first in the list, so the parent already exists.
-    if (nodes.parent[i] >= 0) out[nodes.parent[i]].children.push(out[i]);
+    if (nodes.parent[i] >= 0) {
+      out[i].up = out[nodes.parent[i]];
+      out[nodes.parent[i]].children.push(out[i]);
+    }
   }
   return out[0];
 }
@@ -32,23 +36,27 @@ export function hierarchy(root) {
   return d3.partition().size([1, h.height + 1])(h);
 }
 
-/** The node's path as frame ids from the root, for the URL: "3.17.42". */
+/** The node's path from the root for the URL: "3.17.42", each part a node's
+ * key (its frame id; "f17" for a folded run starting at frame 17). The root
+ * itself, asked for explicitly, is "all". */
 export function pathOf(node) {
-  return node.ancestors().reverse().slice(1).map((a) => a.data.frame).join(".");
+  if (!node.parent) return "all";
+  return node.ancestors().reverse().slice(1).map((a) => a.data.key ?? String(a.data.frame)).join(".");
 }
 
 /** The node at a path written by `pathOf`, or the deepest one that exists. */
 export function findPath(root, path) {
   let node = root;
-  if (!path) return node;
+  if (!path || path === "all") return node;
   for (const part of path.split(".")) {
-    const frame = Number(part);
-    const next = (node.children || []).find((c) => c.data.frame === frame);
+    const next = (node.children || []).find((c) => (c.data.key ?? String(c.data.frame)) === part);
     if (!next) break;
     node = next;
   }
   return node;
 }
+
+function matchesTerm(d, t) { return d.name.toLowerCase().includes(t) || d.file.toLowerCase().includes(t); }
 
 /** Nodes matching `term` (in function or file), and the share of samples they
  *  cover, each sample counted once even when matches nest. */
@@ -61,7 +69,8 @@ export function search(root, term) {
   const stack = [[root, false]];
   while (stack.length) {
     const [n, under] = stack.pop();
-    const hit = n.depth > 0 && (n.data.name.toLowerCase().includes(t) || n.data.file.toLowerCase().includes(t));
+    // A folded run matches when one of the frames it hides does.
+    const hit = n.depth > 0 && (matchesTerm(n.data, t) || (n.data.hidden !== undefined && n.data.hidden.some((h) => matchesTerm(h, t))));
     if (hit) {
       matches.add(n);
       if (!under) covered += n.value;
@@ -71,27 +80,30 @@ export function search(root, term) {
   return { matches, covered: root.value ? covered / root.value : 0 };
 }
 
-/** Self and total per function; total counts a function once per stack
- *  (a recursive function is not counted again under itself). */
-export function topFunctions(root) {
+/** Self and total per function over the subtrees at `roots` (plain nodes
+ * {name, file, line, self, total, children}; a root with frame < 0 is "all"
+ * and not counted). Total counts a function once per stack (a recursive
+ * function is not counted again under itself). `byFunction` keys rows by
+ * name and file, leaving lines out. */
+export function topFunctions(roots, { byFunction = false } = {}) {
   const byKey = new Map();
   const onPath = new Map(); // key -> how many times it is on the current path
   const walk = (n) => {
     let key = null, row = null;
-    if (n.depth > 0) {
-      key = `${n.data.name}\u0000${n.data.file}\u0000${n.data.line}`;
+    if (n.frame === undefined || n.frame >= 0) {
+      key = byFunction ? `${n.name}\u0000${n.file}` : `${n.name}\u0000${n.file}\u0000${n.line}`;
       row = byKey.get(key);
-      if (!row) byKey.set(key, (row = { key, name: n.data.name, file: n.data.file, line: n.data.line, self: 0, total: 0, nodes: [] }));
-      row.self += n.data.self;
+      if (!row) byKey.set(key, (row = { key, name: n.name, file: n.file, line: n.line, self: 0, total: 0, nodes: [] }));
+      row.self += n.self;
       row.nodes.push(n);
       const seen = onPath.get(key) || 0;
-      if (!seen) row.total += n.value;
+      if (!seen) row.total += n.total;
       onPath.set(key, seen + 1);
     }
-    if (n.children) for (const c of n.children) walk(c);
+    for (const c of n.children) walk(c);
     if (key) onPath.set(key, onPath.get(key) - 1);
   };
-  walk(root);
+  for (const r of roots) walk(r);
   return [...byKey.values()];
 }
 

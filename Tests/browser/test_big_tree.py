@@ -53,7 +53,8 @@ def test_big_tree_draws_visible_nodes_and_merges_the_rest(server, driver, shot):
     answer = upload(server, synthetic_upload(NODES, seed=7))
     tree = server.get_json(f"/api/v1/profiles/{answer['id']}/tree")
     assert len(tree["nodes"]["parent"]) == NODES + 1
-    open_page(driver, server.url + answer["url"])
+    # Every frame of the whole tree: the generated frames are all under site-packages.
+    open_page(driver, server.url + answer["url"] + "?frames=all&focus=all")
     shot("sunburst")
     drawn = int(driver.find_element(By.CSS_SELECTOR, "#chart canvas").get_attribute("data-drawn"))
     assert 10 < drawn < NODES / 10, drawn

@@ -68,7 +68,8 @@ def profile(server):
 
 @pytest.mark.parametrize("view", ["sunburst", "icicle"])
 def test_packages_get_distinct_colours_by_share_and_keep_them(server, profile, driver, shot, view):
-    open_page(driver, server.url + profile["url"] + f"?view={view}")
+    # Every frame of the whole tree: the nodes checked below are library frames.
+    open_page(driver, server.url + profile["url"] + f"?view={view}&frames=all&focus=all")
     tree = server.get_json(f"/api/v1/profiles/{profile['id']}/tree")
     shot("legend")
     entries = legend(driver)

@@ -69,20 +69,25 @@ def test_page_draws_every_node_and_lists_the_hot_function(server, driver, shop, 
     open_page(driver, server.url + answer["url"])
     shot("sunburst")
     canvas = driver.find_element(By.CSS_SELECTOR, "#chart canvas")
-    # Six nodes below the root, all big enough to be drawn one by one.
-    assert int(canvas.get_attribute("data-drawn")) == 6
+    # It opens where the tree branches: get_response holds every sample, and
+    # its four callees are drawn around it, all big enough to be drawn one by one.
+    assert breadcrumbs(driver) == ["all", "<module>", "get_response"]
+    assert int(canvas.get_attribute("data-drawn")) == 4
+    first_row = driver.find_elements(By.CSS_SELECTOR, "#top tbody tr")[0].text
+    assert first_row.startswith("price_total") and "50.0%" in first_row
+    meta = driver.find_element(By.ID, "meta").text
+    assert "shop-web" in meta and "web-3" in meta and "env" in meta
+    assert "sampling rate\n50 Hz of 100 Hz asked" in meta
+    # Up to the whole tree: the six nodes below the root.
+    driver.find_elements(By.CSS_SELECTOR, "#breadcrumbs a")[0].click()
+    wait_for(driver, "window.treering.state().focus === 'all'")
+    wait_for(driver, "document.querySelector('#chart canvas').dataset.drawn === '6'", what="six nodes drawn")
     painted = driver.execute_script("""
         const c = document.querySelector('#chart canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
         return n / (c.width * c.height);""")
     assert painted > 0.2, f"only {painted:.0%} of the canvas is painted"
-    first_row = driver.find_elements(By.CSS_SELECTOR, "#top tbody tr")[0].text
-    assert first_row.startswith("price_total") and "50.0%" in first_row
-    meta = driver.find_element(By.ID, "meta").text
-    assert "shop-web" in meta and "web-3" in meta and "env" in meta
-    assert "sampling rate\n50 Hz of 100 Hz asked" in meta
-    assert breadcrumbs(driver) == ["all"]
 
 
 def test_click_zooms_updates_breadcrumbs_and_url_and_reload_keeps_it(server, driver, shop, shot):
@@ -111,7 +116,8 @@ def test_click_zooms_updates_breadcrumbs_and_url_and_reload_keeps_it(server, dri
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     wait_zoomed(driver, before)
     assert breadcrumbs(driver) == ["all"]
-    assert "focus" not in query(driver)
+    # The whole tree, asked for: a reload keeps it (no focus would open where it branches).
+    assert query(driver)["focus"] == "all"
 
 
 def test_a_deep_framework_stack_is_drawn_to_its_leaf(server, driver):
@@ -124,7 +130,7 @@ def test_a_deep_framework_stack_is_drawn_to_its_leaf(server, driver):
         "tags": {},
         "samples": [{"stack": list(range(13)), "count": 40, "thread": "MainThread"}],
     }
-    open_page(driver, server.url + upload(server, doc)["url"])
+    open_page(driver, server.url + upload(server, doc)["url"] + "?focus=all")  # the whole chain, not its branch point
     assert int(driver.find_element(By.CSS_SELECTOR, "#chart canvas").get_attribute("data-drawn")) == 13
 
 
@@ -139,8 +145,9 @@ def test_back_undoes_zoom_and_view_steps_and_stays_on_the_page(server, driver, s
     wait_for(driver, "window.treering.state().view === 'sunburst'", what="the sunburst again")
     assert query(driver) == {"focus": path} and breadcrumbs(driver) == ["all", *ORDER_LIST]
     driver.back()
-    wait_for(driver, "window.treering.state().focus === ''", what="the whole tree again")
-    assert breadcrumbs(driver) == ["all"] and urlparse(driver.current_url).path == answer["url"]
+    wait_for(driver, "window.treering.state().focus === ''", what="the first picture again")
+    # The first picture: no focus in the URL, opened where the tree branches.
+    assert breadcrumbs(driver) == ["all", "<module>", "get_response"] and urlparse(driver.current_url).path == answer["url"]
     driver.forward()
     wait_for(driver, f"window.treering.state().focus === '{path}'", what="the zoom again")
     assert breadcrumbs(driver) == ["all", *ORDER_LIST]
@@ -205,6 +212,12 @@ def test_top_functions_row_selects_the_node(server, driver, shop):
     driver.find_element(By.XPATH, "//table[@id='top']//td[text()='execute_sql']").click()
     wait_zoomed(driver, before)
     assert breadcrumbs(driver) == ["all", *ORDER_LIST, "execute_sql"]
+    # The table now counts within execute_sql, and says so.
+    assert driver.find_element(By.ID, "top-scope").text.startswith("within execute_sql (20.0% of samples)")
+    assert [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#top tbody td.fn")] == ["execute_sql"]
+    before = zooms(driver)
+    driver.find_element(By.LINK_TEXT, "whole tree").click()
+    wait_zoomed(driver, before)
     # Sorting by total puts the outermost frame first.
     driver.find_element(By.CSS_SELECTOR, "th[data-sort=total]").click()
     assert driver.find_elements(By.CSS_SELECTOR, "#top tbody tr td")[0].text == "<module>"

@@ -47,7 +47,8 @@ def test_exported_file_opens_offline_and_zooms(server, driver, shot, tmp_path):
     finder.feed(html)
     assert finder.links == []
 
-    open_page(driver, (tmp_path / "shop.html").as_uri())
+    # The whole tree (focus=all), not where it branches, so every node is drawn.
+    open_page(driver, (tmp_path / "shop.html").as_uri() + "?focus=all")
     shot("sunburst")
     # ... and the browser fetched nothing to draw it.
     assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
@@ -91,7 +92,7 @@ def test_hostile_names_stay_text_in_a_saved_file(server, driver, shot, tmp_path)
     html = export_html(server, answer["id"], tmp_path / "evil.html")
     # Inlined JSON cannot close its <script> element.
     assert "</script>alert" not in html and "<img src=x" not in html
-    open_page(driver, (tmp_path / "evil.html").as_uri())
+    open_page(driver, (tmp_path / "evil.html").as_uri() + "?focus=all")  # every name in Top functions
     shot("sunburst")
     assert_nothing_ran(driver)
     top = driver.find_element(By.ID, "top").text
