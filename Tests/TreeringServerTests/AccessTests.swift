@@ -30,7 +30,7 @@ import TreeringStore
         "GET /api/v1/profiles/:id/callers": .scope(.read), "GET /api/v1/profiles/:id/callees": .scope(.read),
         "GET /api/v1/query/callers": .scope(.read), "GET /api/v1/query/callees": .scope(.read),
         "GET /api/v1/sessions/:id/callers": .scope(.read), "GET /api/v1/sessions/:id/callees": .scope(.read),
-        "GET /api/v1/diff": .scope(.read), "GET /api/v1/diff/folded": .scope(.read),
+        "GET /compare": .scope(.read), "GET /api/v1/diff": .scope(.read), "GET /api/v1/diff/folded": .scope(.read),
         "GET /api/v1/diff/callers": .scope(.read), "GET /api/v1/diff/callees": .scope(.read),
         "POST /api/v1/query/share": .scope(.admin), "POST /api/v1/shares/:token/revoke": .scope(.admin),
         "POST /api/v1/apps/:app/sessions": .scope(.admin),

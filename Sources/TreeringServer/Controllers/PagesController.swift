@@ -23,6 +23,7 @@ struct PagesController<Context: RequestContext> {
             .get("q/:token", use: sharedQuery)
             .get("sessions/:id", use: session)
             .get("s/:id", use: session)
+            .get("compare") { _, _ in try render(ComparePage(), "compare") }
     }
 
     func render(_ context: Any, _ template: String) throws -> RawResponse {

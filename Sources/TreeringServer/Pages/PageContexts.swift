@@ -43,6 +43,12 @@ struct ProfilePage {
     var report_path: String
 }
 
+/// A comparison: the page reads both sides (`base.*`, `target.*`) and the
+/// view state from its own URL and asks the diff API.
+struct ComparePage {
+    var title = "Compare"
+}
+
 enum Formatting {
     static func iso8601(_ seconds: Double) -> String {
         let formatter = ISO8601DateFormatter()
