@@ -43,6 +43,7 @@ export function canvasView(container, root, geometry, options) {
 
   function fillOf(d) {
     if (!d.depth) return ROOT_FILL;
+    if (options.colour) return d.colour || (d.colour = options.colour(d));   // e.g. a comparison's change
     if (d.data.folded) return FOLDED_FILL;
     return d.colour || (d.colour = colourOf(packageOf(d.data.file)));
   }

@@ -65,11 +65,13 @@ export function createTreeView(options) {
   // The tree as decoded, its idle share, and the tree before folding (idle
   // removed, lines merged when asked), which the folded one points into.
   let json, decoded, base, idle = 0, rawTotal = 0, splitLines = false, topLibrary = false;
+  const extraParams = [];   // more URL state, from add-ons (function-view.js)
 
   /** Puts the state in the URL; `push` makes it a step the Back button undoes
    * (zoom, view, range, filters), otherwise the current entry is updated. */
   function writeState(push = false) {
     const q = options.params ? options.params() : new URLSearchParams();
+    for (const add of extraParams) add(q);
     if (state.view !== "sunburst") q.set("view", state.view);
     if (state.focus) q.set("focus", state.focus);
     if (state.search) q.set("q", state.search);
@@ -101,7 +103,7 @@ export function createTreeView(options) {
       document.getElementById("search-result").textContent = "";
       return;
     }
-    view = views[state.view].render(chart, root, { onFocus: setFocus, onUp: up, onHover: hover });
+    view = views[state.view].render(chart, root, { onFocus: setFocus, onUp: up, onHover: hover, colour: options.colour });
     // No focus in the URL: open where the tree branches.
     focusNode = state.focus ? findPath(root, state.focus) : branchPoint(root);
     view.focus(focusNode, false);
@@ -140,7 +142,7 @@ export function createTreeView(options) {
   /** Decodes the API's tree and shapes it as the state says. */
   function transformed(j) {
     json = j;
-    decoded = decode(j);
+    decoded = (options.decode || decode)(j);
     rawTotal = decoded.total;
     idle = hasIdleFrame(j) ? removeIdle(decoded).idle : 0;
     splitLines = hasLineSplits(decoded);
@@ -215,7 +217,8 @@ export function createTreeView(options) {
         el("div", `of ${d.parent.depth ? d.parent.data.name : "all"} · click to zoom in`),
         el("div", `total ${samples(total)} ≈ ${duration(total, intervalMs)} (${pct(total / root.value)} of all, ${pct(total / d.parent.value)} of parent)`),
       );
-    } else if (d.data.folded) tooltip.replaceChildren(
+    } else if (options.tooltip) tooltip.replaceChildren(...options.tooltip(d, root));
+    else if (d.data.folded) tooltip.replaceChildren(
       el("div", d.data.name, "fn"),
       el("div", `library code (${d.data.packages.join(", ")}), folded · click to show its frames`),
       el("div", `total ${samples(d.value)} ≈ ${duration(d.value, intervalMs)} (${pct(d.value / root.value)} of all, ${d.parent ? pct(d.value / d.parent.value) : "100%"} of parent)`),
@@ -260,6 +263,7 @@ export function createTreeView(options) {
         if (library) reveal(big);
         else setFocus(big.h);
       });
+      if (options.row) options.row(tr, r);
       return tr;
     }));
     const scope = document.getElementById("top-scope");
@@ -273,6 +277,7 @@ export function createTreeView(options) {
   }
 
   function legend() {
+    if (options.legend) { options.legend(document.getElementById("legend"), base); return; }
     const totals = new Map();
     // Over every frame, folded or not: a folded run's self time is its packages'.
     everyFrame(base).each((n) => { if (n.depth) totals.set(packageOf(n.data.file), (totals.get(packageOf(n.data.file)) || 0) + n.data.self); });
@@ -326,6 +331,10 @@ export function createTreeView(options) {
       resizing = setTimeout(draw, 100);
     }).observe(chart);
     wireCopyLink(document.getElementById("copy-link"), options.link);
+    if (options.menu) chart.addEventListener("contextmenu", (e) => {
+      const box = view && view.canvas.getBoundingClientRect(), d = view && view.hit(e.clientX - box.left, e.clientY - box.top);
+      if (d && !d.other && d.depth) { e.preventDefault(); options.menu(e, d); }
+    });
   }
 
   /** Draws `json` (the API's compact tree), keeping view, focus and search. */
@@ -357,5 +366,8 @@ export function createTreeView(options) {
     idle: () => ({ idle, total: rawTotal }),
   };
 
-  return { show, state, writeState };
+  // For add-ons (compare-page.js, function-view.js): the tree before folding,
+  // a node of it focused (its run opened if folded), more URL state, and the
+  // options, whose hooks (row, menu) an add-on may set after creation.
+  return { show, state, writeState, tree: () => base, reveal, addParams: (add) => extraParams.push(add), options };
 }
