@@ -13,6 +13,8 @@ import { detailTimes, setWithTimes } from "./local-times.js";
 import { renderTimeline } from "./timeline.js";
 import { renderFilters } from "./filters.js";
 import { offerTransactions, wireSessions } from "./sessions-panel.js";
+import { offerFunctionViews } from "./function-view.js";
+import { offerAppComparisons } from "./compare-menu.js";
 
 const main = document.getElementById("profile");
 const app = main.dataset.app;
@@ -20,7 +22,7 @@ const appPath = "/apps/" + encodeURIComponent(app);
 const quickRanges = { "15m": 900, "1h": 3600, "6h": 21600, "24h": 86400, "7d": 604800 };
 const durationUnits = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 // Page parameters that are not label filters.
-const pageParams = new Set(["range", "from", "until", "view", "focus", "q"]);
+const pageParams = new Set(["range", "from", "until", "view", "focus", "q", "fn", "fnfile", "dir"]);
 
 let query = initialQuery();
 let shown = null;       // the absolute query last drawn
@@ -155,6 +157,14 @@ const page = createTreeView({
     return location.origin + shared.url + (s ? "?" + s : "");
   },
 });
+
+// Callers/callees of a function over the range drawn; "Compare with…" that range.
+offerFunctionViews(page, (dir) => {
+  const params = apiParams(shown || absolute(query));
+  params.set("app", app);
+  return `/api/v1/query/${dir}?` + shareable(params);
+});
+offerAppComparisons(app, () => (shown ? apiParams(shown) : null));
 
 /** Changes range or filters: a shared link becomes an ordinary app page URL. */
 function change(next) {

@@ -4,7 +4,7 @@
 //
 // Size: the target's share. Each node's `self` (what d3 sums) is its target
 // self count; a node only in the baseline is sized by its baseline share,
-// scaled to target samples, so removed code still shows. Totals follow.
+// scaled to target samples (rounded), so removed code still shows. Totals follow.
 
 /** Decodes `{base: {total}, target: {total}, frames, nodes: {parent, frame,
  * base_total, base_self, target_total, target_self}}`. */
@@ -14,6 +14,8 @@ export function decodeDiff(json) {
   const B = json.base.total, T = json.target.total;
   // Baseline samples in target samples (with no target, baseline samples as they are).
   const scale = T > 0 && B > 0 ? T / B : 1;
+  // Whole samples, so counts read as counts; removed code keeps at least one.
+  const removed = (self) => (self > 0 ? Math.max(1, Math.round(self * scale)) : 0);
   const out = new Array(n);
   for (let i = 0; i < n; i++) {
     const f = nodes.frame[i];
@@ -22,7 +24,7 @@ export function decodeDiff(json) {
       id: i, frame: f,
       name: f < 0 ? "all" : frames.name[f], file: f < 0 ? "" : frames.file[f], line: f < 0 ? 0 : frames.line[f],
       base_total: nodes.base_total[i], base_self: nodes.base_self[i], target_total: tt, target_self: nodes.target_self[i],
-      self: tt > 0 || T === 0 ? (T === 0 ? nodes.base_self[i] : nodes.target_self[i]) : nodes.base_self[i] * scale,
+      self: T === 0 ? nodes.base_self[i] : tt > 0 ? nodes.target_self[i] : removed(nodes.base_self[i]),
       total: 0, children: [], up: null,
     };
     if (nodes.parent[i] >= 0) {

@@ -61,7 +61,7 @@ export function offerFunctionViews(page, urlFor) {
     const p = el("p", undefined, "function-mode");
     p.id = "function-mode";
     p.hidden = true;
-    document.getElementById("breadcrumbs").before(p);
+    (document.getElementById("tree-options") || document.getElementById("breadcrumbs")).before(p);
     return p;
   })();
 

@@ -3,6 +3,8 @@ import { createTreeView } from "./tree-view.js";
 import { fetchJSON } from "./fetch-json.js";
 import { formatDate, formatDuration } from "./format.js";
 import { detailTimes } from "./local-times.js";
+import { offerFunctionViews } from "./function-view.js";
+import { offerProfileComparison } from "./compare-menu.js";
 
 const main = document.getElementById("profile");
 
@@ -41,8 +43,12 @@ const page = createTreeView({
   link: async () => (main.dataset.standalone ? location.href : location.origin + main.dataset.sharePath + location.search),
 });
 
+// Callers/callees of a function ask the server: not in a saved report.
+if (!main.dataset.standalone) offerFunctionViews(page, (dir) => main.dataset.treeUrl.replace(/\/tree$/, "/" + dir));
+
 async function start() {
   const [tree, meta] = await load();
+  offerProfileComparison(meta);
   page.show(tree, detailRows(meta));
   detailTimes(document.getElementById("meta"), "range", { time: meta.start }, " – ", { time: meta.end });
   main.dataset.ready = "true";

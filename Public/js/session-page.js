@@ -6,6 +6,8 @@ import { fetchJSON } from "./fetch-json.js";
 import { el, showMessage } from "./dom.js";
 import { formatDuration } from "./format.js";
 import { setWithTimes, timeElement } from "./local-times.js";
+import { offerFunctionViews } from "./function-view.js";
+import { offerSessionComparison } from "./compare-menu.js";
 
 const main = document.getElementById("profile");
 const pollMs = 1000;
@@ -28,6 +30,10 @@ const page = createTreeView({
   },
   link: async () => location.origin + main.dataset.sharePath + location.search,
 });
+
+// Callers/callees of a function over all the session's requests; the session against the app's usual.
+offerFunctionViews(page, (dir) => `${main.dataset.sessionUrl}/${dir}`);
+offerSessionComparison(() => session, () => selected);
 
 const wall = (r) => formatDuration(r.wall_ms, "wall");
 

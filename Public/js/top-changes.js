@@ -29,7 +29,8 @@ export function changesByFunction(root) {
   return [...byKey.values()];
 }
 
-const signed = (pp) => `${pp > 0 ? "+" : pp < 0 ? "−" : ""}${Math.abs(pp).toFixed(Math.abs(pp) < 0.1 && pp ? 2 : 1)} pp`;
+/** A change in percentage points, signed: "+4.2 pp", "−0.05 pp". */
+export function signed(pp) { return `${pp > 0 ? "+" : pp < 0 ? "−" : ""}${Math.abs(pp).toFixed(Math.abs(pp) < 0.1 && pp ? 2 : 1)} pp`; }
 
 /**
  * Fills `table` (a tbody inside) with the rows sorted by `by` ("self" or
@@ -66,5 +67,3 @@ export function renderTopChanges(table, root, sides, by, colour, select, limit =
   }));
   return rows;
 }
-
-export { signed };
