@@ -38,7 +38,7 @@ extension AppDatabase {
 
     /// What a share token named, once `revokeShare` has made it useless.
     public enum RevokedShare: String, Sendable {
-        case query, profile, session
+        case query, profile, session, comparison
     }
 
     /// Ends a share link: a shared query is deleted; a profile's or a
@@ -48,6 +48,8 @@ extension AppDatabase {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM shared_query WHERE token = ?", arguments: [token])
             if db.changesCount > 0 { return .query }
+            try db.execute(sql: "DELETE FROM shared_comparison WHERE token = ?", arguments: [token])
+            if db.changesCount > 0 { return .comparison }
             try db.execute(sql: "UPDATE profile SET share_token = ? WHERE share_token = ?", arguments: [ShareToken.make(), token])
             if db.changesCount > 0 { return .profile }
             try db.execute(sql: "UPDATE session SET share_token = ? WHERE share_token = ?", arguments: [ShareToken.make(), token])

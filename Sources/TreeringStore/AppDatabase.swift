@@ -230,6 +230,18 @@ public final class AppDatabase: Sendable {
             // A shared query may be made to end; revoking one deletes it.
             try db.execute(sql: "ALTER TABLE shared_query ADD COLUMN expires_at REAL")
         }
+        migrator.registerMigration("v8 shared comparisons") { db in
+            // Both sides as the diff API's query string, ranges made absolute.
+            try db.execute(
+                sql: """
+                    CREATE TABLE shared_comparison (
+                        token TEXT PRIMARY KEY,
+                        sides TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        expires_at REAL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -160,4 +160,32 @@ import TreeringServer
             #expect(session.nodes.total.first == 4)
         }
     }
+
+    @Test func aSharedComparisonKeepsAbsoluteSidesAndCanBeRevoked() async throws {
+        let app = try await buildApplication(TestArguments())
+        try await app.test(.router) { client in
+            _ = try await Self.twoVersions(client)
+            let sides = "base.app=shop&base.from=now-1h&base.version=1&target.app=shop&target.version=2"
+            let response = try await client.post("/api/v1/diff/share?\(sides)", body: Data())
+            #expect(response.status == .created)
+            let shared = try response.decode(SharedComparisonAnswer.self)
+            #expect(shared.url == "/c/\(shared.token)")
+            // The relative range was made absolute: Unix seconds, not "now-1h".
+            #expect(!shared.sides.contains("now"))
+            #expect(shared.sides.contains("base.from=17") || shared.sides.contains("base.from=18"))
+            let live = try await client.get("/api/v1/diff?\(sides)")
+            let kept = try await client.get(shared.apiUrl)
+            #expect(kept.status == .ok)
+            #expect(String(buffer: kept.body) == String(buffer: live.body))
+            let callers = try await client.get("\(shared.apiUrl)/callers?function=slow", as: DiffAnswer.self)
+            #expect(callers.base.total == 2 && callers.target.total == 30)
+            #expect(try await client.get(shared.url).status == .ok)
+            #expect(try await client.post("/api/v1/shares/\(shared.token)/revoke", body: Data()).status == .ok)
+            #expect(try await client.get(shared.apiUrl).status == .notFound)
+            #expect(try await client.get(shared.url).status == .notFound)
+            // A side that names nothing is not shared.
+            let bad = try await client.post("/api/v1/diff/share?base.profile=99&target.profile=1", body: Data())
+            #expect(bad.status == .notFound)
+        }
+    }
 }

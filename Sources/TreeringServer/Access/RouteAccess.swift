@@ -23,6 +23,9 @@ enum RouteAccess: Equatable, Sendable {
         // A session's share link: its page, and its API read by the token (never by id).
         if method == .get, parts.count == 2, parts[0] == "s" { return .open }
         if method == .get, parts.count == 2, parts[0] == "q" { return .open }
+        // A shared comparison: its page, and the diff API of its stored sides.
+        if method == .get, parts.count == 2, parts[0] == "c" { return .open }
+        if method == .get, parts.count >= 4, parts[0] == "api", parts[2] == "c" { return .open }
         if method == .get, parts.count == 4, parts[0] == "api", parts[2] == "q" { return .open }
         if method == .get, parts.count >= 4, parts[0] == "api", parts[2] == "sessions", isShareToken(parts[3]) { return .open }
         switch method {

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import TreeringCore
 import TreeringStore
@@ -15,6 +16,77 @@ struct DiffController<Context: RequestContext> {
             .get("diff/folded", use: folded)
             .get("diff/callers", use: callers)
             .get("diff/callees", use: callees)
+            .post("diff/share", use: share)
+            .get("c/:token") { _, context -> RawResponse in
+                let (base, target) = try await sharedSides(context)
+                return .json(Self.json(base, target))
+            }
+            .get("c/:token/folded") { _, context -> RawResponse in
+                let (base, target) = try await sharedSides(context)
+                return .text(DiffFoldedWriter().write(Self.diff(base, target)))
+            }
+            .get("c/:token/callers") { request, context in
+                try await functionView(.callers, request, parameters: try await sharedParameters(context))
+            }
+            .get("c/:token/callees") { request, context in
+                try await functionView(.callees, request, parameters: try await sharedParameters(context))
+            }
+            .get("c/:token/sides") { _, context in SharedSides(sides: try await shared(context).sides) }
+    }
+
+    struct SharedSides: ResponseEncodable {
+        /// Both sides as the diff API's query string, ranges absolute.
+        var sides: String
+    }
+
+    struct SharedComparisonJSON: ResponseEncodable {
+        var token: String
+        var url: String
+        var apiUrl: String
+        var sides: String
+        var expiresAt: Double?
+    }
+
+    /// Keeps both sides under a token (admin): relative ranges are made
+    /// absolute now, so the link shows the same picture later.
+    @Sendable func share(request: Request, context: Context) async throws -> EditedResponse<SharedComparisonJSON> {
+        let parameters = FormQuery.parameters(request)
+        var expiresAt: Double?
+        if let text = parameters.get("expires_in") {
+            guard let seconds = DurationText.seconds(text), seconds >= 60, seconds <= 10 * 365 * 86_400 else {
+                throw InputError.invalid(
+                    "expires_in", "must be a duration from 1m to 3650d, such as 12h or 7d (got \"\(text.prefix(40))\")")
+            }
+            expiresAt = Date().timeIntervalSince1970 + seconds
+        }
+        var pairs: [(String, String)] = []
+        for prefix in ["base", "target"] {
+            let source = try TreeSource.parse(parameters, prefix: prefix)
+            _ = try await sources.load(source, prefix: prefix)  // a side that names nothing is not shared
+            pairs += try await sources.absolute(source, prefix: prefix)
+        }
+        let shared = try await sources.database.shareComparison(sides: FormQuery.encode(pairs), expiresAt: expiresAt)
+        return EditedResponse(
+            status: .created,
+            response: SharedComparisonJSON(
+                token: shared.token, url: "/c/\(shared.token)", apiUrl: "/api/v1/c/\(shared.token)", sides: shared.sides,
+                expiresAt: shared.expiresAt))
+    }
+
+    func shared(_ context: Context) async throws -> SharedComparison {
+        guard let token = context.parameters.get("token"), ShareToken.isWellFormed(token),
+            let shared = try await sources.database.sharedComparison(token: token)
+        else { throw APIError.notFound("shared comparison") }
+        return shared
+    }
+
+    func sharedParameters(_ context: Context) async throws -> Parameters {
+        let stored = try await shared(context).sides
+        return Parameters(FormQuery.pairs(stored).map { (key: $0.key[...], value: $0.value[...]) })
+    }
+
+    func sharedSides(_ context: Context) async throws -> (LoadedTree, LoadedTree) {
+        try await sides(try await sharedParameters(context))
     }
 
     @Sendable func tree(request: Request, context: Context) async throws -> RawResponse {
@@ -35,9 +107,12 @@ struct DiffController<Context: RequestContext> {
         try await functionView(.callees, request)
     }
 
-    func functionView(_ direction: LoadedTree.Direction, _ request: Request) async throws -> RawResponse {
-        let parameters = FormQuery.parameters(request)
-        let function = try FunctionQuery.parse(parameters)
+    func functionView(
+        _ direction: LoadedTree.Direction, _ request: Request, parameters sideParameters: Parameters? = nil
+    ) async throws -> RawResponse {
+        let asked = FormQuery.parameters(request)
+        let function = try FunctionQuery.parse(asked)
+        let parameters = sideParameters ?? asked
         let (base, target) = try await sides(parameters)
         let baseView = base.functionView(direction, matching: function.matches)
         let targetView = target.functionView(direction, matching: function.matches)

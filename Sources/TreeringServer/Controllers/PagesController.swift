@@ -24,6 +24,12 @@ struct PagesController<Context: RequestContext> {
             .get("sessions/:id", use: session)
             .get("s/:id", use: session)
             .get("compare") { _, _ in try render(ComparePage(), "compare") }
+            .get("c/:token") { _, context in
+                guard let token = context.parameters.get("token"), ShareToken.isWellFormed(token),
+                    try await database.sharedComparison(token: token) != nil
+                else { throw APIError.notFound("shared comparison") }
+                return try render(ComparePage(title: "Shared comparison", shared_token: token), "compare")
+            }
     }
 
     func render(_ context: Any, _ template: String) throws -> RawResponse {

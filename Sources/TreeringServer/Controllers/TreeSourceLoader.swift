@@ -37,4 +37,30 @@ struct TreeSourceLoader<Context: RequestContext> {
             return tree
         }
     }
+
+    /// The side's parameters with an app range made absolute (from and until
+    /// in Unix seconds, filters sorted): what a shared comparison keeps.
+    func absolute(_ source: TreeSource, prefix: String) async throws -> [(String, String)] {
+        switch source {
+        case .profile(let id):
+            return [("\(prefix).profile", String(id))]
+        case .session(let ref):
+            return [("\(prefix).session", ref)]
+        case .sessionRequest(let ref, let request):
+            return [("\(prefix).session", ref), ("\(prefix).request", request)]
+        case .query(let app, let rest):
+            let parameters = Parameters(rest.flatMap { key, values in values.map { (key: key[...], value: $0[...]) } })
+            let query: AppQuery
+            do {
+                query = try await queries.parse(parameters, app: app)
+            } catch let error as InputError {
+                throw error.prefixed(prefix + ".")
+            }
+            var pairs = [("\(prefix).app", app), ("\(prefix).from", "\(query.from)"), ("\(prefix).until", "\(query.until)")]
+            for (label, values) in query.filter.allowed.sorted(by: { $0.key < $1.key }) {
+                pairs += values.sorted().map { ("\(prefix).\(label)", $0) }
+            }
+            return pairs
+        }
+    }
 }

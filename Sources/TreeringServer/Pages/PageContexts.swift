@@ -47,6 +47,8 @@ struct ProfilePage {
 /// view state from its own URL and asks the diff API.
 struct ComparePage {
     var title = "Compare"
+    /// A shared comparison's token: the page reads `/api/v1/c/{token}`.
+    var shared_token: String?
 }
 
 enum Formatting {

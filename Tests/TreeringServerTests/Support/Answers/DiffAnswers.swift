@@ -30,3 +30,12 @@ struct DiffAnswer: Decodable {
         return (nodes.baseTotal[n], nodes.targetTotal[n])
     }
 }
+
+/// A comparison kept under a share token (`POST /api/v1/diff/share`).
+struct SharedComparisonAnswer: Decodable {
+    var token: String
+    var url: String
+    var apiUrl: String
+    var sides: String
+    var expiresAt: Double?
+}
