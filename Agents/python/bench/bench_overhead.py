@@ -15,10 +15,13 @@ version of the agent can be measured) and py-spy's (its rusage). The
 overhead is the mean over rounds of (mode's CPU / the same round's baseline
 CPU - 1) with a 95% confidence interval (Student's t).
 
-    python Agents/python/bench/bench_overhead.py [--rounds 10] [--requests 150] [--agent DIR]
+    python Agents/python/bench/bench_overhead.py [--rounds 10] [--requests 150] [--agent DIR] [--baseline DIR]
 
-`--agent DIR` imports the agent from DIR (a checkout's Agents/python, to
-measure an older version beside this one); default: the installed package.
+`--agent DIR` imports the agent from DIR (a checkout's Agents/python);
+default: the installed package. `--baseline DIR` also runs the agent found in
+DIR (e.g. an older commit's Agents/python, from `git archive`) as one more
+mode of every round, so a change is measured against its baseline in the
+same run, on the same machine state.
 """
 
 from __future__ import annotations
@@ -39,6 +42,18 @@ AGENT_DIR = None
 if "--agent" in sys.argv:
     AGENT_DIR = os.path.abspath(sys.argv[sys.argv.index("--agent") + 1])
     sys.path.insert(0, AGENT_DIR)
+
+BASELINE = None
+if "--baseline" in sys.argv:
+    # The other agent's package under another name, so both load in this process.
+    _copy = tempfile.mkdtemp(prefix="treering-baseline-")
+    shutil.copytree(
+        os.path.join(os.path.abspath(sys.argv[sys.argv.index("--baseline") + 1]), "treering"),
+        os.path.join(_copy, "treering_baseline"),
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    sys.path.insert(0, _copy)
+    import treering_baseline as BASELINE
 
 import django
 from django.conf import settings
@@ -142,7 +157,7 @@ class Measure:
 
     def __enter__(self):
         self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
-        self.profiler_cpu = self.ticks = self.sampling_cpu = None
+        self.profiler_cpu = self.ticks = self.sampling_cpu = self.depth = None
         return self
 
     def __exit__(self, *exc):
@@ -150,8 +165,8 @@ class Measure:
         self.cpu = time.process_time() - self.cpu0
 
 
-def run_treering(requests: int) -> Measure:
-    with treering.profile(app="bench", interval_ms=10) as p:
+def run_treering(requests: int, agent=treering) -> Measure:
+    with agent.profile(app="bench", interval_ms=10) as p:
         sampler = next(t for t in threading.enumerate() if t.name == "treering-sampler")
         s0 = thread_cpu(sampler)
         with Measure() as m:
@@ -161,7 +176,13 @@ def run_treering(requests: int) -> Measure:
     m.ticks = int(tags["treering.samples"])
     if "treering.sampler_cpu_ms" in tags:  # the agent's own count: CPU inside sample_once only
         m.sampling_cpu = float(tags["treering.sampler_cpu_ms"]) / 1000
+    samples = p.document["samples"]
+    m.depth = sum(len(s["stack"]) * s["count"] for s in samples) / max(1, sum(s["count"] for s in samples))
     return m
+
+
+def run_baseline_agent(requests: int) -> Measure:
+    return run_treering(requests, BASELINE)
 
 
 def process_cpu(pid: int) -> float:
@@ -225,9 +246,18 @@ def main():
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--requests", type=int, default=150, help="requests per thread per run")
     ap.add_argument("--agent", help="import the agent from this folder")
+    ap.add_argument("--baseline", help="also run the agent in this folder, as a mode of each round")
     ap.add_argument("--only-treering", action="store_true", help="no py-spy or pyinstrument (faster)")
     args = ap.parse_args()
-    modes = {k: v for k, v in MODES.items() if not args.only_treering or k in ("no profiler", "treering 100 Hz")}
+    modes = dict(MODES)
+    if BASELINE is not None:
+        modes = {
+            "no profiler": run_baseline,
+            f"treering 100 Hz, baseline ({args.baseline})": run_baseline_agent,
+            **MODES,
+        }
+    if args.only_treering:
+        modes = {k: v for k, v in modes.items() if k == "no profiler" or k.startswith("treering")}
     if shutil.which("py-spy") is None:
         modes.pop("py-spy 100 Hz (out of process)", None)
     setup_db()
@@ -246,26 +276,37 @@ def main():
     )
     print(
         "| mode | wall, median | process CPU, median | process CPU overhead, mean [95% CI] "
-        "| profiler's own CPU per sample | of which sampling (treering.sampler_cpu_ms) "
-        "| profiler's own CPU, % of one core |"
+        "| profiler's own CPU per sample, mean [95% CI] | of which inside `sample_once` (treering.sampler_cpu_ms) "
+        "| outside it (the loop, the sleep, taking the GIL back) | profiler's own CPU, % of one core "
+        "| samples/s | stack depth |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+
+    def with_ci(values: list[float], unit: str) -> str:
+        mean, half = mean_ci(values)
+        return f"{mean:.1f} {unit} [{mean - half:.1f}, {mean + half:.1f}]"
+
     for mode, ms in results.items():
         overhead = [m.cpu / b.cpu - 1 for m, b in zip(ms, base)]
         mean, half = mean_ci(overhead)
-        per_sample = core = inner = ""
+        per_sample = core = inner = outer = rate = depth = ""
         if ms[0].profiler_cpu is not None:
             per = [m.profiler_cpu / max(1, m.ticks) * 1e6 for m in ms]
             share = [m.profiler_cpu / m.wall * 100 for m in ms]
-            per_sample = f"{statistics.median(per):.1f} µs"
+            per_sample = with_ci(per, "µs")
             core = f"{statistics.median(share):.2f}%"
+            rate = f"{statistics.median(m.ticks / m.wall for m in ms):.0f}"
         if ms[0].sampling_cpu is not None:
-            inner = f"{statistics.median(m.sampling_cpu / max(1, m.ticks) * 1e6 for m in ms):.1f} µs"
+            inside = [m.sampling_cpu / max(1, m.ticks) * 1e6 for m in ms]
+            inner = with_ci(inside, "µs")
+            outer = with_ci([p - i for p, i in zip(per, inside)], "µs")
+            depth = f"{statistics.median(m.depth for m in ms):.0f}"
         low, high = (mean - half) * 100, (mean + half) * 100
         ci = "" if mode == "no profiler" else f"{mean * 100:+.1f}% [{low:+.1f}, {high:+.1f}]"
         print(
             f"| {mode} | {statistics.median(m.wall for m in ms) * 1000:.0f} ms "
-            f"| {statistics.median(m.cpu for m in ms) * 1000:.0f} ms | {ci} | {per_sample} | {inner} | {core} |"
+            f"| {statistics.median(m.cpu for m in ms) * 1000:.0f} ms | {ci} | {per_sample} | {inner} | {outer} "
+            f"| {core} | {rate} | {depth} |"
         )
     print(
         "\nThe agent's sampler runs in this process, so its own CPU is part of the process CPU; py-spy's is not "

@@ -122,24 +122,25 @@ class Sampler:
         self._names = ThreadNames()
         self._threads_checked = 0.0
         self._primed = False
-        self._stop = threading.Event()
+        self._run_id = 0  # the sampling thread runs while this is its own id (changed by stop)
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------
     def start(self) -> None:
-        self._stop.clear()
         if self.mode == "signal":
             self._start_signal()
             return
-        self._thread = threading.Thread(target=self._run, name="treering-sampler", daemon=True)
+        self._run_id += 1
+        self._thread = threading.Thread(target=self._run, args=(self._run_id,), name="treering-sampler", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        self._stop.set()
+        """Stops sampling; the thread notices within one interval."""
+        self._run_id += 1
         if self.mode == "signal":
             self._stop_signal()
         elif self._thread is not None:
-            self._thread.join(timeout=2)
+            self._thread.join(timeout=2 + self.interval)
             self._thread = None
 
     def swap(self) -> Window:
@@ -155,25 +156,33 @@ class Sampler:
         return window
 
     # -- the hot path ------------------------------------------------------
-    def _run(self) -> None:
+    def _run(self, run_id: int) -> None:
         self.ignored_idents.add(threading.get_ident())  # before the first sample, not after start() returns
+        # A plain sleep and a flag read each tick: `Event.wait(delay)` builds a
+        # lock and runs a Condition's Python code on every tick, which cost
+        # more than the sample itself on a loaded server. So stop() takes
+        # effect within one interval.
         interval = self.interval
-        next_time = time.monotonic()
-        while not self._stop.is_set():
+        sample_once = self.sample_once
+        monotonic = time.monotonic
+        sleep = time.sleep
+        next_time = monotonic()
+        while self._run_id == run_id:
             next_time += interval
             try:
-                self.sample_once()
+                sample_once()
             except Exception:  # never let a sampling error end profiling or reach the app
                 log.debug("sampling failed", exc_info=True)
-            delay = next_time - time.monotonic()
+            now = monotonic()
+            delay = next_time - now
             if delay <= 0:
                 # Fell behind (starved of the GIL): skip to a whole interval
                 # from now. Sampling again at once would see threads that
                 # could not run since this sample (all idle, by their clocks);
                 # the document's interval_ms says what was achieved.
-                next_time = time.monotonic()
+                next_time = now
                 delay = interval
-            self._stop.wait(delay)
+            sleep(delay)
 
     def sample_once(self, blocking: bool = True) -> None:
         t0 = time.perf_counter()
@@ -218,12 +227,9 @@ class Sampler:
         and a generator's frame loses its caller once it finishes. Idle
         threads cost a dict lookup (a known blocking call) or a clock read,
         and under the cpu clock their stacks are not walked at all."""
-        # Everything per thread is inlined (a method call costs about as much
-        # as a dict lookup): this loop is most of the sampler's time.
-        counter = self.counter
-        stack_of = counter.stack_of
-        counts = counter.counts
-        counts_get = counts.get
+        # Everything per thread but the walk is inlined (a method call costs
+        # about as much as a dict lookup): this loop is most of the sampler's time.
+        add = self.counter.add
         ignored = self.ignored_idents
         current_tags = tagging.current_tags
         names = self._names
@@ -231,11 +237,10 @@ class Sampler:
         ran = self.clocks.ran
         wall = self.clock == "wall"
         idle_codes = self._idle_codes
-        idle = counted = 0
+        idle = 0
         for ident, frame in frames.items():
             if ident in ignored:
                 continue
-            tags = current_tags(ident, tasks)
             thread = threads.get(ident)
             # Idle: waiting in a known blocking call, or its CPU clock did not
             # move since the previous sample (where there is a clock, and this
@@ -248,14 +253,13 @@ class Sampler:
                 idle += 1
                 if not wall:
                     continue
-                tags = self._with_idle_tag(tags)
+                tags = self._with_idle_tag(current_tags(ident, tasks))
+            else:
+                tags = current_tags(ident, tasks)
             name = collapsed_get(thread.name) if thread is not None else None
             if name is None:
                 name = names.name(threads, ident)
-            key = (name, tags, stack_of(frame))
-            counts[key] = counts_get(key, 0) + 1
-            counted += 1
-        counter.samples += counted
+            add(frame, name, tags)
         self.idle_samples += idle
 
     def _with_idle_tag(self, tags: Tags) -> Tags:

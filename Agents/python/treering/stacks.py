@@ -1,10 +1,14 @@
-"""Frame interning, stack counting, and the treering/1 document.
+"""Stack counting, and the treering/1 document.
 
-The hot path (`StackCounter.stack_of`) does no string work in steady state:
-a code object seen before maps to its frame index through one dict lookup.
-It holds no frame after a sample: a frame kept until the next one made the
-sampler the one to free the app's finished frames and their locals, which
-cost more than the walk it saved (see the README's Overhead section)."""
+The hot path (`StackCounter.add`) walks a stack collecting its code objects
+and counts it under the tuple of their ids, leaf first: no hashing of code
+objects (each hash reads the code's names and constants), no string work, no
+reversal; frames get their indexes when the document is made. The counter
+keeps every code object whose id it counted, so an id stays that object's
+for the counter's life. It holds no frame after a sample: a frame kept until
+the next one made the sampler the one to free the app's finished frames and
+their locals, which cost more than the walk it saved (see the README's
+Overhead section)."""
 
 from __future__ import annotations
 
@@ -24,8 +28,8 @@ AGENT = f"treering-python {__version__}"
 RUNTIME = f"{sys.implementation.name.replace('cpython', 'CPython')} {sys.version.split()[0]}"
 
 Document = dict[str, Any]  # a treering/1 document, as JSON
-FrameKey = Union[CodeType, tuple[CodeType, int]]  # a code object, or (code, line) by line
-StackKey = tuple[str, Tags, tuple[int, ...]]  # (thread, tags, frame indexes root first)
+FrameKey = Union[int, tuple[int, int]]  # a code object's id, or (its id, line) by line
+StackKey = tuple[str, Tags, tuple[Any, ...]]  # (thread, tags, FrameKeys leaf first)
 
 
 # Files whose frames only launch the program: runpy (`python -m`, and
@@ -49,64 +53,85 @@ class StackCounter:
     def __init__(self, granularity: str = "function", max_depth: int = 1024):
         self.by_line = granularity == "line"
         self.max_depth = max_depth
-        self.frames: list[dict[str, str | int]] = []
-        self._code_index: dict[FrameKey, int] = {}  # code object (or (code, line)) -> frame index
+        self._depths = range(max_depth)
+        # (thread, tags, stack key) -> count; a stack key is the ids of its
+        # code objects, leaf first (by line: (code id, line) pairs).
+        self.counts: dict[StackKey, int] = {}
+        self._codes: dict[int, CodeType] = {}  # id -> the code object, for every id counted
+        self._frame_index: dict[FrameKey, int] = {}  # code id or (code id, line) -> frame index
+        self._frames: list[dict[str, str | int]] = []
         self._launchers: set[int] = set()  # frame indexes of LAUNCHER_FILES
-        self.counts: dict[StackKey, int] = {}  # (thread, tags, stack tuple) -> count
         self.start = time.time()
         self.samples = 0
 
-    def frame_index(self, frame: FrameType) -> int:
-        code = frame.f_code
-        key: FrameKey = (code, frame.f_lineno) if self.by_line else code
-        index = self._code_index.get(key)
+    def add(self, frame: FrameType | None, thread: str, tags: Tags) -> None:
+        """Adds one sample of the stack ending in `frame`. Call it while the
+        GIL is held since the stacks were taken: a generator's frame loses its
+        caller once it finishes."""
+        # One attribute read and one append per frame, inlined: a method call
+        # or a dict lookup per frame was most of the sample's cost.
+        codes: list[CodeType] = []
+        append = codes.append
+        if self.by_line:
+            lines: list[int] = []
+            append_line = lines.append
+            for _ in self._depths:
+                if frame is None:
+                    break
+                append(frame.f_code)
+                append_line(frame.f_lineno)
+                frame = frame.f_back
+            stack: tuple[Any, ...] = tuple(zip(map(id, codes), lines))
+        else:
+            for _ in self._depths:
+                if frame is None:
+                    break
+                append(frame.f_code)
+                frame = frame.f_back
+            stack = tuple(map(id, codes))
+        key = (thread, tags, stack)
+        counts = self.counts
+        count = counts.get(key)
+        if count is None:
+            counts[key] = 1
+            self._codes.update(zip(map(id, codes), codes))  # a new stack: keep its code objects
+        else:
+            counts[key] = count + 1
+        self.samples += 1
+
+    def _index(self, element: FrameKey) -> int:
+        """The frame index of one element of a stack key."""
+        index = self._frame_index.get(element)
         if index is None:
-            index = len(self.frames)
-            line = frame.f_lineno if self.by_line else code.co_firstlineno
+            if isinstance(element, tuple):
+                code, line = self._codes[element[0]], element[1]
+            else:
+                code = self._codes[element]
+                line = code.co_firstlineno
+            index = len(self._frames)
             name: str = getattr(code, "co_qualname", code.co_name)
-            self.frames.append({"name": name, "file": code.co_filename, "line": line or 0})
-            self._code_index[key] = index
+            self._frames.append({"name": name, "file": code.co_filename, "line": line or 0})
+            self._frame_index[element] = index
             if code.co_filename in LAUNCHER_FILES:
                 self._launchers.add(index)
         return index
 
-    def add(self, frame: FrameType | None, thread: str, tags: Tags) -> None:
-        """Adds one sample of the stack ending in `frame`."""
-        self.count(thread, tags, self.stack_of(frame))
-
-    def count(self, thread: str, tags: Tags, stack: tuple[int, ...]) -> None:
-        """Adds one sample of `stack` (from `stack_of` of this counter)."""
-        key = (thread, tags, stack)
-        counts = self.counts
-        counts[key] = counts.get(key, 0) + 1
-        self.samples += 1
-
-    def stack_of(self, frame: FrameType | None) -> tuple[int, ...]:
-        """The frame indexes of the stack ending in `frame`, root first. Read
-        it while the GIL is held since the stacks were taken: a generator's
-        frame loses its caller once it finishes."""
-        # The per-frame step is one dict lookup, inlined: a method call per
-        # frame cost ~40% of the sample time when profiled.
-        code_index = self._code_index
-        by_line = self.by_line
-        stack: list[int] = []
-        append = stack.append
-        depth = 0
-        max_depth = self.max_depth
-        while frame is not None and depth < max_depth:
-            index = code_index.get((frame.f_code, frame.f_lineno) if by_line else frame.f_code)
-            if index is None:
-                index = self.frame_index(frame)
-            append(index)
-            frame = frame.f_back
-            depth += 1
-        stack.reverse()
-        if len(stack) > 1 and stack[0] in self._launchers:
-            skip = 1
-            while skip < len(stack) - 1 and stack[skip] in self._launchers:
-                skip += 1
-            del stack[:skip]
-        return tuple(stack)
+    def stacks(self) -> dict[tuple[str, Tags, tuple[int, ...]], int]:
+        """(thread, tags, frame indexes root first) -> count, launcher frames
+        at the root left out (stacks that differed only there are merged)."""
+        index = self._index
+        launchers = self._launchers
+        merged: dict[tuple[str, Tags, tuple[int, ...]], int] = {}
+        for (thread, tags, key), count in self.counts.items():
+            stack = [index(element) for element in reversed(key)]
+            if len(stack) > 1 and stack[0] in launchers:
+                skip = 1
+                while skip < len(stack) - 1 and stack[skip] in launchers:
+                    skip += 1
+                del stack[:skip]
+            stack_key = (thread, tags, tuple(stack))
+            merged[stack_key] = merged.get(stack_key, 0) + count
+        return merged
 
     def document(
         self,
@@ -119,7 +144,7 @@ class StackCounter:
     ) -> Document:
         """The treering/1 document of everything counted so far."""
         samples: list[dict[str, Any]] = []
-        for (thread, sample_tags, stack), count in self.counts.items():
+        for (thread, sample_tags, stack), count in self.stacks().items():
             sample: dict[str, Any] = {"stack": list(stack), "count": count, "thread": thread}
             if sample_tags:
                 sample["tags"] = dict(sample_tags)
@@ -138,7 +163,7 @@ class StackCounter:
             "end": max(end, self.start),
             "interval_ms": interval_ms,
             "tags": {str(k): str(v) for k, v in all_tags.items()},
-            "frames": self.frames,
+            "frames": self._frames,
             "samples": samples,
         }
         if host:
