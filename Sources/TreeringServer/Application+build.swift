@@ -65,7 +65,8 @@ func buildRouter(
         maxRangeSeconds: arguments.serverLimits.maxQueryRangeSeconds,
         maxTimelinePoints: arguments.serverLimits.maxTimelinePoints)
     router.addRoutes(queries.endpoints, atPath: "api/v1")
-    router.addRoutes(DiffController(sources: TreeSourceLoader(database: database, queries: queries)).endpoints, atPath: "api/v1")
+    let diffs = DiffController(sources: TreeSourceLoader(database: database, queries: queries))
+    router.addRoutes(diffs.endpoints, atPath: "api/v1")
     router.addRoutes(
         SessionsController(database: database, limits: arguments.limits, sessionLimits: arguments.sessionLimits).endpoints,
         atPath: "api/v1")
@@ -75,7 +76,7 @@ func buildRouter(
     router.addRoutes(
         PagesController(
             database: database, templates: templates, serverURL: serverURL, report: report,
-            retentionSeconds: arguments.retentionSeconds
+            retentionSeconds: arguments.retentionSeconds, diffs: diffs
         ).endpoints)
     return router
 }

@@ -188,4 +188,22 @@ import TreeringServer
             #expect(bad.status == .notFound)
         }
     }
+
+    @Test func aComparisonDownloadsAsOneFileWithTheDiffInlined() async throws {
+        let app = try await buildApplication(TestArguments())
+        try await app.test(.router) { client in
+            let (one, two) = try await Self.twoVersions(client)
+            let response = try await client.get("/compare/report.html?base.profile=\(one)&target.profile=\(two)")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+            let html = String(buffer: response.body)
+            #expect(html.contains(#"<script type="application/json" id="diff-data">{"base":{"total":10"#))
+            #expect(html.contains(#"data-sides="base.profile=\#(one)&amp;target.profile=\#(two)""#))
+            // Nothing is loaded from anywhere: no src= and no module imports left.
+            #expect(!html.contains(" src="))
+            #expect(!html.split(separator: "\n").contains { $0.hasPrefix("import ") })
+            let bad = try await client.get("/compare/report.html?base.profile=abc&target.profile=\(two)")
+            #expect(bad.status == .badRequest)
+        }
+    }
 }

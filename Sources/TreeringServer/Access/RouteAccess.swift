@@ -24,7 +24,7 @@ enum RouteAccess: Equatable, Sendable {
         if method == .get, parts.count == 2, parts[0] == "s" { return .open }
         if method == .get, parts.count == 2, parts[0] == "q" { return .open }
         // A shared comparison: its page, and the diff API of its stored sides.
-        if method == .get, parts.count == 2, parts[0] == "c" { return .open }
+        if method == .get, parts.count == 2 || (parts.count == 3 && parts[2] == "report.html"), parts[0] == "c" { return .open }
         if method == .get, parts.count >= 4, parts[0] == "api", parts[2] == "c" { return .open }
         if method == .get, parts.count == 4, parts[0] == "api", parts[2] == "q" { return .open }
         if method == .get, parts.count >= 4, parts[0] == "api", parts[2] == "sessions", isShareToken(parts[3]) { return .open }

@@ -10,6 +10,7 @@ struct PagesController<Context: RequestContext> {
     let serverURL: String
     let report: StandaloneReport
     let retentionSeconds: Double
+    let diffs: DiffController<Context>
     var lookup: RouteLookup { RouteLookup(database: database) }
 
     var endpoints: RouteCollection<Context> {
@@ -24,6 +25,12 @@ struct PagesController<Context: RequestContext> {
             .get("sessions/:id", use: session)
             .get("s/:id", use: session)
             .get("compare") { _, _ in try render(ComparePage(), "compare") }
+            .get("compare/report.html") { request, _ in
+                try await compareReport(FormQuery.parameters(request), name: "treering-comparison.html")
+            }
+            .get("c/:token/report.html") { _, context in
+                try await compareReport(try await diffs.sharedParameters(context), name: "treering-comparison.html")
+            }
             .get("c/:token") { _, context in
                 guard let token = context.parameters.get("token"), ShareToken.isWellFormed(token),
                     try await database.sharedComparison(token: token) != nil
@@ -108,5 +115,18 @@ struct PagesController<Context: RequestContext> {
         let session = try await lookup.session(named: context.parameters)
         let shareToken = request.uri.path.hasPrefix("/s/") ? context.parameters.get("id") : nil
         return try render(SessionPage(session, shareToken: shareToken), "session")
+    }
+
+    /// A comparison as one self-contained HTML file, always as a download.
+    func compareReport(_ parameters: Parameters, name: String) async throws -> RawResponse {
+        let (base, target) = try await diffs.sides(parameters)
+        var pairs: [(String, String)] = []
+        for (key, value) in parameters where key.hasPrefix("base.") || key.hasPrefix("target.") {
+            pairs.append((String(key), String(value)))
+        }
+        var response = RawResponse.html(
+            try report.renderComparison(diffJSON: DiffController<Context>.json(base, target), sides: FormQuery.encode(pairs)))
+        response.headers[.contentDisposition] = "attachment; filename=\"\(name)\""
+        return response
     }
 }

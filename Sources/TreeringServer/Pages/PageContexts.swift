@@ -78,6 +78,18 @@ struct ReportPage {
     var meta_json: String
 }
 
+/// A comparison saved as one HTML file (`compare-report.mustache`).
+struct ComparisonReportPage {
+    var title: String
+    var saved: String
+    var css: String
+    var d3: String
+    var d3_license: String
+    var script: String
+    var diff_json: String
+    var sides: String
+}
+
 /// The app page. A shared query fixes range and filters (as JSON for the
 /// page's script); an ordinary one takes them from the URL.
 struct AppPage {

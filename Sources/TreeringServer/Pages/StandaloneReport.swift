@@ -39,6 +39,25 @@ public struct StandaloneReport: Sendable {
         return html
     }
 
+    /// A comparison as one file: the diff JSON inlined, drawn by the compare
+    /// page's modules. `sides` is the comparison's query string, shown as is.
+    public func renderComparison(diffJSON: [UInt8], sides: String, saved: Date = Date()) throws -> String {
+        let page = ComparisonReportPage(
+            title: "Comparison",
+            saved: Formatting.iso8601(saved.timeIntervalSince1970),
+            css: try text("css/treering.css", inside: "style"),
+            d3: try text("vendor/d3/d3.v7.9.0.min.js", inside: "script"),
+            d3_license: try licence(),
+            script: try inlinable(
+                ModuleBundler(directory: path("js")).bundle(entry: "compare-page.js"), inside: "script", "the bundled modules"),
+            diff_json: Self.inlineJSON(diffJSON),
+            sides: sides)
+        guard let html = templates.render(page, withTemplate: "compare-report") else {
+            throw ReportError(description: "template compare-report is missing from the templates folder")
+        }
+        return html
+    }
+
     /// JSON placed inside a `<script>` element: `<` only occurs inside JSON
     /// strings, where `\u003c` means the same, so no name can close the element.
     static func inlineJSON(_ bytes: [UInt8]) -> String {
