@@ -5,20 +5,35 @@
 
 const keyOf = (n) => n.name + "\u0000" + n.file;
 
-/** Whether some node has two children of one function (different lines). */
+/** Whether some node has two children of one function (different lines).
+ * Each frame gets a function number once; siblings are compared by number
+ * against a stamp per function, so a 100,000-node tree allocates nothing per node. */
 export function hasLineSplits(root) {
+  const fnOfFrame = new Map(), fnOfKey = new Map(), stamp = [];
+  const fnOf = (n) => {
+    let f = fnOfFrame.get(n.frame);
+    if (f === undefined) {
+      const k = keyOf(n);
+      f = fnOfKey.get(k);
+      if (f === undefined) fnOfKey.set(k, (f = fnOfKey.size));
+      fnOfFrame.set(n.frame, f);
+    }
+    return f;
+  };
+  let parents = 0;
   const stack = [root];
   while (stack.length) {
     const n = stack.pop();
-    if (n.children.length > 1) {
-      const seen = new Set();
-      for (const c of n.children) {
-        const k = keyOf(c);
-        if (seen.has(k)) return true;
-        seen.add(k);
+    const kids = n.children;
+    if (kids.length > 1) {
+      parents++;
+      for (const c of kids) {
+        const f = fnOf(c);
+        if (stamp[f] === parents) return true;
+        stamp[f] = parents;
       }
     }
-    for (const c of n.children) stack.push(c);
+    for (const c of kids) stack.push(c);
   }
   return false;
 }

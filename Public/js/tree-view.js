@@ -22,11 +22,14 @@ const views = { sunburst, icicle };
 function everyFrame(base) {
   return {
     each(visit) {
-      const stack = [[base, 0]];
-      while (stack.length) {
-        const [n, depth] = stack.pop();
-        visit({ depth, data: n, value: n.total });
-        for (const c of n.children) stack.push([c, depth + 1]);
+      // One visitor object, refilled: the callers read it and move on.
+      const at = { depth: 0, data: null, value: 0 };
+      const nodes = [base], depths = [0];
+      while (nodes.length) {
+        const n = nodes.pop(), depth = depths.pop();
+        at.depth = depth; at.data = n; at.value = n.total;
+        visit(at);
+        for (const c of n.children) { nodes.push(c); depths.push(depth + 1); }
       }
     },
   };
@@ -130,14 +133,15 @@ export function createTreeView(options) {
     if (state.lines === "merge" && splitLines) base = mergeLines(base);
   }
 
-  /** Folds `base` into the tree the views draw. */
+  /** Folds `base` into the tree the views draw (with all frames, `base` itself). */
   function rebuild() {
-    const rule = state.frames === "all"
-      ? { isLibrary: () => false, packageOf: () => null }
-      : libraryRule([...(json.my_packages || []), ...state.mine]);
-    root = hierarchy(foldLibrary(base, rule, new Set(state.expand)));
+    const shown = state.frames === "all" ? base : foldLibrary(base, libraryRule([...(json.my_packages || []), ...state.mine]), new Set(state.expand));
+    root = hierarchy(shown);
     root.each((h) => { h.data.h = h; });
   }
+
+  /** The node now drawn for a node of `base`. */
+  function drawnFor(b) { return state.frames === "all" ? b.h : b.shown && b.shown.h; }
 
   /** Decodes the API's tree and shapes it as the state says. */
   function transformed(j) {
@@ -154,11 +158,12 @@ export function createTreeView(options) {
   /** Applies a change of how the tree is shown, keeping the focused node in
    * focus when it is still there (`sameBase`: only the folding changed). */
   function reshape(change, sameBase = true) {
-    const keep = focusNode && focusNode.depth && focusNode.data.srcs ? focusNode.data.srcs[0] : null;
+    const keep = focusNode && focusNode.depth ? (focusNode.data.srcs ? focusNode.data.srcs[0] : focusNode.data) : null;
     change();
     if (!sameBase) prepare();
     rebuild();
-    if (keep && sameBase && keep.shown && keep.shown.h) state.focus = pathOf(keep.shown.h);
+    const now = keep && sameBase ? drawnFor(keep) : null;
+    if (now) state.focus = pathOf(now);
     writeState(true);
     draw();
     table();

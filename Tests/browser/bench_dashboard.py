@@ -6,8 +6,10 @@
 For each size it uploads a generated profile to a fresh server (release build
 by default: .build/release/treering, or $TREERING_BIN), then:
 - first picture: ms from navigation start to the end of the first draw
-  (mark "treering-first-picture"), and how much of it was the tree's download;
-- zoom: five animated zooms down the heaviest path and back, the longest gap
+  (mark "treering-first-picture"), and how much of it was the tree's download,
+  for the page as it opens (library frames folded, idle apart, focused where
+  the tree branches) and with `?frames=all&focus=all` (every frame, whole tree);
+- zoom (on the whole, unfolded tree): five animated zooms down the heaviest path and back, the longest gap
   between two animation frames (measure "treering-zoom") and frames per zoom;
 - baselines, run beside it in the same page, drawing the same tree the naive
   way, every node its own shape (no culling, no "other" merging): one canvas
@@ -86,15 +88,19 @@ def measure(server, driver, size: int, runs: int) -> dict:
     answer = upload(server, synthetic_upload(size, seed=size))
     tree = server.get_json(f"/api/v1/profiles/{answer['id']}/tree")
     page = server.url + answer["url"]
-    first, download, longest, draws, frames = [], [], [], [], []
+    first, first_all, download, longest, draws, frames = [], [], [], [], [], []
+    timing_script = """
+        const fp = performance.getEntriesByName('treering-first-picture')[0].startTime;
+        const tree = performance.getEntriesByType('resource').find(e => e.name.endsWith('/tree'));
+        return { fp, download: tree.responseEnd - tree.startTime };"""
     for _ in range(runs):
         open_page(driver, page)
-        timing = driver.execute_script("""
-            const fp = performance.getEntriesByName('treering-first-picture')[0].startTime;
-            const tree = performance.getEntriesByType('resource').find(e => e.name.endsWith('/tree'));
-            return { fp, download: tree.responseEnd - tree.startTime };""")
+        timing = driver.execute_script(timing_script)
         first.append(timing["fp"])
         download.append(timing["download"])
+        # Every frame of the whole tree: the zooms follow frame-id paths from the root.
+        open_page(driver, page + "?frames=all&focus=all")
+        first_all.append(driver.execute_script(timing_script)["fp"])
         paths = heaviest_path(tree, 5)
         for path in paths:
             click_node(driver, path)
@@ -111,6 +117,7 @@ def measure(server, driver, size: int, runs: int) -> dict:
         "nodes": len(tree["nodes"]["parent"]) - 1,
         "first_ms": statistics.median(first),
         "first_max_ms": max(first),
+        "first_all_ms": statistics.median(first_all),
         "download_ms": statistics.median(download),
         "zoom_longest_ms": max(longest),
         "zoom_p50_longest_ms": statistics.median(longest),
@@ -137,7 +144,7 @@ def main() -> int:
         try:
             print(f"server {binary}; {args.runs} page loads per size; times in ms", file=sys.stderr)
             print(
-                f"{'nodes':>8} {'first picture p50':>18} {'max':>6} {'of it download':>15} "
+                f"{'nodes':>8} {'first picture p50':>18} {'max':>6} {'of it download':>15} {'all frames p50':>15} "
                 f"{'zoom worst frame':>17} {'p50':>6} {'frames/zoom':>12} {'worst draw':>11} "
                 f"{'naive canvas':>13} {'ratio':>7} {'naive SVG':>10} {'ratio':>7}"
             )
@@ -145,7 +152,7 @@ def main() -> int:
                 print(f"  measuring {size} nodes...", file=sys.stderr)
                 r = measure(server, driver, size, args.runs)
                 print(
-                    f"{r['nodes']:>8} {r['first_ms']:>18.0f} {r['first_max_ms']:>6.0f} {r['download_ms']:>15.0f} "
+                    f"{r['nodes']:>8} {r['first_ms']:>18.0f} {r['first_max_ms']:>6.0f} {r['download_ms']:>15.0f} {r['first_all_ms']:>15.0f} "
                     f"{r['zoom_longest_ms']:>17.1f} {r['zoom_p50_longest_ms']:>6.1f} {r['frames_per_zoom']:>12.0f} "
                     f"{r['zoom_draw_ms']:>11.1f} {r['naive_canvas_ms']:>13.1f} "
                     f"{r['naive_canvas_ms'] / r['zoom_draw_ms']:>6.1f}x "
