@@ -10,17 +10,19 @@ function describe(s) {
 
 /**
  * Fills the transaction menu. `filtered`: the transactions the page is
- * filtered to, offered first and the first of them chosen (the session is most
- * likely for the transaction being looked at), unless the user's choice is one
- * of them; without a filter the user's choice stays while it is offered.
+ * filtered to, offered first, and the first of them chosen whenever that
+ * filter changes (a session is most likely for the transaction being looked
+ * at); otherwise the user's choice stays while it is offered.
  */
 export function offerTransactions(transactions, filtered = []) {
   const select = document.getElementById("session-transaction");
   const chosen = select.value;
   const first = [...new Set(filtered)].sort();
   const names = [...first, ...[...transactions].filter((t) => !first.includes(t)).sort()];
+  const filterChanged = select.dataset.filtered !== JSON.stringify(first);
+  select.dataset.filtered = JSON.stringify(first);
   select.replaceChildren(...names.map((t) => { const o = el("option", t); o.value = t; return o; }));
-  if (first.length) select.value = first.includes(chosen) ? chosen : first[0];
+  if (first.length && (filterChanged || !names.includes(chosen))) select.value = first[0];
   else if (names.includes(chosen)) select.value = chosen;
   const none = names.length === 0;
   select.disabled = none;

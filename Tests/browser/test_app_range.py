@@ -104,6 +104,12 @@ def test_the_session_form_offers_the_filtered_transaction(ranges, driver):
     select = Select(driver.find_element(By.ID, "session-transaction"))
     assert select.first_selected_option.text == "POST /pay/"
     assert [o.text for o in select.options][0] == "POST /pay/"
+    # A transaction the user picks stays picked while the filter stays.
+    select.select_by_visible_text("GET /cart/")
+    driver.find_element(By.CSS_SELECTOR, "[data-range='24h']").click()
+    wait_for(driver, "new URLSearchParams(location.search).get('range') === '24h'", what="the day")
+    wait_for(driver, "document.getElementById('profile').dataset.ready === 'true'", what="the day drawn")
+    assert Select(driver.find_element(By.ID, "session-transaction")).first_selected_option.text == "GET /cart/"
     # A link with the filter opens with it chosen too.
     open_page(driver, f"{ranges.url}/apps/ranges?range=6h&transaction=GET+/orders/")
     assert Select(driver.find_element(By.ID, "session-transaction")).first_selected_option.text == "GET /orders/"
