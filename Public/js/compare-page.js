@@ -8,7 +8,7 @@ import { fetchJSON } from "./fetch-json.js";
 import { el, showMessage } from "./dom.js";
 import { formatDuration, pct, samples } from "./format.js";
 import { setWithTimes } from "./local-times.js";
-import { decodeDiff, changeOf } from "./diff-tree.js";
+import { decodeDiff, changeOf, idleCounts } from "./diff-tree.js";
 import { diffScale, diffLegend, limitFor } from "./diff-colour.js";
 import { renderTopChanges, signed } from "./top-changes.js";
 import { offerFunctionViews } from "./function-view.js";
@@ -30,6 +30,13 @@ let sides = sideParams();
 let changesBy = new URLSearchParams(location.search).get("changes") === "total" ? "total" : "self";
 // Shares are of each side's whole samples, in callers/callees of a function too.
 let totals = { base: 0, target: 0 }, wholeTotals = null, limit = 1, colourOfChange = diffScale(1);
+let idle = { base: 0, target: 0 };   // each side's idle samples, left out of the shares while idle is hidden
+
+/** The samples shares are of: each side's total, less its idle threads unless they are shown. */
+function shares() {
+  if (page.state.idle === "show") return totals;
+  return { base: totals.base - idle.base, target: totals.target - idle.target };
+}
 
 /** A time parameter as the API takes it: Unix seconds shown as a time, `now-2h` as written. */
 function timePart(text) { return /^\d+(\.\d+)?$/.test(text) ? { time: Number(text) } : text; }
@@ -58,15 +65,15 @@ function summary() {
 }
 
 function tooltipRows(d) {
-  const c = changeOf(d.data, totals);
+  const of = shares(), c = changeOf(d.data, of);
   const name = d.depth ? d.data.name : "all";
   const side = (label, total, self, share, of) =>
     el("div", `${label}: total ${samples(total)} (${pct(share)}) · self ${samples(self)} (${pct(of ? self / of : 0)})`);
   return [
     el("div", name, "fn"),
     el("div", d.data.folded ? `library code (${d.data.packages.join(", ")}), folded · click to show its frames` : (d.data.file ? `${d.data.file}:${d.data.line}` : "")),
-    side("base", c.baseTotal, c.baseSelf, c.baseShare, totals.base),
-    side("target", c.targetTotal, c.targetSelf, c.targetShare, totals.target),
+    side("base", c.baseTotal, c.baseSelf, c.baseShare, of.base),
+    side("target", c.targetTotal, c.targetSelf, c.targetShare, of.target),
     el("div", `change: total ${signed(c.totalPP)} · self ${signed(c.selfPP)}`, c.totalPP > 0 ? "grew" : c.totalPP < 0 ? "shrank" : ""),
   ];
 }
@@ -75,10 +82,10 @@ function tooltipRows(d) {
 function decode(json) {
   const root = decodeDiff(json);
   totals = wholeTotals || root.sides;
-  const changes = [], stack = [...root.children];
+  const of = shares(), changes = [], stack = [...root.children];
   while (stack.length) {
     const n = stack.pop();
-    changes.push(changeOf(n, totals).totalPP);
+    changes.push(changeOf(n, of).totalPP);
     for (const c of n.children) stack.push(c);
   }
   limit = limitFor(changes);
@@ -88,7 +95,7 @@ function decode(json) {
 
 function topChanges(tree) {
   for (const b of document.querySelectorAll("[data-changes]")) b.classList.toggle("active", b.dataset.changes === changesBy);
-  renderTopChanges(document.getElementById("top-changes"), tree, totals, changesBy, colourOfChange, (n) => page.reveal(n));
+  renderTopChanges(document.getElementById("top-changes"), tree, shares(), changesBy, colourOfChange, (n) => page.reveal(n));
 }
 
 const page = createTreeView({
@@ -98,7 +105,7 @@ const page = createTreeView({
     return q;
   },
   decode,
-  colour: (d) => colourOfChange(changeOf(d.data, totals).totalPP),
+  colour: (d) => colourOfChange(changeOf(d.data, shares()).totalPP),
   tooltip: tooltipRows,
   // The legend is redrawn whenever the tree is reshaped: top changes follow it.
   legend: (list, tree) => { diffLegend(list, limit); topChanges(tree); },
@@ -141,6 +148,7 @@ async function start() {
       ? JSON.parse(document.getElementById("diff-data").textContent)
       : await fetchJSON(api || "/api/v1/diff?" + sides);
     totals = wholeTotals = { base: json.base.total, target: json.target.total };
+    idle = idleCounts(json);
     summary();
     await page.show(json, detailRows(json));
     main.dataset.ready = "true";
@@ -152,6 +160,6 @@ async function start() {
 }
 
 // For the tests and the benchmark: the colour scale's clamp and the totals.
-window.treeringCompare = { limit: () => limit, totals: () => ({ ...totals }), colour: (pp) => colourOfChange(pp) };
+window.treeringCompare = { limit: () => limit, totals: () => ({ ...totals }), shares, colour: (pp) => colourOfChange(pp) };
 
 start();

@@ -1,6 +1,7 @@
 // A comparison's tree: decodes the diff API's JSON (two count columns per
 // node) into the nodes tree-view.js draws, and reads the change of a node.
 // No DOM here.
+import { IDLE } from "./idle.js";
 //
 // Size: the target's share. Each node's `self` (what d3 sums) is its target
 // self count; a node only in the baseline is sized by its baseline share,
@@ -58,4 +59,22 @@ export function changeOf(data, sides) {
     totalPP: 100 * (share(tt, sides.target) - share(bt, sides.base)),
     selfPP: 100 * (share(ts, sides.target) - share(bs, sides.base)),
   };
+}
+
+/** Each side's samples in idle threads (`(idle)` nodes, not counted again
+ * under one another), read from the diff JSON's columns. */
+export function idleCounts(json) {
+  const { frames, nodes } = json;
+  const idle = new Set();
+  for (let f = 0; f < frames.name.length; f++) if (frames.name[f] === IDLE && !frames.file[f]) idle.add(f);
+  const out = { base: 0, target: 0 };
+  if (!idle.size) return out;
+  for (let i = 0; i < nodes.parent.length; i++) {
+    const p = nodes.parent[i];
+    if (idle.has(nodes.frame[i]) && !(p >= 0 && idle.has(nodes.frame[p]))) {
+      out.base += nodes.base_total[i];
+      out.target += nodes.target_total[i];
+    }
+  }
+  return out;
 }

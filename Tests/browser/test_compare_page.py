@@ -17,6 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from browser_support import click_node, frame_path, hover_node, open_page, upload, wait_for
+from compare_support import colour_at, faster, open_compare, slower, wait_compare
 
 APP = "shop-compare"
 TRANSACTION = "GET /orders/"
@@ -58,51 +59,8 @@ def profiles(server):
     return old["id"], new["id"]
 
 
-def wait_compare(driver):
-    state = wait_for(driver, "document.getElementById('compare') && document.getElementById('compare').dataset.ready",
-                     what="the comparison to draw")
-    return state
-
-
-def open_compare(driver, url: str):
-    driver.get(url)
-    assert wait_compare(driver) == "true", driver.find_element(By.ID, "error").text
-
-
 def diff_json(server, query: str) -> dict:
     return server.get_json("/api/v1/diff?" + query)
-
-
-def colour_at(driver, path: str) -> tuple[int, int, int]:
-    """The colour the canvas shows where the node is drawn: the most common
-    colour in a 9x9 patch around its centre (a label may cross the centre)."""
-    return tuple(driver.execute_script(
-        """
-        const p = window.treering.locate(arguments[0]);
-        const canvas = document.querySelector('#chart canvas');
-        const box = canvas.getBoundingClientRect();
-        const scale = canvas.width / box.width;
-        const x = Math.round((p.x - box.left) * scale), y = Math.round((p.y - box.top) * scale);
-        const d = canvas.getContext('2d').getImageData(x - 4, y - 4, 9, 9).data;
-        const counts = new Map();
-        for (let i = 0; i < d.length; i += 4) {
-          const k = `${d[i]},${d[i + 1]},${d[i + 2]}`;
-          counts.set(k, (counts.get(k) || 0) + 1);
-        }
-        return [...counts].sort((a, b) => b[1] - a[1])[0][0].split(',').map(Number);
-    """,
-        path,
-    ))
-
-
-def slower(rgb) -> bool:
-    r, g, b = rgb
-    return r > b + 60 and r > g + 30
-
-
-def faster(rgb) -> bool:
-    r, g, b = rgb
-    return b > r + 40
 
 
 def test_the_grown_function_is_drawn_slower_in_both_views(server, driver, profiles, shot):
