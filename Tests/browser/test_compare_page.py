@@ -308,3 +308,22 @@ def test_compare_a_profile_with_another_by_id(server, driver, profiles):
     assert wait_compare(driver) == "true"
     q = parse_qs(urlparse(driver.current_url).query)
     assert q["base.profile"] == [str(old)] and q["target.profile"] == [str(new)]
+
+
+def test_copy_link_gives_a_link_that_draws_the_same_comparison(server, driver, profiles):
+    old, new = profiles
+    query = f"base.profile={old}&target.profile={new}"
+    tree = diff_json(server, query)
+    handle = frame_path(tree, ["main", "handle"])
+    grown = frame_path(tree, ["main", "handle", "price_order"])
+    open_compare(driver, f"{server.url}/compare?{query}&view=icicle&focus={handle}")
+    colour = colour_at(driver, grown)
+    driver.find_element(By.ID, "copy-link").click()
+    # A stored comparison (/c/TOKEN) where the server offers one, else this page's URL.
+    link = wait_for(driver, "document.getElementById('copy-link').dataset.url")
+    assert link.startswith(server.url + ("/c/" if "/c/" in link else "/compare?"))
+    driver.get("about:blank")
+    open_compare(driver, link)
+    assert driver.execute_script("return window.treering.focus()") == handle
+    assert driver.execute_script("return window.treering.state().view") == "icicle"
+    assert colour_at(driver, grown) == colour
