@@ -203,6 +203,7 @@ class Sampler:
             if tagging.has_loops():
                 tagging.forget_threads(t.ident for t in alive if t.ident is not None)
             self.clocks.forget_except(t.native_id for t in alive)
+            self._names.by_ident.clear()  # names the app changed are read again
         if not self.lock.acquire(blocking):
             return  # a signal arrived while this thread holds the lock: skip rather than deadlock
         try:
@@ -227,21 +228,28 @@ class Sampler:
         and a generator's frame loses its caller once it finishes. Idle
         threads cost a dict lookup (a known blocking call) or a clock read,
         and under the cpu clock their stacks are not walked at all."""
-        # Everything per thread but the walk is inlined (a method call costs
-        # about as much as a dict lookup): this loop is most of the sampler's time.
+        # Everything per thread but the walk is inlined: a Python-level call
+        # (a method, a property) costs about as much as a dict lookup, and
+        # after the sampler's sleep most of a sample's time is cache misses.
         add = self.counter.add
         ignored = self.ignored_idents
         current_tags = tagging.current_tags
+        thread_entry = tagging.thread_entry_reader()
         names = self._names
-        collapsed_get = names.collapsed.get
-        ran = self.clocks.ran
+        described = names.by_ident.get
+        describe = names.describe
+        clocks_on = self.clocks.enabled
+        last_cpu = self.clocks.last
+        clock_gettime_ns = time.clock_gettime_ns
         wall = self.clock == "wall"
         idle_codes = self._idle_codes
         idle = 0
         for ident, frame in frames.items():
             if ident in ignored:
                 continue
-            thread = threads.get(ident)
+            info = described(ident)
+            if info is None or info[0] is not threads.get(ident):
+                info = describe(threads, ident)
             # Idle: waiting in a known blocking call, or its CPU clock did not
             # move since the previous sample (where there is a clock, and this
             # is not the thread's first sample).
@@ -249,17 +257,28 @@ class Sampler:
             idle_leaf = idle_codes.get(code)
             if idle_leaf is None:
                 idle_leaf = idle_codes[code] = _is_idle_code(code)
-            if idle_leaf or ran(thread.native_id if thread is not None else None) is False:
+            native_id = info[2]
+            if not idle_leaf and clocks_on and native_id is not None:
+                # ThreadClocks.ran, inlined (clock_id(native_id) is (~tid << 3) | 6)
+                try:
+                    cpu = clock_gettime_ns((~native_id << 3) | 6)
+                except (OSError, OverflowError):  # a thread that just ended: not known, kept
+                    pass
+                else:
+                    idle_leaf = last_cpu.get(native_id) == cpu
+                    last_cpu[native_id] = cpu
+            if idle_leaf:
                 idle += 1
                 if not wall:
                     continue
-                tags = self._with_idle_tag(current_tags(ident, tasks))
-            else:
+            if tasks:
                 tags = current_tags(ident, tasks)
-            name = collapsed_get(thread.name) if thread is not None else None
-            if name is None:
-                name = names.name(threads, ident)
-            add(frame, name, tags)
+            else:
+                entry = thread_entry(ident)
+                tags = () if entry is None else entry if isinstance(entry, tuple) else entry.sample_tags()
+            if idle_leaf:
+                tags = self._with_idle_tag(tags)
+            add(frame, info[1], tags)
         self.idle_samples += idle
 
     def _with_idle_tag(self, tags: Tags) -> Tags:

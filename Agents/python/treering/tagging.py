@@ -65,6 +65,12 @@ def set_task_entry(task: asyncio.Task[Any], entry: Entry | None) -> None:
         _tags_by_task[task] = entry
 
 
+def thread_entry_reader() -> Callable[[int], Entry | None]:
+    """`thread_entry` as the table's own bound lookup: the sampler calls it for
+    every thread of every sample, where a Python-level call costs as much."""
+    return _tags_by_thread.get
+
+
 def thread_entries() -> dict[int, Entry]:
     """A copy of every thread's entry (for tests and diagnostics)."""
     return dict(_tags_by_thread)

@@ -62,7 +62,7 @@ class ThreadClocks:
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled and AVAILABLE
-        self._last: dict[int, int] = {}
+        self.last: dict[int, int] = {}  # kernel id -> ns (the sampler reads and writes it inline)
 
     def ran(self, native_id: int | None) -> bool | None:
         """Whether the thread used CPU since the previous call for it; None
@@ -74,8 +74,8 @@ class ThreadClocks:
             now = time.clock_gettime_ns((~native_id << 3) | 6)  # _clock_id, inlined: once per thread per sample
         except (OSError, OverflowError):
             return None
-        last = self._last.get(native_id)
-        self._last[native_id] = now
+        last = self.last.get(native_id)
+        self.last[native_id] = now
         if last is None:
             return None
         return now != last
@@ -83,5 +83,5 @@ class ThreadClocks:
     def forget_except(self, alive: Iterable[int | None]) -> None:
         """Drops the clocks of threads that ended (their kernel ids get reused)."""
         keep = {tid for tid in alive if tid is not None}
-        for tid in [t for t in self._last if t not in keep]:
-            del self._last[tid]
+        for tid in [t for t in self.last if t not in keep]:
+            del self.last[tid]

@@ -1,8 +1,10 @@
 """The thread name a sample carries.
 
-Names are read live on every tick: a thread-per-request server ends and
-starts threads all the time, and a new thread may reuse the ident of one that
-ended, so a cached ident -> name map mislabels samples until it is refreshed.
+A thread-per-request server ends and starts threads all the time, and a new
+thread may reuse the ident of one that ended, so the name kept for an ident
+is used only while that ident still belongs to the same `Thread` object (an
+identity check per sample); the kept names are dropped every second, so a
+thread the application renames carries its new name within a second.
 
 Python's own numbered names (`Thread-12`, `Thread-12 (process_request_thread)`,
 `Dummy-3`) become `Thread-*`, `Thread-* (process_request_thread)`, `Dummy-*`:
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any
+from typing import Any, Optional
+
+ThreadInfo = tuple[Optional[threading.Thread], str, Optional[int]]  # (thread, name sent, kernel id)
 
 _NUMBERED = re.compile(r"^(Thread|Dummy)-\d+(?= \(|$)")
 _MAX_CACHED = 10_000
@@ -30,7 +34,20 @@ class ThreadNames:
     """Ident -> the name its samples carry, for the threads alive now."""
 
     def __init__(self) -> None:
-        self.collapsed: dict[str, str] = {}  # raw name -> the name sent (the sampler reads it inline)
+        self.collapsed: dict[str, str] = {}  # raw name -> the name sent
+        # ident -> (its Thread, the name sent, its kernel id), valid while the
+        # ident belongs to that Thread; the sampler reads it inline and clears
+        # it every second. Reading `Thread.name` and `Thread.native_id` (two
+        # Python-level properties) per thread per sample cost more.
+        self.by_ident: dict[int, ThreadInfo] = {}
+
+    def describe(self, threads: dict[Any, threading.Thread], ident: int) -> ThreadInfo:
+        """The thread at `ident` now, its name and kernel id (kept in `by_ident`)."""
+        thread = threads.get(ident)
+        if len(self.by_ident) >= _MAX_CACHED:
+            self.by_ident.clear()
+        info = self.by_ident[ident] = (thread, self.name(threads, ident), thread.native_id if thread else None)
+        return info
 
     def current(self) -> dict[Any, threading.Thread]:
         """Ident -> Thread for every thread `threading` knows, read now."""
