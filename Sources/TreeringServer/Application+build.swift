@@ -67,6 +67,7 @@ func buildRouter(
     router.addRoutes(queries.endpoints, atPath: "api/v1")
     let diffs = DiffController(sources: TreeSourceLoader(database: database, queries: queries))
     router.addRoutes(diffs.endpoints, atPath: "api/v1")
+    router.addRoutes(AppSettingsController(database: database, limits: arguments.limits).endpoints, atPath: "api/v1")
     router.addRoutes(
         SessionsController(database: database, limits: arguments.limits, sessionLimits: arguments.sessionLimits).endpoints,
         atPath: "api/v1")

@@ -242,6 +242,16 @@ public final class AppDatabase: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v9 app settings") { db in
+            // Per-app choices of the dashboard, e.g. which packages are the app's own.
+            try db.execute(
+                sql: """
+                    CREATE TABLE app_setting (
+                        app_id INTEGER PRIMARY KEY REFERENCES app(id) ON DELETE CASCADE,
+                        my_packages TEXT NOT NULL DEFAULT '[]'
+                    );
+                    """)
+        }
         return migrator
     }
 }

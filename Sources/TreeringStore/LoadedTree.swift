@@ -5,6 +5,8 @@ public struct LoadedTree: Sendable {
     public var tree: CallTree
     public var frames: [Int32: Frame]
     public var intervalMs: Double
+    /// The app's own packages (its setting), written into the tree JSON for the dashboard.
+    public var myPackages: [String] = []
 
     public init(tree: CallTree, frames: [Int32: Frame], intervalMs: Double) {
         self.tree = tree
@@ -18,7 +20,7 @@ public struct LoadedTree: Sendable {
 
     /// The compact tree JSON the API serves, labelled with the profile's id when given.
     public func json(id: String? = nil) -> [UInt8] {
-        TreeJSONWriter().write(tree, frame: frame, intervalMs: intervalMs, id: id)
+        TreeJSONWriter().write(tree, frame: frame, intervalMs: intervalMs, id: id, myPackages: myPackages)
     }
 
     public var folded: String { FoldedWriter().write(tree, frame: frame) }

@@ -30,6 +30,7 @@ import TreeringStore
         "GET /api/v1/profiles/:id/callers": .scope(.read), "GET /api/v1/profiles/:id/callees": .scope(.read),
         "GET /api/v1/query/callers": .scope(.read), "GET /api/v1/query/callees": .scope(.read),
         "GET /api/v1/sessions/:id/callers": .scope(.read), "GET /api/v1/sessions/:id/callees": .scope(.read),
+        "GET /api/v1/apps/:app/settings": .scope(.read), "PUT /api/v1/apps/:app/settings": .scope(.admin),
         "GET /compare": .scope(.read), "GET /compare/report.html": .scope(.read), "GET /c/:token/report.html": .open,
         "GET /api/v1/diff": .scope(.read),
         "POST /api/v1/diff/share": .scope(.admin), "GET /c/:token": .open, "GET /api/v1/c/:token": .open,

@@ -12,7 +12,7 @@ public struct TreeJSONWriter: Sendable {
     public init() {}
 
     public func write(
-        _ tree: CallTree, frame: (Int32) -> Frame, intervalMs: Double, id: String? = nil
+        _ tree: CallTree, frame: (Int32) -> Frame, intervalMs: Double, id: String? = nil, myPackages: [String] = []
     ) -> [UInt8] {
         let order = tree.preorder()
         var newIndex = [Int32](repeating: -1, count: tree.nodeCount)
@@ -41,6 +41,12 @@ public struct TreeJSONWriter: Sendable {
             JSONText.append("\"id\":", to: &out)
             JSONText.appendString(id, to: &out)
             JSONText.append(",", to: &out)
+        }
+        if !myPackages.isEmpty {
+            // The app's own packages, which the dashboard does not fold as library code.
+            JSONText.append("\"my_packages\":[", to: &out)
+            list(myPackages, &out) { JSONText.appendString($0, to: &$1) }
+            JSONText.append("],", to: &out)
         }
         JSONText.append("\"interval_ms\":", to: &out)
         JSONText.appendNumber(intervalMs, to: &out)

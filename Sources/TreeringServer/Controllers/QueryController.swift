@@ -115,7 +115,8 @@ struct QueryController<Context: RequestContext> {
 
     func merged(_ parameters: Parameters) async throws -> LoadedTree {
         let query = try await appQuery(parameters)
-        guard let tree = try await database.queryTree(query) else { throw APIError.notFound("app \(query.app)") }
+        guard var tree = try await database.queryTree(query) else { throw APIError.notFound("app \(query.app)") }
+        tree.myPackages = try await database.myPackages(app: query.app) ?? []
         return tree
     }
 

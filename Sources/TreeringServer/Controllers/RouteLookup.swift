@@ -23,9 +23,10 @@ struct RouteLookup {
     /// That profile and its call tree.
     func profileTree(named parameters: Parameters, byThread: Bool) async throws -> (ProfileSummary, LoadedTree) {
         let p = try await profile(named: parameters)
-        guard let tree = try await database.profileTree(id: p.id, byThread: byThread) else {
+        guard var tree = try await database.profileTree(id: p.id, byThread: byThread) else {
             throw APIError.notFound("profile \(p.id)")
         }
+        tree.myPackages = try await database.myPackages(app: p.metadata.app) ?? []
         return (p, tree)
     }
 

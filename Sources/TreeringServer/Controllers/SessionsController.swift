@@ -85,16 +85,18 @@ struct SessionsController<Context: KeyedRequestContext> {
 
     func mergedTree(_ context: Context) async throws -> LoadedTree {
         let session = try await lookup.session(named: context.parameters)
-        guard let tree = try await database.sessionTree(id: session.id) else { throw APIError.notFound("session \(session.id)") }
+        guard var tree = try await database.sessionTree(id: session.id) else { throw APIError.notFound("session \(session.id)") }
+        tree.myPackages = try await database.myPackages(app: session.app) ?? []
         return tree
     }
 
     @Sendable func requestTree(request: Request, context: Context) async throws -> RawResponse {
         let session = try await lookup.session(named: context.parameters)
         let name = context.parameters.decoded("request") ?? ""
-        guard let tree = try await database.sessionRequestTree(id: session.id, request: name) else {
+        guard var tree = try await database.sessionRequestTree(id: session.id, request: name) else {
             throw APIError.notFound("request \(name.prefix(64)) of session \(session.id)")
         }
+        tree.myPackages = try await database.myPackages(app: session.app) ?? []
         return .json(tree.json())
     }
 

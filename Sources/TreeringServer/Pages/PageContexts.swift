@@ -100,8 +100,15 @@ struct AppPage {
     var retention: String
     var retention_cutoff: String
     var shared: Shared?
-    /// Why uploads of this app were refused lately (a cap), if they were.
-    var cap_notice: String?
+    /// Why uploads of this app were refused lately (a cap), if they were:
+    /// the template writes "... last at <time>: message".
+    var cap_notice: CapNotice?
+
+    struct CapNotice {
+        var times: String
+        var at: String
+        var message: String
+    }
 
     struct Shared {
         var token: String
@@ -115,8 +122,7 @@ struct AppPage {
         self.app = app
         uploads_url = Links.uploadsPage(app: app)
         cap_notice = capNotice.map {
-            let times = $0.count == 1 ? "once" : "\($0.count) times"
-            return "Uploads were refused \(times) since the server started, last at \(Formatting.iso8601($0.at)): \($0.message)"
+            CapNotice(times: $0.count == 1 ? "once" : "\($0.count) times", at: Formatting.iso8601($0.at), message: $0.message)
         }
         retention = DurationText.describe(retentionSeconds)
         retention_cutoff = AppQueryParameters.number((Date().timeIntervalSince1970 - retentionSeconds).rounded(.down))
