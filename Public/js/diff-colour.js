@@ -16,10 +16,14 @@ export function limitFor(changes) {
   return NICE.find((n) => n >= most) || 100;
 }
 
-/** A function of a change in pp giving its colour. */
+const STEPS = 256;
+
+/** A function of a change in pp giving its colour: one of 257 precomputed
+ * steps, so a frame of a zoom sets few distinct fill styles. */
 export function diffScale(limit) {
   const interpolate = ramp();
-  return (pp) => interpolate(0.5 + Math.max(-1, Math.min(1, pp / limit)) / 2);
+  const table = d3.range(STEPS + 1).map((i) => d3.color(interpolate(i / STEPS)).formatHex());
+  return (pp) => table[Math.round(STEPS * (0.5 + Math.max(-1, Math.min(1, pp / limit || 0)) / 2))];
 }
 
 /** Fills `list` with the legend: the ramp from -limit to +limit pp. */
