@@ -9,6 +9,9 @@ struct UploadGenerator {
     var distinctStacks: Int
     var frames: Int
     var seed: UInt64 = 42
+    /// The seed of the sample draws: another one gives the same service's
+    /// stacks with other counts (the other side of a comparison).
+    var sampleSeed: UInt64? = nil
 
     func json() -> [UInt8] {
         var rng = SplitMix(state: seed)
@@ -32,6 +35,7 @@ struct UploadGenerator {
             for _ in 0..<extra where stack.count < 30 { stack.append(Int32(rng.next(below: UInt64(frames)))) }
             stacks.append(stack)
         }
+        if let sampleSeed { rng = SplitMix(state: sampleSeed) }
         for i in 0..<samples {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             // Skewed choice: a few stacks are hot, as in real profiles.
