@@ -39,7 +39,7 @@ export function foldLibrary(root, rule, expanded = new Set()) {
     const first = group[0];
     let self = 0, total = 0;
     for (const g of group) { self += g.self; total += g.total; }
-    const out = { id: first.id, frame: first.frame, key: String(first.frame), name: first.name, file: first.file, line: first.line, self, total, children: [], srcs: group };
+    const out = { id: first.id, frame: first.frame, key: String(first.frame), name: first.name, file: first.file, line: first.line, self, total, children: [], srcs: group, h: null };
     if (first.lines) out.lines = first.lines;
     for (const g of group) g.shown = out;
     return out;
@@ -71,30 +71,32 @@ export function foldLibrary(root, rule, expanded = new Set()) {
     if (cg.every((m) => !m.children.length)) return build(cg, false);
     const key = runKey(cg[0]);
     if (anyExpanded && expanded.has(key)) return build(cg, true);
-    const hidden = [], exits = [], stack = cg.slice().reverse();
+    // Packages are counted per file first: a run has far fewer files than frames.
+    const hidden = [], exits = [], stack = cg.slice().reverse(), perFile = new Map();
+    let self = 0, total = 0;
     while (stack.length) {
       const m = stack.pop();
       if (m.children.length && isLibrary(m)) {
         hidden.push(m);
+        self += m.self;
+        perFile.set(m.file, (perFile.get(m.file) || 0) + 1);
         for (let i = m.children.length - 1; i >= 0; i--) stack.push(m.children[i]);
       } else exits.push(m);
     }
     if (hidden.length < 2) return build(cg, false);
-    let self = 0, total = 0;
-    for (const h of hidden) self += h.self;
     for (const m of cg) total += m.total;
     // Packages by how many hidden frames each has, the most first.
     const packages = new Map();
-    for (const h of hidden) {
-      const p = packageOf(h.file) || h.file;
-      packages.set(p, (packages.get(p) || 0) + 1);
+    for (const [file, n] of perFile) {
+      const p = packageOf(file) || file;
+      packages.set(p, (packages.get(p) || 0) + n);
     }
     const names = [...packages].sort((a, b) => b[1] - a[1]).map(([p]) => p);
     const label = names.length > 2 ? `${names[0]}, ${names[1]} +${names.length - 2}` : names.join(", ");
     const out = {
       id: cg[0].id, frame: cg[0].frame, key: "f" + cg[0].frame, folded: true, runKey: key,
       name: `${label} · ${hidden.length} frames`, file: "", line: 0, packages: names, package: names[0],
-      self, total, children: [], srcs: cg, hidden,
+      self, total, children: [], srcs: cg, hidden, h: null,
     };
     for (const h of hidden) h.shown = out;
     const byFrame = new Map();

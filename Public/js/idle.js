@@ -21,7 +21,7 @@ export function hasIdleFrame(json) {
 export function removeIdle(root) {
   let idle = 0;
   const strip = (n, up) => {
-    const out = { ...n, children: [], up };
+    const out = { ...n, children: [], up, shown: null, h: null };
     let total = n.self;
     for (const c of n.children) {
       if (isIdle(c)) { idle += c.total; continue; }

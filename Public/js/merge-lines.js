@@ -5,6 +5,20 @@
 
 const keyOf = (n) => n.name + "\u0000" + n.file;
 
+/** Whether the tree JSON's frame table has two frames of one function (name
+ * and file) at all: without, no node can have lines to merge, and the tree
+ * need not be walked. */
+export function framesShareFunctions(json) {
+  const { name, file } = json.frames;
+  const seen = new Set();
+  for (let i = 0; i < name.length; i++) {
+    const k = name[i] + "\u0000" + file[i];
+    if (seen.has(k)) return true;
+    seen.add(k);
+  }
+  return false;
+}
+
 /** Whether some node has two children of one function (different lines).
  * Each frame gets a function number once; siblings are compared by number
  * against a stamp per function, so a 100,000-node tree allocates nothing per node. */
@@ -50,7 +64,7 @@ export function mergeLines(root) {
       if (m.frame < frame) frame = m.frame;
       if (m.total > big.total) big = m;
     }
-    const out = { id: big.id, frame, name: big.name, file: big.file, line: big.line, self, total, children: [], up, lines: members.length };
+    const out = { id: big.id, frame, name: big.name, file: big.file, line: big.line, self, total, children: [], up, lines: members.length, shown: null, h: null };
     const groups = new Map();
     for (const m of members) for (const c of m.children) {
       const k = keyOf(c);

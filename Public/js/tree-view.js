@@ -10,7 +10,7 @@ import { el } from "./dom.js";
 import { libraryRule } from "./library.js";
 import { foldLibrary } from "./fold.js";
 import { hasIdleFrame, removeIdle } from "./idle.js";
-import { hasLineSplits, mergeLines } from "./merge-lines.js";
+import { framesShareFunctions, hasLineSplits, mergeLines } from "./merge-lines.js";
 import { branchPoint } from "./focus.js";
 import { wireCopyLink } from "./copy-link.js";
 import { formatDuration, pct, samples } from "./format.js";
@@ -67,7 +67,7 @@ export function createTreeView(options) {
   let root, view, focusNode, intervalMs = 10, sortKey = "self", wired = false;
   // The tree as decoded, its idle share, and the tree before folding (idle
   // removed, lines merged when asked), which the folded one points into.
-  let json, decoded, base, idle = 0, rawTotal = 0, splitLines = false, topLibrary = false;
+  let json, decoded, base, idle = 0, rawTotal = 0, splitLines = false, topLibrary = false, linked = false;
   const extraParams = [];   // more URL state, from add-ons (function-view.js)
 
   /** Puts the state in the URL; `push` makes it a step the Back button undoes
@@ -137,11 +137,17 @@ export function createTreeView(options) {
   function rebuild() {
     const shown = state.frames === "all" ? base : foldLibrary(base, libraryRule([...(json.my_packages || []), ...state.mine]), new Set(state.expand));
     root = hierarchy(shown);
-    root.each((h) => { h.data.h = h; });
+    linked = false;
+  }
+
+  /** Gives every drawn node's data its hierarchy node (`data.h`), once per
+   * tree, when a table row or a reshape needs it: not on the first picture. */
+  function link() {
+    if (!linked) { root.each((h) => { h.data.h = h; }); linked = true; }
   }
 
   /** The node now drawn for a node of `base`. */
-  function drawnFor(b) { return state.frames === "all" ? b.h : b.shown && b.shown.h; }
+  function drawnFor(b) { link(); return state.frames === "all" ? b.h : b.shown && b.shown.h; }
 
   /** Decodes the API's tree and shapes it as the state says. */
   function transformed(j) {
@@ -149,7 +155,7 @@ export function createTreeView(options) {
     decoded = (options.decode || decode)(j);
     rawTotal = decoded.total;
     idle = hasIdleFrame(j) ? removeIdle(decoded).idle : 0;
-    splitLines = hasLineSplits(decoded);
+    splitLines = framesShareFunctions(j) && hasLineSplits(decoded);
     prepare();
     rebuild();
     return root;
@@ -160,6 +166,7 @@ export function createTreeView(options) {
   function reshape(change, sameBase = true) {
     const keep = focusNode && focusNode.depth ? (focusNode.data.srcs ? focusNode.data.srcs[0] : focusNode.data) : null;
     change();
+    tooltip.hidden = true;   // it described a node that may be gone
     if (!sameBase) prepare();
     rebuild();
     const now = keep && sameBase ? drawnFor(keep) : null;
@@ -175,10 +182,11 @@ export function createTreeView(options) {
 
   /** Focuses the node that shows an unfolded node, opening its run if folded. */
   function reveal(b) {
-    if (b.shown.folded) {
+    if (state.frames !== "all" && b.shown && b.shown.folded) {
       reshape(() => { state.expand = [...state.expand, b.shown.runKey]; });
-      if (b.shown.h) { state.focus = pathOf(b.shown.h); writeState(); draw(); table(); }
-    } else setFocus(b.shown.h);
+      const now = drawnFor(b);
+      if (now) { state.focus = pathOf(now); writeState(); draw(); table(); }
+    } else setFocus(drawnFor(b));
   }
 
   /** The toggles beside the chart and the idle figure. */
@@ -266,7 +274,7 @@ export function createTreeView(options) {
       tr.addEventListener("click", () => {
         const big = r.nodes.reduce((a, b) => (b.total > a.total ? b : a));
         if (library) reveal(big);
-        else setFocus(big.h);
+        else { link(); setFocus(big.h); }
       });
       if (options.row) options.row(tr, r);
       return tr;

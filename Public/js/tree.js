@@ -18,6 +18,10 @@ export function decode(json) {
       self: nodes.self[i],
       children: [],
       up: null,
+      // Set later (fold.js: the node drawn for it; tree-view.js: its hierarchy
+      // node); declared here so that setting them does not reshape 100k objects.
+      shown: null,
+      h: null,
     };
     // Parents come first in the list, so the parent already exists.
     if (nodes.parent[i] >= 0) {

@@ -304,3 +304,14 @@ def test_merge_toggle_is_hidden_when_it_would_change_nothing(server, driver):
     }  # fmt: skip
     open_page(driver, server.url + upload(server, doc)["url"])
     assert not driver.find_element(By.ID, "merge-lines").is_displayed()
+
+
+def test_mine_makes_a_package_your_code(server, driver, django):
+    # "These packages are mine too": django's frames are no longer folded,
+    # the thread and gunicorn frames above them still are.
+    open_page(driver, f"{server.url}{django['url']}?focus=all&mine=django")
+    names = [n["name"] for n in nodes(driver)]
+    assert "MiddlewareMixin.__call__" in names and "WSGIHandler.__call__" in names
+    folded = [n["name"] for n in nodes(driver) if n["folded"]]
+    assert folded and not any("django" in name for name in folded), folded
+    assert query(driver)["mine"] == "django"
