@@ -37,6 +37,7 @@ function menu(x, y, fn, choose) {
   document.body.append(box);
   const close = (e) => {
     if (e.type === "keydown" && e.key !== "Escape") return;
+    if (e.type === "keydown") e.stopPropagation();   // Esc closes the menu, it does not also zoom out
     if (e.type === "mousedown" && box.contains(e.target)) return;
     box.remove();
     document.removeEventListener("mousedown", close, true);
