@@ -310,7 +310,7 @@ def test_compare_a_profile_with_another_by_id(server, driver, profiles):
     assert q["base.profile"] == [str(old)] and q["target.profile"] == [str(new)]
 
 
-def test_copy_link_gives_a_link_that_draws_the_same_comparison(server, driver, profiles):
+def test_copy_link_gives_a_shared_link_that_draws_the_same_comparison(server, driver, profiles):
     old, new = profiles
     query = f"base.profile={old}&target.profile={new}"
     tree = diff_json(server, query)
@@ -319,11 +319,21 @@ def test_copy_link_gives_a_link_that_draws_the_same_comparison(server, driver, p
     open_compare(driver, f"{server.url}/compare?{query}&view=icicle&focus={handle}")
     colour = colour_at(driver, grown)
     driver.find_element(By.ID, "copy-link").click()
-    # A stored comparison (/c/TOKEN) where the server offers one, else this page's URL.
+    # A stored comparison: /c/TOKEN keeps both sides, the link adds the view.
     link = wait_for(driver, "document.getElementById('copy-link').dataset.url")
-    assert link.startswith(server.url + ("/c/" if "/c/" in link else "/compare?"))
+    assert link.startswith(server.url + "/c/") and "base." not in link, link
+    sides = driver.find_element(By.ID, "compare-sides").text
     driver.get("about:blank")
     open_compare(driver, link)
+    assert driver.find_element(By.ID, "compare-sides").text == sides
     assert driver.execute_script("return window.treering.focus()") == handle
     assert driver.execute_script("return window.treering.state().view") == "icicle"
     assert colour_at(driver, grown) == colour
+    # Callers on the shared page ask the shared comparison's own route.
+    row = next(tr for tr in driver.find_elements(By.CSS_SELECTOR, "#top tbody tr")
+               if tr.find_element(By.CSS_SELECTOR, "td.fn").text == "price_order")
+    row.find_element(By.CSS_SELECTOR, ".fn-menu-button").click()
+    driver.find_element(By.CSS_SELECTOR, "#fn-menu button[data-dir=callers]").click()
+    wait_for(driver, "performance.getEntriesByName('treering-function-view').length > 0")
+    assert names_drawn(driver) == ["all", "price_order", "handle", "main"]
+    assert urlparse(driver.current_url).path.startswith("/c/")
