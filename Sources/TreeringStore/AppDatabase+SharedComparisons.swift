@@ -28,4 +28,12 @@ extension AppDatabase {
             ).map { SharedComparison(token: $0[0], sides: $0[1], createdAt: $0[2], expiresAt: $0[3]) }
         }
     }
+
+    /// Every shared comparison, newest first, expired ones included.
+    public func listSharedComparisons() async throws -> [SharedComparison] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT token, sides, created_at, expires_at FROM shared_comparison ORDER BY created_at DESC")
+                .map { SharedComparison(token: $0[0], sides: $0[1], createdAt: $0[2], expiresAt: $0[3]) }
+        }
+    }
 }
