@@ -158,6 +158,12 @@ import TreeringServer
             let session = try await client.get("/api/v1/sessions/\(id)/callers?function=session_only_crunch", as: TreeAnswer.self)
             #expect(session.frames.name == ["session_only_crunch", "order_detail", "<module>"])
             #expect(session.nodes.total.first == 4)
+            let oneRequest = try await client.get("/api/v1/sessions/\(id)/requests/r1/callees?function=order_detail", as: TreeAnswer.self)
+            #expect(oneRequest.frames.name == ["order_detail", "session_only_crunch"])
+            #expect(oneRequest.nodes.total == [5, 5, 4])
+            let shared = try await client.get("/api/v1/profiles/\(two)", as: ProfileAnswer.self)
+            let byToken = try await client.get("/api/v1\(shared.shareUrl)/callers?function=slow")
+            #expect(byToken.status == .ok)
         }
     }
 

@@ -14,17 +14,23 @@ struct ProfilesController<Context: RequestContext> {
             .get("profiles/:id", use: metadata)
             .get("profiles/:id/tree", use: tree)
             .get("profiles/:id/folded", use: folded)
-            .get("profiles/:id/callers") { request, context in
-                try FunctionViewResponse.of(try await loadTree(request, context).1, .callers, request)
-            }
-            .get("profiles/:id/callees") { request, context in
-                try FunctionViewResponse.of(try await loadTree(request, context).1, .callees, request)
-            }
+            .get("profiles/:id/callers", use: callers)
+            .get("profiles/:id/callees", use: callees)
             .get("profiles/:id/speedscope.json", use: speedscope)
             .get("p/:token", use: metadata)
             .get("p/:token/tree", use: tree)
             .get("p/:token/folded", use: folded)
             .get("p/:token/speedscope.json", use: speedscope)
+            .get("p/:token/callers", use: callers)
+            .get("p/:token/callees", use: callees)
+    }
+
+    @Sendable func callers(request: Request, context: Context) async throws -> RawResponse {
+        try FunctionViewResponse.of(try await loadTree(request, context).1, .callers, request)
+    }
+
+    @Sendable func callees(request: Request, context: Context) async throws -> RawResponse {
+        try FunctionViewResponse.of(try await loadTree(request, context).1, .callees, request)
     }
 
     struct Page: ResponseEncodable {

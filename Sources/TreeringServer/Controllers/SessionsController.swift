@@ -27,6 +27,12 @@ struct SessionsController<Context: KeyedRequestContext> {
                 try FunctionViewResponse.of(try await mergedTree(context), .callees, request)
             }
             .get("sessions/:id/requests/:request/tree", use: requestTree)
+            .get("sessions/:id/requests/:request/callers") { request, context in
+                try FunctionViewResponse.of(try await oneRequestTree(context), .callers, request)
+            }
+            .get("sessions/:id/requests/:request/callees") { request, context in
+                try FunctionViewResponse.of(try await oneRequestTree(context), .callees, request)
+            }
             .post("sessions/:id/stop", use: stop)
             .post("sessions/:id/requests", use: addRequest)
     }
@@ -91,13 +97,18 @@ struct SessionsController<Context: KeyedRequestContext> {
     }
 
     @Sendable func requestTree(request: Request, context: Context) async throws -> RawResponse {
+        .json(try await oneRequestTree(context).json())
+    }
+
+    /// The tree of the request the route names.
+    func oneRequestTree(_ context: Context) async throws -> LoadedTree {
         let session = try await lookup.session(named: context.parameters)
         let name = context.parameters.decoded("request") ?? ""
         guard var tree = try await database.sessionRequestTree(id: session.id, request: name) else {
             throw APIError.notFound("request \(name.prefix(64)) of session \(session.id)")
         }
         tree.myPackages = try await database.myPackages(app: session.app) ?? []
-        return .json(tree.json())
+        return tree
     }
 
     @Sendable func stop(request: Request, context: Context) async throws -> SessionJSON {
