@@ -31,8 +31,10 @@ const page = createTreeView({
   link: async () => location.origin + main.dataset.sharePath + location.search,
 });
 
-// Callers/callees of a function over all the session's requests; the session against the app's usual.
-offerFunctionViews(page, (dir) => `${main.dataset.sessionUrl}/${dir}`);
+// Callers/callees of a function over the request shown (all the session's when
+// none is selected); the session against the app's usual.
+offerFunctionViews(page, (dir) =>
+  selected ? `${main.dataset.sessionUrl}/requests/${encodeURIComponent(selected)}/${dir}` : `${main.dataset.sessionUrl}/${dir}`);
 offerSessionComparison(() => session, () => selected);
 
 const wall = (r) => formatDuration(r.wall_ms, "wall");
