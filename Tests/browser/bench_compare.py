@@ -49,12 +49,14 @@ FIRST = """
     const api = performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0]))[0];
     // after: from the answer being in (and parsed) to the first picture: decode, layout, draw, tables.
     const answer = performance.getEntriesByName('treering-diff-answer')[0];
-    return { fp, download: api.responseEnd - api.startTime, after: answer ? fp - answer.startTime : fp - api.responseEnd };"""
+    return { fp, download: api.responseEnd - api.startTime,
+             after: answer ? fp - answer.startTime : fp - api.responseEnd };"""
 
 FUNCTION = """
     const draw = performance.getEntriesByName('treering-function-view');
     const api = performance.getEntriesByType('resource').filter(e => /\\/(callers|callees)\\?/.test(e.name));
-    return { draw: draw[draw.length - 1].duration, download: api.length ? api[api.length - 1].responseEnd - api[api.length - 1].startTime : 0,
+    const last = api[api.length - 1];
+    return { draw: draw[draw.length - 1].duration, download: last ? last.responseEnd - last.startTime : 0,
              nodes: window.treering.nodes().length };"""
 
 
@@ -100,8 +102,12 @@ def hottest(tree: dict, by: str) -> tuple[str, str]:
 
 def open_compare(driver, url: str) -> None:
     driver.get(url)
-    state = wait_for(driver, "document.getElementById('compare') && document.getElementById('compare').dataset.ready",
-                     timeout=60, what="the comparison")
+    state = wait_for(
+        driver,
+        "document.getElementById('compare') && document.getElementById('compare').dataset.ready",
+        timeout=60,
+        what="the comparison",
+    )
     assert state == "true", driver.find_element("id", "error").text
 
 
@@ -126,7 +132,9 @@ def measure(server, driver, nodes: int, runs: int) -> dict:
     for _ in range(runs):
         open_compare(driver, compare)
         t = driver.execute_script(FIRST, "/api/v1/diff?")
-        add("first", t["fp"]); add("download", t["download"]); add("after", t["after"])
+        add("first", t["fp"])
+        add("download", t["download"])
+        add("after", t["after"])
         open_page(driver, profile)
         t = driver.execute_script(FIRST, "/tree")
         add("single", t["fp"])
@@ -135,7 +143,8 @@ def measure(server, driver, nodes: int, runs: int) -> dict:
         add("single_all", t["fp"])
         open_compare(driver, compare + "&frames=all&focus=all")
         t = driver.execute_script(FIRST, "/api/v1/diff?")
-        add("first_all", t["fp"]); add("all_after", t["after"])
+        add("first_all", t["fp"])
+        add("all_after", t["after"])
         paths = heaviest_path(diff, 5)
         for path in paths:
             click_node(driver, path)
@@ -143,7 +152,9 @@ def measure(server, driver, nodes: int, runs: int) -> dict:
             click_node(driver, path)
         zooms = driver.execute_script("return performance.getEntriesByName('treering-zoom').map(e => e.detail)")
         for z in zooms:
-            add("zoom", z["longestFrameMs"]); add("zoom_draw", z["longestDrawMs"]); add("frames", z["frames"])
+            add("zoom", z["longestFrameMs"])
+            add("zoom_draw", z["longestDrawMs"])
+            add("frames", z["frames"])
         # The baseline: the same zooms on the target's own profile page.
         open_page(driver, profile + "?frames=all&focus=all")
         paths = heaviest_path(tree, 5, "total")
@@ -152,13 +163,16 @@ def measure(server, driver, nodes: int, runs: int) -> dict:
         for path in reversed(paths[:-1]):
             click_node(driver, path)
         for z in driver.execute_script("return performance.getEntriesByName('treering-zoom').map(e => e.detail)"):
-            add("single_zoom", z["longestFrameMs"]); add("single_zoom_draw", z["longestDrawMs"])
+            add("single_zoom", z["longestFrameMs"])
+            add("single_zoom_draw", z["longestDrawMs"])
         for by, (name, file) in functions.items():
             # Every frame (no library folding), so the whole neighbourhood is drawn.
             fn = urlencode({"fn": name, "fnfile": file, "frames": "all"})
             for direction in ["callers", "callees"]:
-                for where, url, opener in [("profile", f"{profile}?{fn}&dir={direction}", open_page),
-                                           ("diff", f"{compare}&{fn}&dir={direction}", open_compare)]:
+                for where, url, opener in [
+                    ("profile", f"{profile}?{fn}&dir={direction}", open_page),
+                    ("diff", f"{compare}&{fn}&dir={direction}", open_compare),
+                ]:
                     f = function_view(driver, url, opener)
                     add(("fn", by, direction, where), f["draw"])
                     add(("fn_download", by, direction, where), f["download"])
@@ -188,7 +202,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, TreeringServer(Path(tmp) / "bench.sqlite") as server:
         driver = new_driver()
         try:
-            print(f"server {binary}; {args.runs} page loads per figure; times in ms (median unless max)", file=sys.stderr)
+            print(
+                f"server {binary}; {args.runs} page loads per figure; times in ms (median unless max)", file=sys.stderr
+            )
             r = measure(server, driver, args.nodes, args.runs)
         finally:
             driver.quit()
@@ -196,26 +212,37 @@ def main() -> int:
     print("first picture, ms from navigation start; for /compare, of it the diff API's download and the browser's")
     print("part after the answer is in (decode, layout, draw, tables); the profile page is the baseline")
     print(f"  /compare as it opens        {r['first']:7.0f}  download {r['download']:6.0f}  browser {r['after']:6.0f}")
-    print(f"  profile page as it opens    {r['single']:7.0f}  compare/profile {r['first'] / r['single']:.2f}x, "
-          f"browser part/profile {r['after'] / r['single']:.2f}x")
+    print(
+        f"  profile page as it opens    {r['single']:7.0f}  compare/profile {r['first'] / r['single']:.2f}x, "
+        f"browser part/profile {r['after'] / r['single']:.2f}x"
+    )
     print(f"  /compare every frame        {r['first_all']:7.0f}  browser {r['all_after']:6.0f}")
-    print(f"  profile page every frame    {r['single_all']:7.0f}  compare/profile {r['first_all'] / r['single_all']:.2f}x, "
-          f"browser part/profile {r['all_after'] / r['single_all']:.2f}x")
+    print(
+        f"  profile page every frame    {r['single_all']:7.0f}  "
+        f"compare/profile {r['first_all'] / r['single_all']:.2f}x, "
+        f"browser part/profile {r['all_after'] / r['single_all']:.2f}x"
+    )
     print("zooms (every frame, whole tree, 9 per page load): the longest gap between animation frames and the")
     print("longest draw of a frame, worst of all zooms (max) and the median of each zoom's worst (p50)")
-    print(f"  /compare                    worst frame {r['zoom_max']:6.1f} (p50 {r['zoom']:5.1f})  "
-          f"worst draw {r['zoom_draw_max']:6.1f} (p50 {r['zoom_draw']:5.1f})  frames/zoom {r['frames']:.0f}")
-    print(f"  profile page (baseline)     worst frame {r['single_zoom_max']:6.1f} (p50 {r['single_zoom']:5.1f})  "
-          f"worst draw {r['single_zoom_draw_max']:6.1f} (p50 {r['single_zoom_draw']:5.1f})  "
-          f"compare/profile p50 {r['zoom'] / r['single_zoom']:.2f}x")
+    print(
+        f"  /compare                    worst frame {r['zoom_max']:6.1f} (p50 {r['zoom']:5.1f})  "
+        f"worst draw {r['zoom_draw_max']:6.1f} (p50 {r['zoom_draw']:5.1f})  frames/zoom {r['frames']:.0f}"
+    )
+    print(
+        f"  profile page (baseline)     worst frame {r['single_zoom_max']:6.1f} (p50 {r['single_zoom']:5.1f})  "
+        f"worst draw {r['single_zoom_draw_max']:6.1f} (p50 {r['single_zoom_draw']:5.1f})  "
+        f"compare/profile p50 {r['zoom'] / r['single_zoom']:.2f}x"
+    )
     print("callers/callees: drawing ms (median), nodes drawn, the API's download ms")
     for by, (name, _) in r["functions"].items():
         label = "most self" if by == "self" else "most nodes"
         for direction in ["callers", "callees"]:
             for where in ["profile", "diff"]:
                 k = (by, direction, where)
-                print(f"  {direction} of {name} ({label}) in the {where:7}  draw {r[('fn',) + k]:6.1f}  "
-                      f"nodes {r[('fn_nodes',) + k]:6.0f}  download {r[('fn_download',) + k]:6.0f}")
+                print(
+                    f"  {direction} of {name} ({label}) in the {where:7}  draw {r[('fn',) + k]:6.1f}  "
+                    f"nodes {r[('fn_nodes',) + k]:6.0f}  download {r[('fn_download',) + k]:6.0f}"
+                )
     print(f"  worst draw of all (max)     {r['fn_max']:.1f}")
     return 0
 

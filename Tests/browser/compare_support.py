@@ -9,8 +9,11 @@ from browser_support import wait_for
 
 
 def wait_compare(driver):
-    state = wait_for(driver, "document.getElementById('compare') && document.getElementById('compare').dataset.ready",
-                     what="the comparison to draw")
+    state = wait_for(
+        driver,
+        "document.getElementById('compare') && document.getElementById('compare').dataset.ready",
+        what="the comparison to draw",
+    )
     return state
 
 
@@ -22,8 +25,9 @@ def open_compare(driver, url: str):
 def colour_at(driver, path: str) -> tuple[int, int, int]:
     """The colour the canvas shows where the node is drawn: the most common
     colour in a 9x9 patch around its centre (a label may cross the centre)."""
-    return tuple(driver.execute_script(
-        """
+    return tuple(
+        driver.execute_script(
+            """
         const p = window.treering.locate(arguments[0]);
         const canvas = document.querySelector('#chart canvas');
         const box = canvas.getBoundingClientRect();
@@ -37,8 +41,9 @@ def colour_at(driver, path: str) -> tuple[int, int, int]:
         }
         return [...counts].sort((a, b) => b[1] - a[1])[0][0].split(',').map(Number);
     """,
-        path,
-    ))
+            path,
+        )
+    )
 
 
 def slower(rgb) -> bool:
@@ -47,5 +52,5 @@ def slower(rgb) -> bool:
 
 
 def faster(rgb) -> bool:
-    r, g, b = rgb
+    r, _, b = rgb
     return b > r + 40

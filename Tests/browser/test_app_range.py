@@ -22,7 +22,12 @@ TRANSACTIONS = ["GET /cart/", "GET /orders/", "POST /pay/"]
 def doc(age_s, count, transaction, app="ranges"):
     start = NOW - age_s
     return {
-        "format": "treering/1", "app": app, "host": "web-1", "start": start, "end": start + 5, "interval_ms": 10,
+        "format": "treering/1",
+        "app": app,
+        "host": "web-1",
+        "start": start,
+        "end": start + 5,
+        "interval_ms": 10,
         "frames": FRAMES,
         "samples": [{"stack": [0, 1], "count": count, "thread": "MainThread", "tags": {"transaction": transaction}}],
     }
@@ -39,20 +44,26 @@ def ranges(server):
 
 
 def shown(driver) -> dict:
-    return {k: float(v[0]) for k, v in parse_qs(driver.execute_script("return window.treeringApp.shown()")).items()
-            if k in ("from", "until")}
+    return {
+        k: float(v[0])
+        for k, v in parse_qs(driver.execute_script("return window.treeringApp.shown()")).items()
+        if k in ("from", "until")
+    }
 
 
 def total(driver) -> int:
     return driver.execute_script("return window.treering.total()")
 
 
-@pytest.mark.parametrize("query, samples, span", [
-    ("from=now-2h&until=now", 3 + 5, 7200),
-    ("from=now-4h&until=now-1h", 5 + 7, 10800),
-    ("from=now-45m&until=now%2B1h", 3, 6300),
-    ("from=now-0.5d&until=now", 3 + 5 + 7, 43200),
-])
+@pytest.mark.parametrize(
+    "query, samples, span",
+    [
+        ("from=now-2h&until=now", 3 + 5, 7200),
+        ("from=now-4h&until=now-1h", 5 + 7, 10800),
+        ("from=now-45m&until=now%2B1h", 3, 6300),
+        ("from=now-0.5d&until=now", 3 + 5 + 7, 43200),
+    ],
+)
 def test_relative_times_in_the_page_url(ranges, driver, query, samples, span):
     open_page(driver, f"{ranges.url}/apps/ranges?{query}")
     assert not driver.find_element(By.ID, "error").is_displayed()
@@ -68,7 +79,7 @@ def test_relative_times_in_the_page_url(ranges, driver, query, samples, span):
 def test_a_relative_range_is_counted_again_on_reload(ranges, driver):
     open_page(driver, f"{ranges.url}/apps/ranges?from=now-2h&until=now")
     first = shown(driver)
-    time.sleep(1.1)   # (so that "now" is another second; this is not a timed assertion)
+    time.sleep(1.1)  # (so that "now" is another second; this is not a timed assertion)
     driver.refresh()
     open_page(driver, driver.current_url)
     second = shown(driver)
@@ -80,8 +91,16 @@ def test_a_relative_range_is_counted_again_on_reload(ranges, driver):
     assert driver.find_element(By.ID, "range-text").text == f"from {start} until now"
 
 
-@pytest.mark.parametrize("bad", ["from=now-2x&until=now", "from=now-&until=now", "from=yesterday&until=now",
-                                 "from=now&until=now-1h", "from=now-2h"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "from=now-2x&until=now",
+        "from=now-&until=now",
+        "from=yesterday&until=now",
+        "from=now&until=now-1h",
+        "from=now-2h",
+    ],
+)
 def test_an_invalid_relative_range_says_so(ranges, driver, bad):
     open_page(driver, f"{ranges.url}/apps/ranges?{bad}")
     box = driver.find_element(By.ID, "error")
@@ -97,13 +116,18 @@ def test_the_session_form_offers_the_filtered_transaction(ranges, driver):
     assert select.first_selected_option.text == "GET /cart/"
     # Filter to one transaction, as a user does, from the menu.
     driver.find_element(By.CSS_SELECTOR, ".filter[data-label='transaction'] summary").click()
-    driver.find_element(By.CSS_SELECTOR, ".filter[data-label='transaction'] label[data-value='POST /pay/'] input").click()
+    driver.find_element(
+        By.CSS_SELECTOR, ".filter[data-label='transaction'] label[data-value='POST /pay/'] input"
+    ).click()
     wait_for(driver, "new URLSearchParams(location.search).get('transaction') === 'POST /pay/'", what="the filter")
-    wait_for(driver, "document.getElementById('profile').dataset.ready === 'true' && window.treering.total() === 7",
-             what="the filtered tree")
+    wait_for(
+        driver,
+        "document.getElementById('profile').dataset.ready === 'true' && window.treering.total() === 7",
+        what="the filtered tree",
+    )
     select = Select(driver.find_element(By.ID, "session-transaction"))
     assert select.first_selected_option.text == "POST /pay/"
-    assert [o.text for o in select.options][0] == "POST /pay/"
+    assert select.options[0].text == "POST /pay/"
     # A transaction the user picks stays picked while the filter stays.
     select.select_by_visible_text("GET /cart/")
     driver.find_element(By.CSS_SELECTOR, "[data-range='24h']").click()
@@ -117,11 +141,12 @@ def test_the_session_form_offers_the_filtered_transaction(ranges, driver):
 
 def axis_labels(driver) -> list[str]:
     return driver.execute_script(
-        "return [...document.querySelectorAll('#timeline .count-axis .tick text')].map(t => t.textContent)")
+        "return [...document.querySelectorAll('#timeline .count-axis .tick text')].map(t => t.textContent)"
+    )
 
 
 def test_the_timeline_counts_whole_samples(ranges, driver, shot):
-    open_page(driver, f"{ranges.url}/apps/tiny?range=1h")   # one step with one sample
+    open_page(driver, f"{ranges.url}/apps/tiny?range=1h")  # one step with one sample
     shot("tiny")
     labels = axis_labels(driver)
     assert labels and all(re.fullmatch(r"\d+", t) for t in labels), labels

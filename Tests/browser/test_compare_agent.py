@@ -6,7 +6,6 @@ in share of time, and the compare page draws it in the "slower" colour."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,9 +17,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from compare_support import colour_at, open_compare, slower
 
 from browser_support import wait_for
-from compare_support import colour_at, open_compare, slower
 from support.treering_server import REPO, free_port
 
 APP = "flask-shop"
@@ -70,17 +69,35 @@ def venv(tmp_path_factory):
     work = tmp_path_factory.mktemp("agent")
     src = work / "src"
     with tarfile.open(work / "agent.tar", "w") as tar:
-        tar.add(AGENT, arcname=".", filter=lambda t: None if any(
-            part in ("__pycache__", "build", "dist") or part.endswith(".egg-info") for part in Path(t.name).parts) else t)
+        tar.add(
+            AGENT,
+            arcname=".",
+            filter=lambda t: (
+                None
+                if any(
+                    part in ("__pycache__", "build", "dist") or part.endswith(".egg-info")
+                    for part in Path(t.name).parts
+                )
+                else t
+            ),
+        )
     with tarfile.open(work / "agent.tar") as tar:
         tar.extractall(src)
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(work / "venv")], check=True)
     python = work / "venv" / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps", str(src)],
-                   check=True, timeout=300)
-    check = subprocess.run([str(python), "-c", "import treering, flask; print(treering.__file__)"],
-                           capture_output=True, text=True, check=True, cwd=work)
-    assert str(work / "venv") in check.stdout   # the installed agent, not the checkout's
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps", str(src)],
+        check=True,
+        timeout=300,
+    )
+    check = subprocess.run(
+        [str(python), "-c", "import treering, flask; print(treering.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=work,
+    )
+    assert str(work / "venv") in check.stdout  # the installed agent, not the checkout's
     (work / "shop.py").write_text(FLASK_APP)
     return python, work
 
@@ -88,22 +105,36 @@ def venv(tmp_path_factory):
 def run_version(server, venv, version: str, pricing_s: float, requests: int = 50) -> None:
     python, work = venv
     port = free_port()
-    proc = subprocess.Popen([str(python), str(work / "shop.py"), APP, server.url, str(port), version, str(pricing_s)],
-                            cwd=work, stdout=subprocess.PIPE, stderr=open(work / f"app-{version}.err", "w"), text=True)
-    try:
-        assert proc.stdout.readline().strip() == "ready"
-        for _ in range(requests):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/orders", timeout=10) as r:
-                assert r.status == 200
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0, (work / f"app-{version}.err").read_text()
+    with open(work / f"app-{version}.err", "w") as err:
+        proc = subprocess.Popen(
+            [str(python), str(work / "shop.py"), APP, server.url, str(port), version, str(pricing_s)],
+            cwd=work,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "ready"
+            for _ in range(requests):
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/orders", timeout=10) as r:
+                    assert r.status == 200
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0, (work / f"app-{version}.err").read_text()
 
 
 def sides(now: float) -> str:
     q = {}
     for side, version in [("base", "1.0"), ("target", "1.1")]:
-        q.update({f"{side}.app": APP, f"{side}.from": int(now - 3600), f"{side}.until": int(now + 60), f"{side}.version": version})
+        q.update(
+            {
+                f"{side}.app": APP,
+                f"{side}.from": int(now - 3600),
+                f"{side}.until": int(now + 60),
+                f"{side}.version": version,
+            }
+        )
     return urlencode(q)
 
 
@@ -122,8 +153,10 @@ def change(diff: dict, name: str) -> float:
 def path_to(diff: dict, name: str) -> tuple[str, str]:
     """The frame-id path of the function's biggest node in the target, and of its caller."""
     frames, nodes = diff["frames"], diff["nodes"]
-    best = max((i for i, f in enumerate(nodes["frame"]) if f >= 0 and frames["name"][f] == name),
-               key=lambda i: nodes["target_total"][i])
+    best = max(
+        (i for i, f in enumerate(nodes["frame"]) if f >= 0 and frames["name"][f] == name),
+        key=lambda i: nodes["target_total"][i],
+    )
     parts, i = [], best
     while nodes["parent"][i] >= 0:
         parts.append(str(nodes["frame"][i]))
@@ -157,11 +190,17 @@ def test_a_view_made_slower_shows_grown_in_the_diff(server, driver, venv, shot):
     assert blue_ish[2] > blue_ish[0], blue_ish
     # Shares are of the samples drawn: idle threads (the server's accept loop)
     # are left out of both sides' totals while they are hidden.
-    idle = {side: sum(diff["nodes"][f"{side}_total"][i] for i, f in enumerate(diff["nodes"]["frame"])
-                      if f >= 0 and diff["frames"]["name"][f] == "(idle)" and not diff["frames"]["file"][f])
-            for side in ("base", "target")}
+    idle = {
+        side: sum(
+            diff["nodes"][f"{side}_total"][i]
+            for i, f in enumerate(diff["nodes"]["frame"])
+            if f >= 0 and diff["frames"]["name"][f] == "(idle)" and not diff["frames"]["file"][f]
+        )
+        for side in ("base", "target")
+    }
     assert driver.execute_script("return window.treeringCompare.shares()") == {
-        side: diff[side]["total"] - idle[side] for side in ("base", "target")}
+        side: diff[side]["total"] - idle[side] for side in ("base", "target")
+    }
     driver.find_element("css selector", "[data-changes=total]").click()
     wait_for(driver, "document.querySelector('#top-changes tbody tr[data-function=price_order]')")
     row = driver.find_element("css selector", "#top-changes tbody tr[data-function=price_order]")

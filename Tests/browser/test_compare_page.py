@@ -12,12 +12,12 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from compare_support import colour_at, faster, open_compare, slower, wait_compare
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from browser_support import click_node, frame_path, hover_node, open_page, upload, wait_for
-from compare_support import colour_at, faster, open_compare, slower, wait_compare
 
 APP = "shop-compare"
 TRANSACTION = "GET /orders/"
@@ -81,7 +81,7 @@ def test_the_grown_function_is_drawn_slower_in_both_views(server, driver, profil
     shot("sunburst")
     # The legend: a ramp in percentage points, clamped at the biggest change made round.
     legend = driver.find_element(By.ID, "legend").text
-    assert "−50 pp" in legend and "+50 pp" in legend and "more time (slower)" in legend
+    assert "\u221250 pp" in legend and "+50 pp" in legend and "more time (slower)" in legend
     ramp = driver.execute_script("return getComputedStyle(document.querySelector('.diff-legend-bar')).backgroundImage")
     assert ramp.startswith("linear-gradient")
     # The same node in the icicle.
@@ -97,7 +97,9 @@ def test_hover_shows_both_sides_and_the_change(server, driver, profiles):
     open_compare(driver, f"{server.url}/compare?base.profile={old}&target.profile={new}")
     grown = frame_path(diff_json(server, f"base.profile={old}&target.profile={new}"), ["main", "handle", "price_order"])
     hover_node(driver, grown)
-    text = wait_for(driver, "!document.getElementById('tooltip').hidden && document.getElementById('tooltip').innerText")
+    text = wait_for(
+        driver, "!document.getElementById('tooltip').hidden && document.getElementById('tooltip').innerText"
+    )
     assert "price_order" in text and "shop/pricing.py:9" in text
     assert "base: total 10 samples (12.5%) · self 10 samples (12.5%)" in text
     assert "target: total 60 samples (54.5%) · self 60 samples (54.5%)" in text
@@ -117,8 +119,8 @@ def test_top_changes_by_self_and_total_select_the_node(server, driver, profiles)
     open_compare(driver, f"{server.url}/compare?{query}&focus=all")
     assert top_changes(driver) == [
         ["price_order", "12.5%", "54.5%", "+42.0 pp"],
-        ["old_cache", "25.0%", "0%", "−25.0 pp"],
-        ["render_page", "62.5%", "45.5%", "−17.0 pp"],
+        ["old_cache", "25.0%", "0%", "\u221225.0 pp"],
+        ["render_page", "62.5%", "45.5%", "\u221217.0 pp"],
     ]
     driver.find_element(By.CSS_SELECTOR, "[data-changes=total]").click()
     wait_for(driver, "new URLSearchParams(location.search).get('changes') === 'total'")
@@ -127,7 +129,9 @@ def test_top_changes_by_self_and_total_select_the_node(server, driver, profiles)
     before = driver.execute_script("return performance.getEntriesByName('treering-zoom').length")
     driver.find_elements(By.CSS_SELECTOR, "#top-changes tbody tr")[0].click()
     wait_for(driver, f"performance.getEntriesByName('treering-zoom').length > {before}")
-    assert driver.execute_script("return window.treering.focus()") == frame_path(diff_json(server, query), ["main", "handle", "price_order"])
+    assert driver.execute_script("return window.treering.focus()") == frame_path(
+        diff_json(server, query), ["main", "handle", "price_order"]
+    )
 
 
 def test_the_url_holds_the_view_and_a_reload_draws_the_same(server, driver, profiles):
@@ -181,12 +185,18 @@ def names_drawn(driver) -> list[str]:
 def test_callers_from_a_top_functions_row_and_back(server, driver, profiles, shot):
     _, new = profiles
     open_page(driver, f"{server.url}/profiles/{new}?focus=all&frames=all")
-    row = next(tr for tr in driver.find_elements(By.CSS_SELECTOR, "#top tbody tr")
-               if tr.find_element(By.CSS_SELECTOR, "td.fn").text == "price_order")
+    row = next(
+        tr
+        for tr in driver.find_elements(By.CSS_SELECTOR, "#top tbody tr")
+        if tr.find_element(By.CSS_SELECTOR, "td.fn").text == "price_order"
+    )
     row.find_element(By.CSS_SELECTOR, ".fn-menu-button").click()
     driver.find_element(By.CSS_SELECTOR, "#fn-menu button[data-dir=callers]").click()
-    wait_for(driver, "document.getElementById('function-mode').dataset.dir === 'callers' && "
-             "performance.getEntriesByName('treering-function-view').length > 0")
+    wait_for(
+        driver,
+        "document.getElementById('function-mode').dataset.dir === 'callers' && "
+        "performance.getEntriesByName('treering-function-view').length > 0",
+    )
     banner = driver.find_element(By.ID, "function-mode").text
     assert banner.startswith("Callers of price_order")
     # The function at the root, its callers outward.
@@ -227,8 +237,14 @@ def test_callers_in_the_diff_view_from_a_node_menu_and_search(server, driver, pr
     assert names_drawn(driver) == ["all", "price_order", "handle", "main"]
     # Still a diff: the function grew, so its outermost caller is drawn slower
     # (the view opens where the chain of callers branches, at handle).
-    assert slower(colour_at(driver, frame_path(server.get_json(
-        f"/api/v1/diff/callers?function=price_order&{query}"), ["price_order", "handle", "main"])))
+    assert slower(
+        colour_at(
+            driver,
+            frame_path(
+                server.get_json(f"/api/v1/diff/callers?function=price_order&{query}"), ["price_order", "handle", "main"]
+            ),
+        )
+    )
     driver.find_element(By.LINK_TEXT, "Back to the whole tree").click()
     wait_for(driver, "document.getElementById('function-mode').hidden")
     # Search: a function's exact name offers its callees.
@@ -268,14 +284,24 @@ def test_compare_one_label_value_with_another_from_the_app_page(server, driver, 
 
 
 def test_compare_a_session_with_the_apps_usual(server, driver, profiles, shot):
-    status, session = server.post(f"/api/v1/apps/{APP}/sessions", json.dumps({"transaction": TRANSACTION, "requests": 2}).encode())
+    status, session = server.post(
+        f"/api/v1/apps/{APP}/sessions", json.dumps({"transaction": TRANSACTION, "requests": 2}).encode()
+    )
     assert status == 201, session
     now = time.time()
     for i in range(2):
         request = {
-            "format": "treering/1", "app": APP, "host": "web-1", "start": now - 0.3, "end": now, "interval_ms": 5,
-            "frames": FRAMES, "samples": [{"stack": [0, 1, 2], "count": 50, "thread": "MainThread"},
-                                          {"stack": [0, 1, 3], "count": 10, "thread": "MainThread"}],
+            "format": "treering/1",
+            "app": APP,
+            "host": "web-1",
+            "start": now - 0.3,
+            "end": now,
+            "interval_ms": 5,
+            "frames": FRAMES,
+            "samples": [
+                {"stack": [0, 1, 2], "count": 50, "thread": "MainThread"},
+                {"stack": [0, 1, 3], "count": 10, "thread": "MainThread"},
+            ],
             "tags": {"transaction": TRANSACTION, "treering.request": f"r{i}", "treering.wall_ms": "300"},
         }
         status, body = server.post(f"/api/v1/sessions/{session['id']}/requests", json.dumps(request).encode())
@@ -284,7 +310,11 @@ def test_compare_a_session_with_the_apps_usual(server, driver, profiles, shot):
     driver.find_element(By.CSS_SELECTOR, "#compare-with summary").click()
     link = driver.find_element(By.ID, "compare-usual-hour")
     q = parse_qs(urlparse(link.get_attribute("href")).query)
-    assert q["base.app"] == [APP] and q["base.transaction"] == [TRANSACTION] and q["target.session"] == [str(session["id"])]
+    assert (
+        q["base.app"] == [APP]
+        and q["base.transaction"] == [TRANSACTION]
+        and q["target.session"] == [str(session["id"])]
+    )
     assert float(q["base.until"][0]) - float(q["base.from"][0]) == 3600
     link.click()
     assert wait_compare(driver) == "true", driver.find_element(By.ID, "error").text
@@ -330,8 +360,11 @@ def test_copy_link_gives_a_shared_link_that_draws_the_same_comparison(server, dr
     assert driver.execute_script("return window.treering.state().view") == "icicle"
     assert colour_at(driver, grown) == colour
     # Callers on the shared page ask the shared comparison's own route.
-    row = next(tr for tr in driver.find_elements(By.CSS_SELECTOR, "#top tbody tr")
-               if tr.find_element(By.CSS_SELECTOR, "td.fn").text == "price_order")
+    row = next(
+        tr
+        for tr in driver.find_elements(By.CSS_SELECTOR, "#top tbody tr")
+        if tr.find_element(By.CSS_SELECTOR, "td.fn").text == "price_order"
+    )
     row.find_element(By.CSS_SELECTOR, ".fn-menu-button").click()
     driver.find_element(By.CSS_SELECTOR, "#fn-menu button[data-dir=callers]").click()
     wait_for(driver, "performance.getEntriesByName('treering-function-view').length > 0")

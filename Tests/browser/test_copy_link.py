@@ -27,7 +27,10 @@ DOC = {
     "start": NOW - 600,
     "end": NOW - 590,
     "interval_ms": 10,
-    "frames": [{"name": "main", "file": "shop/wsgi.py", "line": 1}, {"name": "view", "file": "shop/views.py", "line": 9}],
+    "frames": [
+        {"name": "main", "file": "shop/wsgi.py", "line": 1},
+        {"name": "view", "file": "shop/views.py", "line": 9},
+    ],
     "samples": [{"stack": [0, 1], "count": 40, "thread": "MainThread", "tags": {"transaction": "GET /orders/"}}],
 }
 
@@ -42,8 +45,14 @@ def named_driver():
     """A second Chromium in which treering.test is the loopback address."""
     os.environ.setdefault("SE_OFFLINE", "true")
     options = webdriver.ChromeOptions()
-    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000",
-                f"--host-resolver-rules=MAP {HOST} 127.0.0.1"]:
+    for arg in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1400,1000",
+        f"--host-resolver-rules=MAP {HOST} 127.0.0.1",
+    ]:
         options.add_argument(arg)
     if os.path.exists("/usr/bin/chromium"):
         options.binary_location = "/usr/bin/chromium"
@@ -71,8 +80,11 @@ def test_on_plain_http_by_name_the_link_is_shown_selected(server, profile, named
     assert named_driver.execute_script("return location.host") == f"{HOST}:{server.port}"
     button = named_driver.find_element(By.ID, "copy-link")
     button.click()
-    shown = wait_for(named_driver, "document.getElementById('copy-link-field') && document.getElementById('copy-link-field').value",
-                     what="the link in a field")
+    shown = wait_for(
+        named_driver,
+        "document.getElementById('copy-link-field') && document.getElementById('copy-link-field').value",
+        what="the link in a field",
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     named_driver.save_screenshot(str(SHOTS / f"copy-link-{page}-not-secure.png"))
     box = fallback(named_driver)
@@ -90,14 +102,17 @@ def test_on_plain_http_by_name_the_link_is_shown_selected(server, profile, named
 
 def test_on_a_secure_origin_the_clipboard_takes_the_link(server, profile, driver):
     origin = server.url
-    driver.execute_cdp_cmd("Browser.grantPermissions", {
-        "origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions", {"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}
+    )
     open_page(driver, origin + profile["url"])
     assert driver.execute_script("return window.isSecureContext") is True
     driver.find_element(By.ID, "copy-link").click()
     wait_for(driver, "document.getElementById('copy-link').textContent === 'Copied'", what="Copied")
     url = driver.find_element(By.ID, "copy-link").get_attribute("data-url")
     assert urlparse(url).path.startswith("/p/")
-    copied = driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERR ' + e))")
+    copied = driver.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERR ' + e))"
+    )
     assert copied == url
     assert fallback(driver) is None

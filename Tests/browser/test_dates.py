@@ -28,9 +28,15 @@ FRAMES = [{"name": "main", "file": "shop/wsgi.py", "line": 1}, {"name": "view", 
 
 def doc(start, count=20, **extra):
     return {
-        "format": "treering/1", "app": "clock", "host": "web-1", "start": start, "end": start + 10, "interval_ms": 10,
-        "frames": FRAMES, "samples": [{"stack": [0, 1], "count": count, "thread": "MainThread",
-                                      "tags": {"transaction": "GET /orders/"}}], **extra,
+        "format": "treering/1",
+        "app": "clock",
+        "host": "web-1",
+        "start": start,
+        "end": start + 10,
+        "interval_ms": 10,
+        "frames": FRAMES,
+        "samples": [{"stack": [0, 1], "count": count, "thread": "MainThread", "tags": {"transaction": "GET /orders/"}}],
+        **extra,
     }
 
 
@@ -38,10 +44,14 @@ def doc(start, count=20, **extra):
 def seeded(server):
     profile = upload(server, doc(NOW - 1800))
     upload(server, doc(NOW - 900))
-    status, session = server.post("/api/v1/apps/clock/sessions", json.dumps(
-        {"transaction": "GET /orders/", "requests": 1, "time_limit_s": 600, "interval_ms": 5}).encode())
+    status, session = server.post(
+        "/api/v1/apps/clock/sessions",
+        json.dumps({"transaction": "GET /orders/", "requests": 1, "time_limit_s": 600, "interval_ms": 5}).encode(),
+    )
     assert status == 201, session
-    request = doc(NOW - 1, count=4, tags={"transaction": "GET /orders/", "treering.request": "r-1", "treering.wall_ms": "41"})
+    request = doc(
+        NOW - 1, count=4, tags={"transaction": "GET /orders/", "treering.request": "r-1", "treering.wall_ms": "41"}
+    )
     status, _ = server.post(f"/api/v1/sessions/{session['id']}/requests", json.dumps(request).encode())
     assert status == 201
     return {"profile": profile, "session": session}
@@ -79,8 +89,11 @@ def assert_one_style(driver, expect_at_least: int):
 def test_index_and_uploads_list(server, seeded, paris, shot):
     for path in ["/", "/?app=clock"]:
         paris.get(server.url + path)
-        wait_for(paris, "document.querySelector('#profiles time') && document.querySelector('#profiles time').title",
-                 what="times in local time")
+        wait_for(
+            paris,
+            "document.querySelector('#profiles time') && document.querySelector('#profiles time').title",
+            what="times in local time",
+        )
         shot("index" if path == "/" else "uploads")
         shown = assert_one_style(paris, 2)
         assert {t["where"] for t in shown} == {"TD"}
@@ -101,8 +114,12 @@ def test_app_page(server, seeded, paris, shot):
     assert_one_style(paris, 4)
     # The timeline's bars say their time in both forms.
     title = paris.execute_script("return document.querySelector('#timeline .bars rect title').textContent")
-    assert re.match(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} CES?T \(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\): 20 samples$", title), title
-    ticks = paris.execute_script("return [...document.querySelectorAll('#timeline .axis text')].map(t => t.textContent)")
+    assert re.match(
+        r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} CES?T \(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\): 20 samples$", title
+    ), title
+    ticks = paris.execute_script(
+        "return [...document.querySelectorAll('#timeline .axis text')].map(t => t.textContent)"
+    )
     assert not any(re.search("AM|PM", t) for t in ticks), ticks
 
 
@@ -111,7 +128,7 @@ def test_session_page(server, seeded, paris, shot):
     wait_for(paris, "document.getElementById('profile').dataset.state === 'done'", what="the session to close")
     shot("session")
     shown = assert_one_style(paris, 3)
-    assert [t["where"] for t in shown].count("session-time") == 2   # started, closed
+    assert [t["where"] for t in shown].count("session-time") == 2  # started, closed
     assert len(paris.find_elements(By.CSS_SELECTOR, "#requests tbody time")) == 1
 
 
@@ -124,4 +141,4 @@ def test_profile_page_and_saved_report(server, seeded, paris, shot, tmp_path):
     export_html(server, seeded["profile"]["id"], tmp_path / "clock.html")
     open_page(paris, (tmp_path / "clock.html").as_uri())
     shot("report")
-    assert len(assert_one_style(paris, 3)) == 3   # saved, and the range's two ends
+    assert len(assert_one_style(paris, 3)) == 3  # saved, and the range's two ends

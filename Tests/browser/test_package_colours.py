@@ -6,25 +6,29 @@ a package in its legend colour, and a package keeps its colour when zooming."""
 import time
 
 import pytest
-from selenium.webdriver.common.by import By
 
 from browser_support import click_node, frame_path, open_page, upload
 
 NOW = time.time()
 SITE = "/srv/venv/lib/python3.11/site-packages"
 FRAMES = [
-    {"name": "run", "file": "/usr/lib/python3.11/runpy.py", "line": 1},                      # 0 stdlib
-    {"name": "handle", "file": f"{SITE}/gunicorn/workers/sync.py", "line": 10},             # 1 gunicorn
-    {"name": "orders_view", "file": "/srv/app/shop/views.py", "line": 42},                  # 2 shop
-    {"name": "dispatch", "file": f"{SITE}/werkzeug/serving.py", "line": 7},                 # 3 werkzeug
-    {"name": "select", "file": "/usr/lib/python3.11/selectors.py", "line": 12},             # 4 stdlib
-    {"name": "_find_and_load", "file": "<frozen importlib._bootstrap>", "line": 1},         # 5 stdlib
-    {"name": "render", "file": f"{SITE}/django/template/base.py", "line": 3},               # 6 django
-    {"name": "loads", "file": "/usr/lib/python3.11/json/decoder.py", "line": 5},            # 7 stdlib
-    {"name": "six_call", "file": f"{SITE}/six.py", "line": 5},                              # 8 six
+    {"name": "run", "file": "/usr/lib/python3.11/runpy.py", "line": 1},  # 0 stdlib
+    {"name": "handle", "file": f"{SITE}/gunicorn/workers/sync.py", "line": 10},  # 1 gunicorn
+    {"name": "orders_view", "file": "/srv/app/shop/views.py", "line": 42},  # 2 shop
+    {"name": "dispatch", "file": f"{SITE}/werkzeug/serving.py", "line": 7},  # 3 werkzeug
+    {"name": "select", "file": "/usr/lib/python3.11/selectors.py", "line": 12},  # 4 stdlib
+    {"name": "_find_and_load", "file": "<frozen importlib._bootstrap>", "line": 1},  # 5 stdlib
+    {"name": "render", "file": f"{SITE}/django/template/base.py", "line": 3},  # 6 django
+    {"name": "loads", "file": "/usr/lib/python3.11/json/decoder.py", "line": 5},  # 7 stdlib
+    {"name": "six_call", "file": f"{SITE}/six.py", "line": 5},  # 8 six
 ]
 DOC = {
-    "format": "treering/1", "app": "colours", "host": "web-1", "start": NOW - 60, "end": NOW - 50, "interval_ms": 10,
+    "format": "treering/1",
+    "app": "colours",
+    "host": "web-1",
+    "start": NOW - 60,
+    "end": NOW - 50,
+    "interval_ms": 10,
     "frames": FRAMES,
     "samples": [
         {"stack": [0, 1, 2], "count": 50, "thread": "MainThread"},
@@ -48,7 +52,8 @@ def legend(driver):
 def pixel(driver, path):
     """The colour most painted around where the node is drawn (its label may
     cover the very centre)."""
-    return driver.execute_script("""
+    return driver.execute_script(
+        """
         const p = window.treering.locate(arguments[0]);
         const canvas = document.querySelector('#chart canvas');
         const box = canvas.getBoundingClientRect(), scale = canvas.width / box.width;
@@ -58,7 +63,9 @@ def pixel(driver, path):
           const c = `rgb(${d[i]}, ${d[i + 1]}, ${d[i + 2]})`;
           count.set(c, (count.get(c) || 0) + 1);
         }
-        return [...count].sort((a, b) => b[1] - a[1])[0][0];""", path)
+        return [...count].sort((a, b) => b[1] - a[1])[0][0];""",
+        path,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +85,14 @@ def test_packages_get_distinct_colours_by_share_and_keep_them(server, profile, d
     assert sorted(names) == sorted(["stdlib", "gunicorn", "shop", "werkzeug", "django", "six"])
     assert names[:4] == EXPECTED_ORDER
     colours = dict(entries)
-    assert len(set(colours.values())) == len(colours), entries   # no two packages share a colour
+    assert len(set(colours.values())) == len(colours), entries  # no two packages share a colour
     assert colours["gunicorn"] != colours["stdlib"] and colours["shop"] != colours["werkzeug"]
 
     # The chart paints each node in its package's legend colour.
     nodes = {
-        "stdlib": ["run"], "gunicorn": ["run", "handle"], "shop": ["run", "handle", "orders_view"],
+        "stdlib": ["run"],
+        "gunicorn": ["run", "handle"],
+        "shop": ["run", "handle", "orders_view"],
         "werkzeug": ["run", "handle", "dispatch"],
     }
     for pkg, names_path in nodes.items():

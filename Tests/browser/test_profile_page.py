@@ -147,7 +147,10 @@ def test_back_undoes_zoom_and_view_steps_and_stays_on_the_page(server, driver, s
     driver.back()
     wait_for(driver, "window.treering.state().focus === ''", what="the first picture again")
     # The first picture: no focus in the URL, opened where the tree branches.
-    assert breadcrumbs(driver) == ["all", "<module>", "get_response"] and urlparse(driver.current_url).path == answer["url"]
+    assert (
+        breadcrumbs(driver) == ["all", "<module>", "get_response"]
+        and urlparse(driver.current_url).path == answer["url"]
+    )
     driver.forward()
     wait_for(driver, f"window.treering.state().focus === '{path}'", what="the zoom again")
     assert breadcrumbs(driver) == ["all", *ORDER_LIST]
