@@ -9,8 +9,10 @@ by default: .build/release/treering, or $TREERING_BIN), then:
   (mark "treering-first-picture"), and how much of it was the tree's download,
   for the page as it opens (library frames folded, idle apart, focused where
   the tree branches) and with `?frames=all&focus=all` (every frame, whole tree),
-  and the part after the tree arrived (decode, fold, layout, draw: the page's
-  own work, which a busy machine's download time does not blur);
+  and the part after the tree arrived (the page's own work, which a busy
+  machine's download time does not blur), and of it the tree view's
+  `show()` (decode, fold, layout, draw; from mark "treering-show" where the
+  page has it);
 - zoom (on the whole, unfolded tree): five animated zooms down the heaviest path and back, the longest gap
   between two animation frames (measure "treering-zoom") and frames per zoom;
 - baselines, run beside it in the same page, drawing the same tree the naive
@@ -90,17 +92,19 @@ def measure(server, driver, size: int, runs: int) -> dict:
     answer = upload(server, synthetic_upload(size, seed=size))
     tree = server.get_json(f"/api/v1/profiles/{answer['id']}/tree")
     page = server.url + answer["url"]
-    first, first_all, download, after, after_all, longest, draws, frames = [], [], [], [], [], [], [], []
+    first, first_all, download, after, after_all, shows, longest, draws, frames = [], [], [], [], [], [], [], [], []
     timing_script = """
         const fp = performance.getEntriesByName('treering-first-picture')[0].startTime;
         const tree = performance.getEntriesByType('resource').find(e => e.name.endsWith('/tree'));
-        return { fp, download: tree.responseEnd - tree.startTime, after: fp - tree.responseEnd };"""
+        const show = performance.getEntriesByName('treering-show')[0];
+        return { fp, download: tree.responseEnd - tree.startTime, after: fp - tree.responseEnd, show: show ? fp - show.startTime : -1 };"""
     for _ in range(runs):
         open_page(driver, page)
         timing = driver.execute_script(timing_script)
         first.append(timing["fp"])
         download.append(timing["download"])
         after.append(timing["after"])
+        shows.append(timing["show"])
         # Every frame of the whole tree: the zooms follow frame-id paths from the root.
         open_page(driver, page + "?frames=all&focus=all")
         timing = driver.execute_script(timing_script)
@@ -124,6 +128,7 @@ def measure(server, driver, size: int, runs: int) -> dict:
         "first_max_ms": max(first),
         "first_all_ms": statistics.median(first_all),
         "after_ms": statistics.median(after),
+        "show_ms": statistics.median(shows),
         "after_all_ms": statistics.median(after_all),
         "download_ms": statistics.median(download),
         "zoom_longest_ms": max(longest),
@@ -151,7 +156,7 @@ def main() -> int:
         try:
             print(f"server {binary}; {args.runs} page loads per size; times in ms", file=sys.stderr)
             print(
-                f"{'nodes':>8} {'first picture p50':>18} {'max':>6} {'of it download':>15} {'after tree p50':>15} {'all frames p50':>15} {'after tree':>11} "
+                f"{'nodes':>8} {'first picture p50':>18} {'max':>6} {'of it download':>15} {'after tree p50':>15} {'show()':>7} {'all frames p50':>15} {'after tree':>11} "
                 f"{'zoom worst frame':>17} {'p50':>6} {'frames/zoom':>12} {'worst draw':>11} "
                 f"{'naive canvas':>13} {'ratio':>7} {'naive SVG':>10} {'ratio':>7}"
             )
@@ -159,7 +164,7 @@ def main() -> int:
                 print(f"  measuring {size} nodes...", file=sys.stderr)
                 r = measure(server, driver, size, args.runs)
                 print(
-                    f"{r['nodes']:>8} {r['first_ms']:>18.0f} {r['first_max_ms']:>6.0f} {r['download_ms']:>15.0f} {r['after_ms']:>15.0f} {r['first_all_ms']:>15.0f} {r['after_all_ms']:>11.0f} "
+                    f"{r['nodes']:>8} {r['first_ms']:>18.0f} {r['first_max_ms']:>6.0f} {r['download_ms']:>15.0f} {r['after_ms']:>15.0f} {r['show_ms']:>7.0f} {r['first_all_ms']:>15.0f} {r['after_all_ms']:>11.0f} "
                     f"{r['zoom_longest_ms']:>17.1f} {r['zoom_p50_longest_ms']:>6.1f} {r['frames_per_zoom']:>12.0f} "
                     f"{r['zoom_draw_ms']:>11.1f} {r['naive_canvas_ms']:>13.1f} "
                     f"{r['naive_canvas_ms'] / r['zoom_draw_ms']:>6.1f}x "
