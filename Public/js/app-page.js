@@ -22,7 +22,9 @@ const appPath = "/apps/" + encodeURIComponent(app);
 const quickRanges = { "15m": 900, "1h": 3600, "6h": 21600, "24h": 86400, "7d": 604800 };
 const durationUnits = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 // Page parameters that are not label filters.
-const pageParams = new Set(["range", "from", "until", "view", "focus", "q", "fn", "fnfile", "dir"]);
+const pageParams = new Set([
+  "range", "from", "until", "view", "focus", "q", "fn", "fnfile", "dir", "frames", "expand", "idle", "lines", "mine",
+]);
 
 let query = initialQuery();
 let shown = null;       // the absolute query last drawn
@@ -152,7 +154,8 @@ const page = createTreeView({
     params.set("app", app);
     const shared = await fetchJSON("/api/v1/query/share?" + params, { method: "POST" });
     const view = new URLSearchParams(location.search);
-    for (const k of [...view.keys()]) if (!["view", "focus", "q"].includes(k)) view.delete(k);
+    // The link keeps the view state (zoom, search, folding, callers...), not the range and filters: its token holds those.
+    for (const k of [...view.keys()]) if (!pageParams.has(k) || ["range", "from", "until"].includes(k)) view.delete(k);
     const s = view.toString();
     return location.origin + shared.url + (s ? "?" + s : "");
   },
