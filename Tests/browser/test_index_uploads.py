@@ -14,21 +14,44 @@ FRAMES = [{"name": "main", "file": "shop/wsgi.py", "line": 1}]
 
 
 def test_bookkeeping_tags_hidden_and_empty_uploads_dimmed(server, driver, shot):
-    full = upload(server, {
-        "format": "treering/1", "app": "tags", "host": "web-1", "start": NOW - 60, "end": NOW - 50, "interval_ms": 10,
-        "frames": FRAMES, "samples": [{"stack": [0], "count": 9, "thread": "MainThread"}],
-        "tags": {"env": "prod", "treering.samples": "900", "treering.overhead_ms": "3"},
-    })
-    status, empty = server.post("/api/v1/ingest", json.dumps({
-        "format": "treering/1", "app": "tags", "host": "web-2", "start": NOW - 40, "end": NOW - 30, "interval_ms": 10,
-        "frames": [], "samples": [], "tags": {"treering.samples": "0"},
-    }).encode())
+    full = upload(
+        server,
+        {
+            "format": "treering/1",
+            "app": "tags",
+            "host": "web-1",
+            "start": NOW - 60,
+            "end": NOW - 50,
+            "interval_ms": 10,
+            "frames": FRAMES,
+            "samples": [{"stack": [0], "count": 9, "thread": "MainThread"}],
+            "tags": {"env": "prod", "treering.samples": "900", "treering.overhead_ms": "3"},
+        },
+    )
+    status, empty = server.post(
+        "/api/v1/ingest",
+        json.dumps(
+            {
+                "format": "treering/1",
+                "app": "tags",
+                "host": "web-2",
+                "start": NOW - 40,
+                "end": NOW - 30,
+                "interval_ms": 10,
+                "frames": [],
+                "samples": [],
+                "tags": {"treering.samples": "0"},
+            }
+        ).encode(),
+    )
     assert status == 201 and empty["samples"] == 0
     driver.get(server.url + "/?app=tags")
     wait_for(driver, "document.querySelector('#profiles tbody tr')", what="the uploads")
     shot("uploads")
-    rows = {r.find_element(By.CSS_SELECTOR, "a").get_attribute("href").rsplit("/", 1)[1]: r
-            for r in driver.find_elements(By.CSS_SELECTOR, "#profiles tbody tr")}
+    rows = {
+        r.find_element(By.CSS_SELECTOR, "a").get_attribute("href").rsplit("/", 1)[1]: r
+        for r in driver.find_elements(By.CSS_SELECTOR, "#profiles tbody tr")
+    }
     assert set(rows) == {full["id"], empty["id"]}
     tags = rows[full["id"]].find_elements(By.CSS_SELECTOR, "td")[-1].text
     assert tags == "env=prod"

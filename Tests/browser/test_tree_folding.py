@@ -5,7 +5,6 @@ Chromium against the real server."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -268,7 +267,9 @@ def test_top_functions_follow_the_zoom_and_count_library_frames_on_demand(server
 
 
 def test_merge_lines_on_a_real_py_spy_raw_file(server, driver):
-    status, answer = server.post("/api/v1/ingest?format=folded&app=pyspy-raw", PYSPY.read_bytes(), {"Content-Type": "text/plain"})
+    status, answer = server.post(
+        "/api/v1/ingest?format=folded&app=pyspy-raw", PYSPY.read_bytes(), {"Content-Type": "text/plain"}
+    )
     assert status == 201, answer
     open_page(driver, f"{server.url}{answer['url']}?focus=all&frames=all")
     driver.find_element(By.CSS_SELECTOR, "th[data-sort=total]").click()
@@ -278,7 +279,11 @@ def test_merge_lines_on_a_real_py_spy_raw_file(server, driver):
 
     def string_modules():
         cells = driver.find_elements(By.CSS_SELECTOR, "#top tbody td.fn")
-        return [td.get_attribute("title") for td in cells if td.text == "<module>" and "\n<string>:" in td.get_attribute("title")]
+        return [
+            td.get_attribute("title")
+            for td in cells
+            if td.text == "<module>" and "\n<string>:" in td.get_attribute("title")
+        ]
 
     # py-spy keys frames by the executing line: hot_loop at lines 10 and 11 are
     # two sibling nodes, and <module> of <string> is a row per line.

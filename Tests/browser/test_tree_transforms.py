@@ -58,14 +58,18 @@ def check(driver, body: str, prelude: str = ""):
     """Runs `body` (a function of the modules returning a JSON value) in the
     page, after `prelude` (helper functions)."""
     function = f"(() => {{ {prelude}\n return ({body}); }})()"
-    script = RUN.replace("CHECK(fold, library, idle, merge, focus, tree)", f"{function}(fold, library, idle, merge, focus, tree)")
+    script = RUN.replace(
+        "CHECK(fold, library, idle, merge, focus, tree)", f"{function}(fold, library, idle, merge, focus, tree)"
+    )
     value = driver.execute_async_script(script)
-    assert not (isinstance(value, str) and (value.startswith("error") or value.startswith("import"))), value
+    assert not (isinstance(value, str) and value.startswith(("error", "import"))), value
     return value
 
 
 def test_folding_random_trees_keeps_every_total(page):
-    problems = check(page, """(fold, library) => {
+    problems = check(
+        page,
+        """(fold, library) => {
       const problems = [];
       const rule = library.libraryRule();
       for (let seed = 1; seed <= 60; seed++) {
@@ -99,24 +103,32 @@ def test_folding_random_trees_keeps_every_total(page):
         if (!folded && seed % 2 === 0) problems.push(`seed ${seed}: nothing folded`);
       }
       return problems;
-    }""", RANDOM_TREE)
+    }""",
+        RANDOM_TREE,
+    )
     assert problems == []
 
 
 def test_all_frames_is_the_tree_as_it_is(page):
-    same = check(page, """(fold) => {
+    same = check(
+        page,
+        """(fold) => {
       const { root, all } = randomTree(7, 300);
       const out = fold.foldLibrary(root, { isLibrary: () => false, packageOf: () => null });
       let count = 0;
       const walk = (n) => { count++; n.children.forEach(walk); };
       walk(out);
       return count === all.length && all.every((n) => n.shown.srcs[0] === n && !n.shown.folded);
-    }""", RANDOM_TREE)
+    }""",
+        RANDOM_TREE,
+    )
     assert same is True
 
 
 def test_the_library_rule(page):
-    packages = check(page, """(fold, library) => [
+    packages = check(
+        page,
+        """(fold, library) => [
         '/srv/venv/lib/python3.11/site-packages/django/core/handlers/base.py',
         '/usr/lib/python3/dist-packages/gunicorn/arbiter.py',
         '/root/.pyenv/versions/3.11.7/lib/python3.11/concurrent/futures/thread.py',
@@ -131,21 +143,27 @@ def test_the_library_rule(page):
         '/srv/shop/views.py',
         'shop/views.py',
         '/usr/lib/node_modules/x.py',
-      ].map(library.libraryPackage)""")
+      ].map(library.libraryPackage)""",
+    )
     assert packages == [
         "django", "gunicorn", "concurrent", "threading", "socketserver", "flask", "importlib", "runpy", "six",
         None, None, None, None, None,
     ]  # fmt: skip
-    mine = check(page, """(fold, library) => {
+    mine = check(
+        page,
+        """(fold, library) => {
         const rule = library.libraryRule(['django']);
         return [rule.isLibrary({ file: '/v/lib/python3.11/site-packages/django/a.py' }),
                 rule.isLibrary({ file: '/v/lib/python3.11/site-packages/gunicorn/b.py' })];
-    }""")
+    }""",
+    )
     assert mine == [False, True]
 
 
 def test_idle_removal_and_merged_lines_keep_totals(page):
-    result = check(page, """(fold, library, idle, merge, focus, tree) => {
+    result = check(
+        page,
+        """(fold, library, idle, merge, focus, tree) => {
         const json = {
           frames: { name: ['main', 'work', '(idle)', 'work', 'wait'], file: ['/a.py', '/a.py', '', '/a.py', '/a.py'], line: [1, 5, 0, 6, 9] },
           nodes: { parent: [-1, 0, 1, 1, 0, 0, 5], frame: [-1, 0, 1, 3, 2, 4, 2], total: [100, 50, 30, 20, 40, 10, 10], self: [0, 0, 30, 20, 40, 0, 10] },
@@ -160,7 +178,8 @@ def test_idle_removal_and_merged_lines_keep_totals(page):
           mainKids: merged.children[0].children.map((c) => [c.name, c.total, c.frame]),
           mergedTotal: merged.total,
         };
-    }""")
+    }""",
+    )
     assert result == {
         "hasIdle": True, "idle": 50, "left": 50, "names": ["main"], "splits": True,
         "mainKids": [["work", 50, 1]], "mergedTotal": 100,

@@ -180,7 +180,10 @@ def main() -> int:
         if venv is None:
             venv = tmp / "venv"
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(REPO / "Agents" / "python"), "django", "gunicorn"], check=True)
+            subprocess.run(
+                [str(venv / "bin" / "pip"), "install", "-q", str(REPO / "Agents" / "python"), "django", "gunicorn"],
+                check=True,
+            )
         site = tmp / "shop"
         site.mkdir()
         (site / "shop_site.py").write_text(SITE)
@@ -190,8 +193,10 @@ def main() -> int:
         port = free_port()
         command = [
             str(venv / "bin" / "python"), "-m", "treering", "run",
-            "--server", f"http://127.0.0.1:{capture.server_address[1]}", "--app", "django-shop", "--upload-every-s", "5",
-            "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread", "--workers", "2", "--threads", "4",
+            "--server", f"http://127.0.0.1:{capture.server_address[1]}",
+            "--app", "django-shop", "--upload-every-s", "5",
+            "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+            "--worker-class", "gthread", "--workers", "2", "--threads", "4",
             "--log-level", "warning", "shop_site:application",
         ]  # fmt: skip
         env = dict(os.environ, TREERING_SESSIONS="0")
@@ -213,8 +218,10 @@ def main() -> int:
         (args.out / f"{i:02d}-{doc['pid']}.json").write_text(json.dumps(doc, indent=None, separators=(",", ":")) + "\n")
     samples = sum(s["count"] for d in docs for s in d["samples"])
     idle = sum(int(d.get("tags", {}).get("treering.idle_samples", 0)) for d in docs)
-    print(f"{served} requests served; {len(docs)} documents from {len({d['pid'] for d in docs})} processes; "
-          f"{samples} samples sent, {idle} idle left out; written to {args.out}")
+    print(
+        f"{served} requests served; {len(docs)} documents from {len({d['pid'] for d in docs})} processes; "
+        f"{samples} samples sent, {idle} idle left out; written to {args.out}"
+    )
     return 0
 
 
