@@ -45,10 +45,15 @@ function select(id, label, values, chosen) {
 /** A side of an app query: app, range and label filters, with the range moved by `shift` seconds. */
 function appSide(app, query, shift = 0, label = null) {
   const p = new URLSearchParams({ app, from: Number(query.get("from")) + shift, until: Number(query.get("until")) + shift });
-  for (const [k, v] of query) if (k !== "from" && k !== "until" && k !== (label && label.name)) p.append(k, v);
-  if (label) p.append(label.name, label.value);
+  const own = label && [label.name, label.name + "!"];
+  for (const [k, v] of query) if (k !== "from" && k !== "until" && !(own && own.includes(k))) p.append(k, v);
+  // "The rest": every series but the other side's value (the API's `label!=value`).
+  if (label) p.append(label.exclude ? label.name + "!" : label.name, label.value);
   return p;
 }
+
+// The value of a side's select that means "every other value of the label".
+const REST = "\u0000rest";
 
 /**
  * The app page: `query()` gives the query drawn (URLSearchParams with from,
@@ -82,8 +87,9 @@ export function offerAppComparisons(app, query) {
     const values = () => {
       const vs = [...labels[name.value]].sort(naturalOrder);
       const first = vs.includes(q.get(name.value)) ? q.get(name.value) : vs[0];
-      pair.replaceChildren(select("compare-base-value", "Base value", vs, first), document.createTextNode(" against "),
-        select("compare-target-value", "Target value", vs, vs.find((v) => v !== first)));
+      const withRest = (sel) => { const o = el("option", "the rest (every other value)"); o.value = REST; sel.append(o); return sel; };
+      pair.replaceChildren(withRest(select("compare-base-value", "Base value", vs, first)), document.createTextNode(" against "),
+        withRest(select("compare-target-value", "Target value", vs, vs.find((v) => v !== first))));
     };
     const go = el("button", "Compare");
     go.type = "submit";
@@ -95,7 +101,9 @@ export function offerAppComparisons(app, query) {
       e.preventDefault();
       const label = name.value;
       const b = document.getElementById("compare-base-value").value, t = document.getElementById("compare-target-value").value;
-      location.assign(compareURL(appSide(app, q, 0, { name: label, value: b }), appSide(app, q, 0, { name: label, value: t })));
+      if (b === REST && t === REST) return;  // the rest of nothing: not a comparison
+      const side = (v, other) => (v === REST ? { name: label, value: other, exclude: true } : { name: label, value: v });
+      location.assign(compareURL(appSide(app, q, 0, side(b, t)), appSide(app, q, 0, side(t, b))));
     });
     values();
     options.append(form);

@@ -29,7 +29,8 @@ export function naturalOrder(a, b) {
  * values. `onChange(selected)` gets a new Map when a value is added or removed.
  */
 export function renderFilters(menus, chips, labels, selected, onChange) {
-  const names = [...new Set([...Object.keys(labels), ...selected.keys()])].sort(labelOrder);
+  // Exclusions (`host!`) show as chips only: the menus choose values to keep.
+  const names = [...new Set([...Object.keys(labels), ...[...selected.keys()].filter((k) => !k.endsWith("!"))])].sort(labelOrder);
   const toggle = (name, value, on) => {
     const next = new Map([...selected].map(([k, v]) => [k, new Set(v)]));
     const values = next.get(name) || new Set();
@@ -78,7 +79,9 @@ export function renderFilters(menus, chips, labels, selected, onChange) {
       remove.title = `Remove ${name} = ${value}`;
       remove.setAttribute("aria-label", remove.title);
       remove.addEventListener("click", () => toggle(name, value, false));
-      chip.append(el("span", `${name} = ${value}`), remove);
+      // `host!` (from `host!=web-1` in the URL) leaves that value out.
+      const excluded = name.length > 1 && name.endsWith("!");
+      chip.append(el("span", excluded ? `${name.slice(0, -1)} ≠ ${value}` : `${name} = ${value}`), remove);
       return chip;
     })));
 }

@@ -68,9 +68,10 @@ extension AppDatabase {
         return SharedQuery(token: row[0], query: query, createdAt: row[5], expiresAt: row[6])
     }
 
-    /// Filters as JSON `{"label": ["value", ...]}`, values sorted so equal filters read the same.
+    /// Filters as JSON `{"label": ["value", ...], "other!": [...]}` (a key
+    /// ending in `!` excludes), values sorted so equal filters read the same.
     static func encode(_ filter: LabelFilter) throws -> String {
-        let sorted = filter.allowed.mapValues { $0.sorted() }
+        let sorted = filter.keyed.mapValues { $0.sorted() }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(sorted), as: UTF8.self)
@@ -78,6 +79,6 @@ extension AppDatabase {
 
     static func decodeFilter(_ text: String) throws -> LabelFilter {
         let allowed = try JSONDecoder().decode([String: [String]].self, from: Data(text.utf8))
-        return LabelFilter(allowed.mapValues(Set.init))
+        return LabelFilter(keyed: allowed.mapValues(Set.init))
     }
 }

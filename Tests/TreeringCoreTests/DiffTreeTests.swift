@@ -83,3 +83,20 @@ func tree(_ stacks: [([Int32], Int64)]) -> CallTree {
         #expect(json.contains(#""base_total":[3,3,0,3],"base_self":[0,0,0,3],"target_total":[7,7,7,0],"target_self":[0,0,7,0]"#))
     }
 }
+
+@Suite struct LabelFilterTests {
+    @Test func excludedValuesLeaveTheRestAndKeyedFormRoundTrips() {
+        let filter = LabelFilter(keyed: ["host!": ["web-1"], "transaction": ["GET /a", "GET /b"]])
+        #expect(filter.allowed == ["transaction": ["GET /a", "GET /b"]])
+        #expect(filter.excluded == ["host": ["web-1"]])
+        #expect(LabelFilter(keyed: filter.keyed) == filter)
+        #expect(filter.matches(["host": "web-2", "transaction": "GET /a"]))
+        #expect(!filter.matches(["host": "web-1", "transaction": "GET /a"]))
+        // A series without the excluded label is not excluded by it.
+        #expect(filter.matches(["transaction": "GET /b"]))
+        #expect(!filter.matches(["host": "web-2"]))
+        #expect(filter.labelNames == ["host", "transaction"])
+        // A lone "!" is a label name, not an exclusion of "".
+        #expect(LabelFilter(keyed: ["!": ["x"]]).allowed == ["!": ["x"]])
+    }
+}

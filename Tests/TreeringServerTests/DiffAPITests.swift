@@ -212,4 +212,31 @@ import TreeringServer
             #expect(bad.status == .badRequest)
         }
     }
+
+    @Test func oneLabelValueAgainstTheRest() async throws {
+        let app = try await buildApplication(TestArguments())
+        try await app.test(.router) { client in
+            for (host, slow) in [("web-1", 20), ("web-2", 3), ("web-3", 4)] {
+                let upload = try Self.upload(version: "1", slow: slow, fast: 1)
+                var doc = try JSONSerialization.jsonObject(with: upload) as! [String: Any]
+                doc["host"] = host
+                #expect(try await client.ingest(try JSONSerialization.data(withJSONObject: doc)).status == .created)
+            }
+            let rest = try await client.get("/api/v1/query?app=shop&host!=web-1", as: TreeAnswer.self)
+            #expect(rest.total == 3 + 1 + 4 + 1)
+            let notTwo = try await client.get("/api/v1/query?app=shop&host!=web-1&host!=web-3", as: TreeAnswer.self)
+            #expect(notTwo.total == 4)
+            let diff = try await client.get(
+                "/api/v1/diff?base.app=shop&base.host!=web-1&target.app=shop&target.host=web-1", as: DiffAnswer.self)
+            #expect(diff.totals(of: "slow")! == (7, 20))
+            // A shared query keeps the exclusion.
+            let shared = try await client.post("/api/v1/query/share?app=shop&host!=web-1", body: Data()).decode(SharedQueryAnswer.self)
+            let again = try await client.get(shared.treeUrl, as: TreeAnswer.self)
+            #expect(again.total == 9)
+            // An excluded label the app does not have is a 400 naming it.
+            let bad = try await client.get("/api/v1/query?app=shop&colour!=red")
+            #expect(bad.status == .badRequest)
+            #expect(try errorMessage(bad).message.hasPrefix("colour: not a query parameter"))
+        }
+    }
 }

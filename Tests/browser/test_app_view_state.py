@@ -42,3 +42,26 @@ def test_agent_idle_count_and_view_state_survive_a_reload(server, driver):
     assert driver.find_element(By.ID, "filter-chips").text == ""
     assert driver.execute_script("return window.treering.total()") == running + idle
     assert driver.find_element(By.ID, "all-frames").is_selected()
+
+
+def test_an_excluded_label_value_is_a_chip_and_leaves_its_series_out(server, driver):
+    now = time.time()
+    for host, count in [("web-1", 7), ("web-2", 3)]:
+        upload(
+            server,
+            {
+                "format": "treering/1",
+                "app": "rest-of-hosts",
+                "host": host,
+                "start": now - 300,
+                "end": now - 290,
+                "interval_ms": 10,
+                "frames": [{"name": "main", "file": "app.py", "line": 1}],
+                "samples": [{"stack": [0], "count": count}],
+            },
+        )
+    driver.get(f"{server.url}/apps/rest-of-hosts?range=1h&host!=web-1")
+    wait_ready(driver)
+    assert not driver.find_element(By.ID, "error").is_displayed()
+    assert driver.find_element(By.ID, "filter-chips").text.startswith("host \u2260 web-1")
+    assert driver.execute_script("return window.treering.total()") == 3

@@ -283,6 +283,25 @@ def test_compare_one_label_value_with_another_from_the_app_page(server, driver, 
     shot("from-app")
 
 
+def test_compare_one_label_value_with_the_rest_from_the_app_page(server, driver, profiles):
+    open_page(driver, f"{server.url}/apps/{APP}?range=1h")
+    driver.find_element(By.CSS_SELECTOR, "#compare-with summary").click()
+    wait_for(driver, "document.getElementById('compare-label-go')")
+    Select(driver.find_element(By.ID, "compare-label")).select_by_visible_text("version")
+    Select(driver.find_element(By.ID, "compare-base-value")).select_by_visible_text("the rest (every other value)")
+    Select(driver.find_element(By.ID, "compare-target-value")).select_by_visible_text("1.5")
+    driver.find_element(By.ID, "compare-label-go").click()
+    wait_for(driver, "location.pathname === '/compare'")
+    assert wait_compare(driver) == "true", driver.find_element(By.ID, "error").text
+    q = parse_qs(urlparse(driver.current_url).query)
+    # The base is every series but version 1.5's (the API's `version!=1.5`).
+    assert q["base.version!"] == ["1.5"] and q["target.version"] == ["1.5"]
+    assert "version!=1.5" in driver.find_element(By.ID, "compare-sides").text
+    tree = diff_json(server, urlparse(driver.current_url).query)
+    assert tree["base"]["total"] == 80 and tree["target"]["total"] == 110
+    assert slower(colour_at(driver, frame_path(tree, ["main", "handle", "price_order"])))
+
+
 def test_compare_a_session_with_the_apps_usual(server, driver, profiles, shot):
     status, session = server.post(
         f"/api/v1/apps/{APP}/sessions", json.dumps({"transaction": TRANSACTION, "requests": 2}).encode()

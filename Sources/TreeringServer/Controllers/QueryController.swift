@@ -174,7 +174,7 @@ struct QueryController<Context: RequestContext> {
         let query = try AppQueryParameters.parse(
             parameters, app: app, maxRangeSeconds: maxRangeSeconds, retentionSeconds: retentionSeconds)
         guard !query.filter.isEmpty, let names = try await database.labelNames(app: app) else { return query }
-        if let unknown = query.filter.allowed.keys.sorted().first(where: { !names.contains($0) }) {
+        if let unknown = query.filter.labelNames.sorted().first(where: { !names.contains($0) }) {
             let known = AppQueryParameters.reserved.sorted().joined(separator: ", ")
             throw InputError.invalid(
                 String(unknown.prefix(64)),

@@ -57,7 +57,7 @@ struct TreeSourceLoader<Context: RequestContext> {
                 throw error.prefixed(prefix + ".")
             }
             var pairs = [("\(prefix).app", app), ("\(prefix).from", "\(query.from)"), ("\(prefix).until", "\(query.until)")]
-            for (label, values) in query.filter.allowed.sorted(by: { $0.key < $1.key }) {
+            for (label, values) in query.filter.keyed.sorted(by: { $0.key < $1.key }) {
                 pairs += values.sorted().map { ("\(prefix).\(label)", $0) }
             }
             return pairs

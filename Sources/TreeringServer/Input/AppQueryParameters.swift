@@ -31,11 +31,12 @@ enum AppQueryParameters {
                 "the range from \(number(from)) to \(number(until)) is longer than the limit of "
                     + "\(DurationText.describe(maxRangeSeconds)) (--max-query-range)")
         }
-        var allowed: [String: Set<String>] = [:]
+        // `label=value` keeps, `label!=value` (the key `label!`) leaves out.
+        var keyed: [String: Set<String>] = [:]
         for (key, value) in query where !reserved.contains(String(key)) {
-            allowed[String(key), default: []].insert(String(value))
+            keyed[String(key), default: []].insert(String(value))
         }
-        return AppQuery(app: app, from: from, until: until, filter: LabelFilter(allowed))
+        return AppQuery(app: app, from: from, until: until, filter: LabelFilter(keyed: keyed))
     }
 
     /// `step` in seconds (a multiple of 60), or one that gives at most ~240 points.
@@ -61,7 +62,7 @@ enum AppQueryParameters {
     /// absolute range and every filter value.
     static func queryString(_ query: AppQuery) -> String {
         var items = [("app", query.app), ("from", number(query.from)), ("until", number(query.until))]
-        for (label, values) in query.filter.allowed.sorted(by: { $0.key < $1.key }) {
+        for (label, values) in query.filter.keyed.sorted(by: { $0.key < $1.key }) {
             items += values.sorted().map { (label, $0) }
         }
         return items.map { "\(Links.escape($0.0))=\(Links.escape($0.1))" }.joined(separator: "&")

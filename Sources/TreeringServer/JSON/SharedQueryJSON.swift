@@ -22,7 +22,7 @@ struct SharedQueryJSON: ResponseEncodable {
         app = shared.query.app
         from = shared.query.from
         until = shared.query.until
-        filters = shared.query.filter.allowed.mapValues { $0.sorted() }
+        filters = shared.query.filter.keyed.mapValues { $0.sorted() }
         createdAt = shared.createdAt
         url = Links.sharedQueryPage(shared.token)
         treeURL = Links.queryAPI(shared.query)

@@ -127,7 +127,7 @@ struct AppPage {
         retention = DurationText.describe(retentionSeconds)
         retention_cutoff = AppQueryParameters.number((Date().timeIntervalSince1970 - retentionSeconds).rounded(.down))
         self.shared = shared.map {
-            let filters = $0.query.filter.allowed.mapValues { $0.sorted() }
+            let filters = $0.query.filter.keyed.mapValues { $0.sorted() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             return Shared(
