@@ -65,6 +65,25 @@ def stream_view(request, n):  # the body is made while the server sends it
     return StreamingHttpResponse(stream_part(i) for i in range(n))
 
 
+def send_slowly() -> bytes:
+    x, deadline = 0, time.monotonic() + 0.3
+    while time.monotonic() < deadline:
+        x += sum(range(100))
+    return f"{x}\n".encode()
+
+
+class SlowToSend(HttpResponse):
+    """A body the server spends time sending after the view returned (as a
+    big response to a slow client does): the WSGI server iterates it."""
+
+    def __iter__(self):
+        yield send_slowly()
+
+
+def slow_send_view(request):
+    return SlowToSend()
+
+
 def broken_view(request):
     raise RuntimeError("the view failed")
 
@@ -77,6 +96,7 @@ urlpatterns = [
     path("health/", health),
     path("stream/<int:n>/", stream_view),
     path("broken/", broken_view),
+    path("slow-send/", slow_send_view),
     path("api/", include(item_patterns)),
 ]
 

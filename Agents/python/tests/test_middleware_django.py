@@ -54,3 +54,18 @@ def test_threads_are_untagged_once_their_request_is_over():
     finally:
         treering.stop()
     assert agent.documents
+
+
+def test_sending_the_response_is_part_of_the_request():
+    # The WSGI server writes the body after the view returned, on the same
+    # thread: those samples belong to the request, not to untagged server time.
+    agent = treering.start(app="django-site", interval_ms=5, clock="wall")
+    try:
+        with serve_wsgi(django_site.application) as url:
+            answers = get_all([f"{url}/slow-send/"] * 3)
+            assert [status for status, _ in answers] == [200] * 3
+    finally:
+        treering.stop()
+    sending = transactions_of(samples_with(merged(agent.documents), "send_slowly"))
+    assert set(sending) == {"GET slow-send/"}, sending
+    assert sending["GET slow-send/"] >= 20  # 3 x 0.3 s at 5 ms; a floor

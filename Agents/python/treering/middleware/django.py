@@ -5,8 +5,10 @@ The transaction is named by the resolved URL pattern, `GET orders/<int:pk>/`,
 not the raw URL (whose ids would make every request its own name); it is set
 in `process_view`, once Django has resolved the URL. Until then (the
 middleware above the view) the thread's samples carry no transaction.
-Under a WSGI server a streamed response (`StreamingHttpResponse`) ends the
-request when the server closes it, so making its body is part of it."""
+Under a WSGI server the request ends when the server closes the response:
+the server writes the body on this thread after the view returns (and makes
+a streamed body then), so that time is the request's too, not untagged
+server time."""
 
 from __future__ import annotations
 
@@ -40,9 +42,10 @@ class TreeringMiddleware:
             _end(record)
             raise
         try:
-            if response.streaming and "wsgi.version" in request.META:
-                # A streamed body is made while the WSGI server sends it, on
-                # this thread: the request ends when the server closes it.
+            if "wsgi.version" in request.META:
+                # The WSGI server sends the body (and makes a streamed one)
+                # on this thread after we return: the request ends when the
+                # server closes the response, as the WSGI middleware's does.
                 response._resource_closers.append(lambda: _end(record))
                 return response
         except Exception:
