@@ -116,7 +116,9 @@ export function offerFunctionViews(page, urlFor) {
 
   function enter(next) {
     fn = next;
-    page.state.focus = "";
+    // The function itself at the centre: "open where it branches" would walk
+    // an inverted tree out to the outermost caller and leave the function off screen.
+    page.state.focus = "all";
     page.writeState(true);
     describe("loading…");
     showFunction();
@@ -194,6 +196,8 @@ export function offerFunctionViews(page, urlFor) {
     if (f) enter({ name: f.name, file: f.file, dir: "callers" });
   });
 
+  // A link to a function's view without a focus opens on the function too.
+  if (fn && !page.state.focus) page.state.focus = "all";
   describe();
   return { enter, leave, current: () => fn };
 }
