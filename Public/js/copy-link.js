@@ -25,6 +25,18 @@ function fieldAfter(button) {
   return box;
 }
 
+/** Shows `url` selected in the field after `button`, with `hint` beside it. */
+function show(button, url, hint) {
+  const box = fieldAfter(button);
+  const field = box.querySelector("input");
+  field.value = url;
+  field.size = Math.min(60, Math.max(20, url.length));
+  box.querySelector(".copy-hint").textContent = hint;
+  box.hidden = false;
+  field.focus();
+  field.select();
+}
+
 /**
  * Wires `button` to copy the URL that `link()` (async) gives. Afterwards the
  * button says "Copied", or the link is shown selected in a field beside it;
@@ -38,8 +50,12 @@ export function wireCopyLink(button, link) {
       try {
         url = await link();
       } catch (e) {
+        // No share link (a read key may not make one): say why, and offer
+        // the page's own address, which works for readers with a key.
+        const reason = String(e.message || e);
         button.textContent = "Link failed";
-        button.title = String(e.message || e);
+        button.title = reason;
+        show(button, location.href, `No share link: ${reason}. This page's address works for readers with a key.`);
         return;
       }
       button.dataset.url = url;
@@ -52,13 +68,7 @@ export function wireCopyLink(button, link) {
         if (box && box.classList.contains("copy-fallback")) box.hidden = true;
       } catch {
         button.textContent = "Copy link";
-        const box = fieldAfter(button);
-        const field = box.querySelector("input");
-        field.value = url;
-        field.size = Math.min(60, Math.max(20, url.length));
-        box.hidden = false;
-        field.focus();
-        field.select();
+        show(button, url, `Press ${copyKeys()} to copy`);
       }
     } finally {
       button.disabled = false;

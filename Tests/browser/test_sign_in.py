@@ -102,6 +102,23 @@ def test_a_person_signs_in_and_each_key_does_what_its_scope_allows(keyed, driver
     driver.delete_all_cookies()
 
 
+def test_copy_link_with_a_read_key_says_why_and_offers_the_page_address(keyed, driver):
+    server, keys = keyed
+    driver.delete_all_cookies()
+    driver.get(f"{server.url}/apps/{APP}")
+    wait_for(driver, "location.pathname === '/sign-in'", what="the sign-in page")
+    sign_in(driver, keys["read"])
+    wait_for(driver, f"location.pathname === '/apps/{APP}'", what="back to the app page")
+    wait_ready(driver)
+    driver.find_element(By.ID, "copy-link").click()
+    wait_for(driver, "document.getElementById('copy-link-field')", what="the link field")
+    field = driver.find_element(By.ID, "copy-link-field")
+    assert field.get_attribute("value") == driver.current_url
+    hint = driver.find_element(By.CSS_SELECTOR, ".copy-fallback .copy-hint").text
+    assert hint.startswith("No share link: ") and "admin" in hint, hint
+    assert driver.find_element(By.ID, "copy-link").text == "Link failed"
+
+
 def test_share_links_open_without_a_key(keyed, driver, shot):
     server, keys = keyed
     admin = {"Authorization": f"Bearer {keys['admin']}"}
