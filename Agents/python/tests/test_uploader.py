@@ -99,6 +99,20 @@ def test_5xx_is_retried_with_backoff_and_4xx_is_not():
     assert not up2.pending
 
 
+def test_a_refused_key_is_said_once_and_names_what_to_do(caplog):
+    for key, said in [(None, "the server needs an API key (set TREERING_KEY) (401)"), ("trk_wrong", "refused the key (401)")]:
+        server, url = serve(plan=[401, 401, 401])
+        up = Uploader(url, key=key)
+        caplog.clear()
+        for i in range(3):
+            up.enqueue(doc(i))
+            up.flush()
+        assert [r[0] for r in server.requests] == [401, 401, 401]  # each period's document, never a retry loop
+        warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        assert len(warnings) == 1, warnings
+        assert said in warnings[0], warnings[0]
+
+
 def test_a_slow_server_does_not_slow_the_app():
     # The server keeps the first upload waiting until the app's work is done:
     # if the app waited for the upload, the two would wait for each other

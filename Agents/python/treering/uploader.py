@@ -154,8 +154,10 @@ class Uploader:
             # another: say so once, not every upload period.
             if not self._told_key:
                 self._told_key = True
+                what = "refused the key" if self.key else "needs an API key (set TREERING_KEY)"
                 log.warning(
-                    "treering: the server refused the key (%s); uploads are dropped until it is fixed: %s",
+                    "treering: the server %s (%s); uploads are dropped until it is fixed: %s",
+                    what,
                     status,
                     detail,
                 )
