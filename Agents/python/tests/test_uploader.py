@@ -100,7 +100,8 @@ def test_5xx_is_retried_with_backoff_and_4xx_is_not():
 
 
 def test_a_refused_key_is_said_once_and_names_what_to_do(caplog):
-    for key, said in [(None, "the server needs an API key (set TREERING_KEY) (401)"), ("trk_wrong", "refused the key (401)")]:
+    cases = [(None, "the server needs an API key (set TREERING_KEY) (401)"), ("trk_wrong", "refused the key (401)")]
+    for key, said in cases:
         server, url = serve(plan=[401, 401, 401])
         up = Uploader(url, key=key)
         caplog.clear()
