@@ -110,20 +110,3 @@ export function topFunctions(roots, { byFunction = false } = {}) {
   for (const r of roots) walk(r);
   return [...byKey.values()];
 }
-
-/** The package of a file: its first path parts, for colouring. */
-export function packageOf(file) {
-  if (!file) return "(none)";
-  const parts = file.replace(/\\/g, "/").split("/").filter(Boolean);
-  const site = parts.lastIndexOf("site-packages");
-  if (site >= 0 && parts.length > site + 1) return parts[site + 1];
-  return parts.length > 1 ? parts[parts.length - 2] : parts[0];
-}
-
-/** A stable colour per package: a hash into d3's categorical palette. */
-export function colourOf(pkg) {
-  const palette = d3.schemeTableau10.concat(d3.schemeSet3);
-  let h = 2166136261;
-  for (let i = 0; i < pkg.length; i++) h = Math.imul(h ^ pkg.charCodeAt(i), 16777619);
-  return palette[(h >>> 0) % palette.length];
-}
