@@ -35,6 +35,9 @@ python3 -m ruff check .
 python3 -m ruff format --check .
 python3 -m pyright --pythonpath "$(command -v python3)"
 python3 scripts/check-links.py
+# The importer golden files still match their independent oracle (the Swift
+# tests compare the parsers with these files).
+python3 Tests/vectors/importers/expected.py --check
 
 step "lint: Swift"
 # swift format (ships with the toolchain), settings in .swift-format; the
