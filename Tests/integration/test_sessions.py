@@ -154,6 +154,10 @@ CASES = {
         transaction="GET orders/<int:pk>/",
         mix=["orders/{i}/", "reports/20{i}/", "health/", "orders/{i}/", "health/", "reports/19{i}/"],
         others={"reports_view", "run_report_queries", "health_check"},
+        # wsgiref sends the body (and closes the response, which ends the
+        # request) in this frame, after the view returned: part of the
+        # request, but GIL waits behind the other views' crunching land here.
+        sending="finish_response",
     ),
     "fastapi": dict(
         script=FASTAPI_APP,
@@ -297,7 +301,9 @@ def test_a_session_records_exactly_n_requests_of_its_transaction(tmp_path, kind)
         totals = frame_totals(tree)
         root = tree["nodes"]["total"][0]
         assert root >= 20
-        assert totals.get("crunch_numbers", 0) >= 0.7 * root, (totals.get("crunch_numbers"), root)
+        # The view's crunching is most of what the request did before its response was sent.
+        handled = root - totals.get(case.get("sending", ""), 0)
+        assert totals.get("crunch_numbers", 0) >= 0.7 * handled, (totals.get("crunch_numbers"), handled, root)
         assert not set(totals) & case["others"], set(totals) & case["others"]
 
         # One request's own tree is there too, and the ordinary profiles went
