@@ -28,38 +28,18 @@ public struct DiffTree: Sendable {
 
     /// Node ids in pre-order, siblings by target total then base total, descending.
     public func preorder() -> [Int32] {
-        var lists = [[Int32]](repeating: [], count: nodeCount)
-        for i in 1..<max(nodeCount, 1) { lists[Int(shape.parents[i])].append(Int32(i)) }
-        for i in lists.indices where lists[i].count > 1 {
-            lists[i].sort { a, b in
+        TreeWalk.preorder(
+            TreeWalk.childLists(parents: shape.parents) { a, b in
                 let (x, y) = (Int(a), Int(b))
                 if targetTotal[x] != targetTotal[y] { return targetTotal[x] > targetTotal[y] }
                 if baseTotal[x] != baseTotal[y] { return baseTotal[x] > baseTotal[y] }
                 return a < b
-            }
-        }
-        var order: [Int32] = []
-        order.reserveCapacity(nodeCount)
-        var stack: [Int32] = [0]
-        while let n = stack.popLast() {
-            order.append(n)
-            stack.append(contentsOf: lists[Int(n)].reversed())
-        }
-        return order
+            })
     }
 
     /// Every path where either side has self samples, with both self counts.
     public func forEachStack(_ body: (_ stack: [Int32], _ base: Int64, _ target: Int64) -> Void) {
-        var path: [Int32] = []
-        var pathNodes: [Int32] = []
-        for n in preorder() where n != 0 {
-            let parent = shape.parents[Int(n)]
-            while let last = pathNodes.last, last != parent {
-                pathNodes.removeLast()
-                path.removeLast()
-            }
-            pathNodes.append(n)
-            path.append(shape.frames[Int(n)])
+        TreeWalk.forEachPath(order: preorder(), parents: shape.parents, frames: shape.frames) { path, n in
             let (b, t) = (baseSelf[Int(n)], targetSelf[Int(n)])
             if b > 0 || t > 0 { body(path, b, t) }
         }

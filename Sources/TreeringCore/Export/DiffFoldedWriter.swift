@@ -6,22 +6,10 @@ public struct DiffFoldedWriter: Sendable {
     public init() {}
 
     public func write(_ diff: DiffTree) -> String {
-        var labels: [Int32: String] = [:]
+        var text = FoldedStackText()
         var lines: [String] = []
         diff.forEachStack { stack, base, target in
-            var line = ""
-            for (i, f) in stack.enumerated() {
-                if i > 0 { line += ";" }
-                if let known = labels[f] {
-                    line += known
-                } else {
-                    let label = diff.frames[f].foldedLabel.replacingNewlines()
-                    labels[f] = label
-                    line += label
-                }
-            }
-            line += " \(base) \(target)"
-            lines.append(line)
+            lines.append(text.text(stack, frame: { diff.frames[$0] }) + " \(base) \(target)")
         }
         lines.sort()
         return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"

@@ -12,28 +12,10 @@ public struct DiffJSONWriter: Sendable {
     public init() {}
 
     public func write(_ diff: DiffTree, baseIntervalMs: Double, targetIntervalMs: Double) -> [UInt8] {
-        let order = diff.preorder()
-        var newIndex = [Int32](repeating: -1, count: diff.nodeCount)
-        var frameIndex: [Int32: Int32] = [:]
-        var usedFrames: [Frame] = []
-        var nodeFrames: [Int32] = []
-        nodeFrames.reserveCapacity(order.count)
-        for (i, n) in order.enumerated() {
-            newIndex[Int(n)] = Int32(i)
-            let f = diff.shape.frames[Int(n)]
-            if n == 0 {
-                nodeFrames.append(-1)
-            } else if let known = frameIndex[f] {
-                nodeFrames.append(known)
-            } else {
-                let k = Int32(usedFrames.count)
-                frameIndex[f] = k
-                usedFrames.append(diff.frames[f])
-                nodeFrames.append(k)
-            }
-        }
+        let columns = TreeColumns(
+            order: diff.preorder(), parents: diff.shape.parents, frames: diff.shape.frames, frame: { diff.frames[$0] })
         var out: [UInt8] = []
-        out.reserveCapacity(order.count * 40 + usedFrames.count * 64)
+        out.reserveCapacity(columns.order.count * 40 + columns.usedFrames.count * 64)
         JSONText.append("{\"base\":{\"total\":", to: &out)
         JSONText.appendInteger(diff.baseCount, to: &out)
         JSONText.append(",\"interval_ms\":", to: &out)
@@ -42,35 +24,14 @@ public struct DiffJSONWriter: Sendable {
         JSONText.appendInteger(diff.targetCount, to: &out)
         JSONText.append(",\"interval_ms\":", to: &out)
         JSONText.appendNumber(targetIntervalMs, to: &out)
-        JSONText.append("},\"frames\":{\"name\":[", to: &out)
-        list(usedFrames, &out) { JSONText.appendString($0.name, to: &$1) }
-        JSONText.append("],\"file\":[", to: &out)
-        list(usedFrames, &out) { JSONText.appendString($0.file, to: &$1) }
-        JSONText.append("],\"line\":[", to: &out)
-        list(usedFrames, &out) { JSONText.appendInteger($0.line, to: &$1) }
-        JSONText.append("]},\"nodes\":{\"parent\":[", to: &out)
-        list(order, &out) { n, o in
-            let p = diff.shape.parents[Int(n)]
-            JSONText.appendInteger(p < 0 ? -1 : newIndex[Int(p)], to: &o)
-        }
-        JSONText.append("],\"frame\":[", to: &out)
-        list(nodeFrames, &out) { JSONText.appendInteger($0, to: &$1) }
-        let columns: [(StaticString, [Int64])] = [
-            ("],\"base_total\":[", diff.baseTotal), ("],\"base_self\":[", diff.baseSelf),
-            ("],\"target_total\":[", diff.targetTotal), ("],\"target_self\":[", diff.targetSelf),
-        ]
-        for (name, column) in columns {
-            JSONText.append(name, to: &out)
-            list(order, &out) { JSONText.appendInteger(column[Int($0)], to: &$1) }
-        }
-        JSONText.append("]}}", to: &out)
+        JSONText.append("},", to: &out)
+        columns.appendFramesAndShape(to: &out)
+        columns.appendColumn("base_total", diff.baseTotal, to: &out)
+        columns.appendColumn("base_self", diff.baseSelf, to: &out)
+        columns.appendColumn("target_total", diff.targetTotal, to: &out)
+        columns.appendColumn("target_self", diff.targetSelf, to: &out)
+        JSONText.append("}}", to: &out)
         return out
     }
 
-    private func list<T>(_ items: [T], _ out: inout [UInt8], _ body: (T, inout [UInt8]) -> Void) {
-        for (i, item) in items.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            body(item, &out)
-        }
-    }
 }

@@ -5,24 +5,9 @@ public struct FoldedWriter: Sendable {
     public init() {}
 
     public func write(_ tree: CallTree, frame: (Int32) -> Frame) -> String {
-        var labels: [Int32: String] = [:]
+        var text = FoldedStackText()
         var lines: [String] = []
-        tree.forEachStack { stack, count in
-            var line = ""
-            for (i, f) in stack.enumerated() {
-                if i > 0 { line += ";" }
-                if let known = labels[f] {
-                    line += known
-                } else {
-                    // A newline inside a name would split the record.
-                    let label = frame(f).foldedLabel.replacingNewlines()
-                    labels[f] = label
-                    line += label
-                }
-            }
-            line += " \(count)"
-            lines.append(line)
-        }
+        tree.forEachStack { stack, count in lines.append(text.text(stack, frame: frame) + " \(count)") }
         lines.sort()
         return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
     }

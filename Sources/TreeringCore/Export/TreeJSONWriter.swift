@@ -14,28 +14,9 @@ public struct TreeJSONWriter: Sendable {
     public func write(
         _ tree: CallTree, frame: (Int32) -> Frame, intervalMs: Double, id: String? = nil, myPackages: [String] = []
     ) -> [UInt8] {
-        let order = tree.preorder()
-        var newIndex = [Int32](repeating: -1, count: tree.nodeCount)
-        var frameIndex: [Int32: Int32] = [:]
-        var usedFrames: [Frame] = []
-        var nodeFrames: [Int32] = []
-        nodeFrames.reserveCapacity(order.count)
-        for (i, n) in order.enumerated() {
-            newIndex[Int(n)] = Int32(i)
-            let f = tree.frames[Int(n)]
-            if n == 0 {
-                nodeFrames.append(-1)
-            } else if let known = frameIndex[f] {
-                nodeFrames.append(known)
-            } else {
-                let k = Int32(usedFrames.count)
-                frameIndex[f] = k
-                usedFrames.append(frame(f))
-                nodeFrames.append(k)
-            }
-        }
+        let columns = TreeColumns(order: tree.preorder(), parents: tree.parents, frames: tree.frames, frame: frame)
         var out: [UInt8] = []
-        out.reserveCapacity(order.count * 24 + usedFrames.count * 64)
+        out.reserveCapacity(columns.order.count * 24 + columns.usedFrames.count * 64)
         JSONText.append("{", to: &out)
         if let id {
             JSONText.append("\"id\":", to: &out)
@@ -45,38 +26,19 @@ public struct TreeJSONWriter: Sendable {
         if !myPackages.isEmpty {
             // The app's own packages, which the dashboard does not fold as library code.
             JSONText.append("\"my_packages\":[", to: &out)
-            list(myPackages, &out) { JSONText.appendString($0, to: &$1) }
+            JSONText.appendList(myPackages, to: &out) { JSONText.appendString($0, to: &$1) }
             JSONText.append("],", to: &out)
         }
         JSONText.append("\"interval_ms\":", to: &out)
         JSONText.appendNumber(intervalMs, to: &out)
         JSONText.append(",\"total\":", to: &out)
         JSONText.appendInteger(tree.totalCount, to: &out)
-        JSONText.append(",\"frames\":{\"name\":[", to: &out)
-        list(usedFrames, &out) { JSONText.appendString($0.name, to: &$1) }
-        JSONText.append("],\"file\":[", to: &out)
-        list(usedFrames, &out) { JSONText.appendString($0.file, to: &$1) }
-        JSONText.append("],\"line\":[", to: &out)
-        list(usedFrames, &out) { JSONText.appendInteger($0.line, to: &$1) }
-        JSONText.append("]},\"nodes\":{\"parent\":[", to: &out)
-        list(order, &out) { n, o in
-            let p = tree.parents[Int(n)]
-            JSONText.appendInteger(p < 0 ? -1 : newIndex[Int(p)], to: &o)
-        }
-        JSONText.append("],\"frame\":[", to: &out)
-        list(nodeFrames, &out) { JSONText.appendInteger($0, to: &$1) }
-        JSONText.append("],\"total\":[", to: &out)
-        list(order, &out) { JSONText.appendInteger(tree.totals[Int($0)], to: &$1) }
-        JSONText.append("],\"self\":[", to: &out)
-        list(order, &out) { JSONText.appendInteger(tree.selfCounts[Int($0)], to: &$1) }
-        JSONText.append("]}}", to: &out)
+        JSONText.append(",", to: &out)
+        columns.appendFramesAndShape(to: &out)
+        columns.appendColumn("total", tree.totals, to: &out)
+        columns.appendColumn("self", tree.selfCounts, to: &out)
+        JSONText.append("}}", to: &out)
         return out
     }
 
-    private func list<T>(_ items: [T], _ out: inout [UInt8], _ body: (T, inout [UInt8]) -> Void) {
-        for (i, item) in items.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            body(item, &out)
-        }
-    }
 }

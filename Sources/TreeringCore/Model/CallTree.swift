@@ -151,25 +151,14 @@ public struct CallTree: Sendable {
     /// Child ids of every node, each list sorted by total descending (ties by
     /// node id, so the order is deterministic).
     public func childLists() -> [[Int32]] {
-        var lists = [[Int32]](repeating: [], count: nodeCount)
-        for i in 1..<max(nodeCount, 1) { lists[Int(parents[i])].append(Int32(i)) }
-        for i in lists.indices where lists[i].count > 1 {
-            lists[i].sort { totals[Int($0)] != totals[Int($1)] ? totals[Int($0)] > totals[Int($1)] : $0 < $1 }
+        TreeWalk.childLists(parents: parents) { a, b in
+            totals[Int(a)] != totals[Int(b)] ? totals[Int(a)] > totals[Int(b)] : a < b
         }
-        return lists
     }
 
     /// Node ids in pre-order, siblings by total descending.
     public func preorder() -> [Int32] {
-        let lists = childLists()
-        var order: [Int32] = []
-        order.reserveCapacity(nodeCount)
-        var stack: [Int32] = [0]
-        while let n = stack.popLast() {
-            order.append(n)
-            stack.append(contentsOf: lists[Int(n)].reversed())
-        }
-        return order
+        TreeWalk.preorder(childLists())
     }
 
     /// Every distinct stack (the path to each node with self samples) and its count.
@@ -179,16 +168,7 @@ public struct CallTree: Sendable {
 
     /// As `forEachStack`, with the node the stack ends in.
     public func forEachStackWithNode(_ body: (_ stack: [Int32], _ node: Int32, _ count: Int64) -> Void) {
-        var path: [Int32] = []
-        var pathNodes: [Int32] = []
-        for n in preorder() where n != 0 {
-            let parent = parents[Int(n)]
-            while let last = pathNodes.last, last != parent {
-                pathNodes.removeLast()
-                path.removeLast()
-            }
-            pathNodes.append(n)
-            path.append(frames[Int(n)])
+        TreeWalk.forEachPath(order: preorder(), parents: parents, frames: frames) { path, n in
             if selfCounts[Int(n)] > 0 { body(path, n, selfCounts[Int(n)]) }
         }
     }
