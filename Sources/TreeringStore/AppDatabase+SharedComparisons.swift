@@ -25,7 +25,7 @@ extension AppDatabase {
                     WHERE token = ? AND (expires_at IS NULL OR expires_at > ?)
                     """,
                 arguments: [token, now]
-            ).map { SharedComparison(token: $0[0], sides: $0[1], createdAt: $0[2], expiresAt: $0[3]) }
+            ).map(Self.sharedComparison)
         }
     }
 
@@ -33,7 +33,12 @@ extension AppDatabase {
     public func listSharedComparisons() async throws -> [SharedComparison] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT token, sides, created_at, expires_at FROM shared_comparison ORDER BY created_at DESC")
-                .map { SharedComparison(token: $0[0], sides: $0[1], createdAt: $0[2], expiresAt: $0[3]) }
+                .map(Self.sharedComparison)
         }
+    }
+
+    /// A row of `token, sides, created_at, expires_at`.
+    static func sharedComparison(_ row: Row) -> SharedComparison {
+        SharedComparison(token: row[0], sides: row[1], createdAt: row[2], expiresAt: row[3])
     }
 }

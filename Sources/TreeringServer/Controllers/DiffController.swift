@@ -51,14 +51,7 @@ struct DiffController<Context: RequestContext> {
     /// absolute now, so the link shows the same picture later.
     @Sendable func share(request: Request, context: Context) async throws -> EditedResponse<SharedComparisonJSON> {
         let parameters = FormQuery.parameters(request)
-        var expiresAt: Double?
-        if let text = parameters.get("expires_in") {
-            guard let seconds = DurationText.seconds(text), seconds >= 60, seconds <= 10 * 365 * 86_400 else {
-                throw InputError.invalid(
-                    "expires_in", "must be a duration from 1m to 3650d, such as 12h or 7d (got \"\(text.prefix(40))\")")
-            }
-            expiresAt = Date().timeIntervalSince1970 + seconds
-        }
+        let expiresAt = try ShareExpiry.parse(parameters)
         var pairs: [(String, String)] = []
         for prefix in ["base", "target"] {
             let source = try TreeSource.parse(parameters, prefix: prefix)

@@ -124,14 +124,7 @@ struct QueryController<Context: RequestContext> {
     /// answers for the same range and filters later.
     @Sendable func share(request: Request, context: Context) async throws -> EditedResponse<SharedQueryJSON> {
         let query = try await appQuery(request)
-        var expiresAt: Double?
-        if let text = FormQuery.parameters(request).get("expires_in") {
-            guard let seconds = DurationText.seconds(text), seconds >= 60, seconds <= 10 * 365 * 86_400 else {
-                throw InputError.invalid(
-                    "expires_in", "must be a duration from 1m to 3650d, such as 12h or 7d (got \"\(text.prefix(40))\")")
-            }
-            expiresAt = Date().timeIntervalSince1970 + seconds
-        }
+        let expiresAt = try ShareExpiry.parse(FormQuery.parameters(request))
         guard let shared = try await database.share(query, expiresAt: expiresAt) else { throw APIError.notFound("app \(query.app)") }
         return EditedResponse(status: .created, response: SharedQueryJSON(shared, retentionCutoff: retentionCutoff))
     }

@@ -16,13 +16,7 @@ struct TreeSourceLoader<Context: RequestContext> {
             guard let tree = try await database.profileTree(id: id) else { throw APIError.notFound("\(prefix).profile \(id)") }
             return tree
         case .query(let app, let rest):
-            let parameters = Parameters(rest.flatMap { key, values in values.map { (key: key[...], value: $0[...]) } })
-            let query: AppQuery
-            do {
-                query = try await queries.parse(parameters, app: app)
-            } catch let error as InputError {
-                throw error.prefixed(prefix + ".")
-            }
+            let query = try await appQuery(app, rest, prefix: prefix)
             guard let tree = try await database.queryTree(query) else { throw APIError.notFound("\(prefix).app \(app)") }
             return tree
         case .session(let ref):
@@ -49,18 +43,23 @@ struct TreeSourceLoader<Context: RequestContext> {
         case .sessionRequest(let ref, let request):
             return [("\(prefix).session", ref), ("\(prefix).request", request)]
         case .query(let app, let rest):
-            let parameters = Parameters(rest.flatMap { key, values in values.map { (key: key[...], value: $0[...]) } })
-            let query: AppQuery
-            do {
-                query = try await queries.parse(parameters, app: app)
-            } catch let error as InputError {
-                throw error.prefixed(prefix + ".")
-            }
+            let query = try await appQuery(app, rest, prefix: prefix)
             var pairs = [("\(prefix).app", app), ("\(prefix).from", "\(query.from)"), ("\(prefix).until", "\(query.until)")]
             for (label, values) in query.filter.keyed.sorted(by: { $0.key < $1.key }) {
                 pairs += values.sorted().map { ("\(prefix).\(label)", $0) }
             }
             return pairs
+        }
+    }
+
+    /// An app side's query, read as the query API reads one; errors name the
+    /// side's parameters (`base.from: …`).
+    func appQuery(_ app: String, _ rest: [String: [String]], prefix: String) async throws -> AppQuery {
+        let parameters = Parameters(rest.flatMap { key, values in values.map { (key: key[...], value: $0[...]) } })
+        do {
+            return try await queries.parse(parameters, app: app)
+        } catch let error as InputError {
+            throw error.prefixed(prefix + ".")
         }
     }
 }
