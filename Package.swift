@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure Swift: frames, stacks, call trees, parsers, writers, validation.
@@ -27,13 +28,32 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Import/Proto/profile.proto", "Import/Proto/push.proto"]
         ),
-        // SQLite through GRDB: migrations, records, saving and loading profiles.
+        // The store's interface and what both backends share: the values
+        // they return, the caches, the preparation of uploads and rollups.
         .target(
             name: "TreeringStore",
             dependencies: [
                 "TreeringCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The embedded default: one SQLite file through GRDB.
+        .target(
+            name: "TreeringSQLite",
+            dependencies: [
+                "TreeringCore",
+                "TreeringStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Several server processes on one PostgreSQL database, through postgres-nio.
+        .target(
+            name: "TreeringPostgres",
+            dependencies: [
+                "TreeringCore",
+                "TreeringStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The Hummingbird application: routes, limits, templates, static files.
@@ -42,6 +62,8 @@ let package = Package(
             dependencies: [
                 "TreeringCore",
                 "TreeringStore",
+                "TreeringSQLite",
+                "TreeringPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -55,6 +77,7 @@ let package = Package(
             dependencies: [
                 "TreeringCore",
                 "TreeringStore",
+                "TreeringSQLite",
                 "TreeringServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,6 +88,7 @@ let package = Package(
             dependencies: [
                 "TreeringCore",
                 "TreeringStore",
+                "TreeringSQLite",
                 "TreeringServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -73,7 +97,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TreeringCoreTests", dependencies: ["TreeringCore"]),
-        .testTarget(name: "TreeringStoreTests", dependencies: ["TreeringStore", "TreeringCore"]),
+        .testTarget(
+            name: "TreeringStoreTests",
+            dependencies: [
+                "TreeringStore", "TreeringCore", "TreeringSQLite", "TreeringPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "TreeringServerTests",
             dependencies: [

@@ -8,7 +8,7 @@ public protocol AppArguments: Sendable {
     var port: Int { get }
     /// The SQLite file; created when missing.
     var databasePath: String { get }
-    var durability: AppDatabase.Durability { get }
+    var durability: SQLiteStore.Durability { get }
     var limits: IngestLimits { get }
     /// Folder of static files served at `/`.
     var publicDirectory: String { get }

@@ -13,7 +13,7 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
         // Pages would answer 404/500; say why at start-up rather than per request.
         logger.warning("the \(name) folder \(folder) does not exist: run from the repository root or pass its path")
     }
-    let database = try AppDatabase(path: arguments.databasePath, durability: arguments.durability, limits: arguments.storeLimits)
+    let database = try SQLiteStore(path: arguments.databasePath, durability: arguments.durability, limits: arguments.storeLimits)
     let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
     let ring = KeyRing(try await database.activeKeyCredentials())
     if ring.isOpen && !isLoopback(arguments.hostname) {
@@ -40,7 +40,7 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
 }
 
 func buildRouter(
-    database: AppDatabase, templates: MustacheLibrary, ring: KeyRing, sessions: SignInSessions, arguments: some AppArguments,
+    database: SQLiteStore, templates: MustacheLibrary, ring: KeyRing, sessions: SignInSessions, arguments: some AppArguments,
     logger: Logger
 ) -> Router<TreeringRequestContext> {
     let router = Router(context: TreeringRequestContext.self)

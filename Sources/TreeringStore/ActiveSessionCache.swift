@@ -6,7 +6,7 @@
 public actor ActiveSessionCache {
     private var byApp: [String: [ActiveSession]] = [:]
 
-    init(_ sessions: [ActiveSession]) {
+    package init(_ sessions: [ActiveSession]) {
         for s in sessions { byApp[s.app, default: []].append(s) }
     }
 
@@ -15,13 +15,13 @@ public actor ActiveSessionCache {
         (byApp[app] ?? []).filter { now < $0.until }
     }
 
-    func add(_ session: ActiveSession) {
+    package func add(_ session: ActiveSession) {
         byApp[session.app, default: []].removeAll { $0.id == session.id }
         byApp[session.app, default: []].append(session)
         byApp[session.app]?.sort { $0.id < $1.id }
     }
 
-    func remove(_ ids: some Sequence<Int64>) {
+    package func remove(_ ids: some Sequence<Int64>) {
         let gone = Set(ids)
         guard !gone.isEmpty else { return }
         for app in Array(byApp.keys) {
@@ -31,7 +31,14 @@ public actor ActiveSessionCache {
     }
 
     /// Ids of sessions whose deadline has passed (their expiry is not yet written).
-    func expired(now: Double) -> [Int64] {
+    package func expired(now: Double) -> [Int64] {
         byApp.values.flatMap { $0.filter { now >= $0.until }.map(\.id) }
+    }
+
+    /// Replaces the whole cache with the store's running sessions: how a
+    /// process learns of sessions opened or closed by another process.
+    package func replaceAll(_ sessions: [ActiveSession]) {
+        byApp = [:]
+        for s in sessions { byApp[s.app, default: []].append(s) }
     }
 }

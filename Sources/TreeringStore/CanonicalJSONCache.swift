@@ -3,12 +3,12 @@ import Foundation
 /// Label sets already written as canonical JSON, shared by concurrent
 /// uploads. Bounded: emptied when it holds more than `limit` sets (label
 /// values are the agent's to choose, so their number is not).
-final class CanonicalJSONCache: @unchecked Sendable {
+package final class CanonicalJSONCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [[String: String]: String] = [:]
     let limit: Int
 
-    init(limit: Int = 10_000) {
+    package init(limit: Int = 10_000) {
         self.limit = limit
     }
 

@@ -17,7 +17,9 @@ public final class CapNotices: @unchecked Sendable {
     private let lock = NSLock()
     private var notices: [String: Notice] = [:]
 
-    func record(app: String, limit: String, message: String, at: Double) {
+    public init() {}
+
+    package func record(app: String, limit: String, message: String, at: Double) {
         lock.withLock {
             var notice = notices[app] ?? Notice(limit: limit, message: message, at: at, count: 0)
             notice.limit = limit

@@ -7,28 +7,28 @@ import TreeringCore
 /// Bounded: past `limit` frames in all, an app's frames are forgotten before
 /// new ones are added (they are looked up again from the database, once),
 /// so a stream of never-repeating frame names cannot grow it without end.
-final class FrameIDCache: @unchecked Sendable {
+package final class FrameIDCache: @unchecked Sendable {
     private let lock = NSLock()
     private var ids: [Int64: [Frame: Int32]] = [:]
     private var apps: [String: Int64] = [:]
     private var frameCount = 0
-    let limit: Int
+    package let limit: Int
 
-    init(limit: Int = 200_000) {
+    package init(limit: Int = 200_000) {
         self.limit = limit
     }
 
     /// The id of the app with this name, once a commit has stored it.
-    func appID(named name: String) -> Int64? {
+    package func appID(named name: String) -> Int64? {
         lock.withLock { apps[name] }
     }
 
-    func remember(app: Int64, named name: String) {
+    package func remember(app: Int64, named name: String) {
         lock.withLock { apps[name] = app }
     }
 
     /// The stored id of every frame, or nil unless all are known.
-    func lookupAll(app: Int64, _ frames: [Frame]) -> [Int32]? {
+    package func lookupAll(app: Int64, _ frames: [Frame]) -> [Int32]? {
         lock.withLock {
             guard let known = ids[app] else { return frames.isEmpty ? [] : nil }
             var map: [Int32] = []
@@ -41,14 +41,14 @@ final class FrameIDCache: @unchecked Sendable {
         }
     }
 
-    func lookup(app: Int64, _ frames: [Frame]) -> [Int32?] {
+    package func lookup(app: Int64, _ frames: [Frame]) -> [Int32?] {
         lock.withLock {
             let known = ids[app] ?? [:]
             return frames.map { known[$0] }
         }
     }
 
-    func remember(app: Int64, _ pairs: [(frame: Frame, id: Int32)]) {
+    package func remember(app: Int64, _ pairs: [(frame: Frame, id: Int32)]) {
         guard !pairs.isEmpty else { return }
         lock.withLock {
             if frameCount + pairs.count > limit {
@@ -68,9 +68,9 @@ final class FrameIDCache: @unchecked Sendable {
     }
 
     /// Frames held, for tests and the soak benchmark.
-    var count: Int { lock.withLock { frameCount } }
+    package var count: Int { lock.withLock { frameCount } }
 
-    func forget(app: Int64) {
+    package func forget(app: Int64) {
         lock.withLock {
             frameCount -= ids.removeValue(forKey: app)?.count ?? 0
             apps = apps.filter { $0.value != app }

@@ -1,6 +1,6 @@
 /// One rollup row: a series (or all of an app's series) at one resolution
 /// and bucket start.
-struct RollupKey: Hashable, Sendable {
+package struct RollupKey: Hashable, Sendable {
     enum Series: Hashable, Sendable {
         case one(Int64)
         /// Every series of the app with this id, merged (stored under the

@@ -4,14 +4,19 @@ import TreeringCore
 /// The labels that name a series: the upload's host and tags, the sample's
 /// thread and tags (a sample's tag wins over the upload's of the same key).
 /// Stored as canonical JSON (sorted keys) so equal label sets are one row.
-enum SeriesLabels {
+package enum SeriesLabels {
+    /// Labels of the series that holds all of an app's series merged (the
+    /// rollups'). Stored labels are canonical JSON objects, so no real
+    /// series can have these.
+    package static let all = "*"
+
     /// Upload tags under this prefix describe that one upload (the agent's
     /// `treering.overhead_ms`, `treering.samples`, ...): a new value every
     /// upload, so as labels they would make each upload its own series. They
     /// stay in the profile's metadata.
-    static let uploadOnlyPrefix = "treering."
+    package static let uploadOnlyPrefix = "treering."
 
-    static func labels(metadata: ProfileMetadata, sample: SampleLabels) -> [String: String] {
+    package static func labels(metadata: ProfileMetadata, sample: SampleLabels) -> [String: String] {
         var labels = metadata.tags.filter { !$0.key.hasPrefix(uploadOnlyPrefix) }
         if let host = metadata.host { labels["host"] = host }
         for tag in sample.tags { labels[tag.key] = tag.value }
@@ -23,7 +28,7 @@ enum SeriesLabels {
     /// all day: JSONEncoder for each was 2% of ingest's CPU.
     private static let known = CanonicalJSONCache()
 
-    static func canonicalJSON(_ labels: [String: String]) -> String {
+    package static func canonicalJSON(_ labels: [String: String]) -> String {
         if let json = known[labels] { return json }
         let json = encodeCanonically(labels)
         known[labels] = json
@@ -36,7 +41,7 @@ enum SeriesLabels {
         return String(decoding: (try? encoder.encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    static func decode(_ json: String) -> [String: String] {
+    package static func decode(_ json: String) -> [String: String] {
         (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
     }
 }

@@ -41,4 +41,13 @@ public struct SessionSummary: Sendable, Equatable {
     public var active: ActiveSession {
         ActiveSession(id: id, app: app, transaction: transaction, intervalMs: intervalMs, until: until)
     }
+
+    /// The session as of `now`: a running session past its deadline reads as
+    /// expired at its deadline, whether or not that is written yet.
+    package func asOf(_ now: Double) -> SessionSummary {
+        var s = self
+        s.state = state.at(now, until: until)
+        if s.state != state { s.closedAt = until }
+        return s
+    }
 }

@@ -1,9 +1,7 @@
-import GRDB
-
 /// A failure of the storage below the store, sorted by what the client
 /// should do: `full` (disk full: 507, retry once space is freed),
-/// `busy` (locked or an I/O error: 503, retry soon). Nothing of the failed
-/// write was kept; reads go on working.
+/// `busy` (locked, an I/O error, the database unreachable: 503, retry
+/// soon). Nothing of the failed write was kept; reads go on working.
 public enum StorageFailure: Sendable, Equatable, CustomStringConvertible {
     case full
     case busy
@@ -11,13 +9,8 @@ public enum StorageFailure: Sendable, Equatable, CustomStringConvertible {
 
     /// The failure behind `error`, or nil if it is not one of storage.
     public init?(_ error: any Error) {
-        guard let error = error as? DatabaseError else { return nil }
-        switch error.resultCode {
-        case .SQLITE_FULL: self = .full
-        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PROTOCOL: self = .busy
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB: self = .damaged
-        default: return nil
-        }
+        guard let failure = (error as? any StorageFailureReporting)?.storageFailure else { return nil }
+        self = failure
     }
 
     public var description: String {
@@ -27,4 +20,10 @@ public enum StorageFailure: Sendable, Equatable, CustomStringConvertible {
         case .damaged: "database damaged"
         }
     }
+}
+
+/// An error of a backend's database library that can say which storage
+/// failure it is (each backend conforms its library's error type).
+public protocol StorageFailureReporting: Error {
+    var storageFailure: StorageFailure? { get }
 }

@@ -8,7 +8,7 @@ struct BenchArguments: AppArguments {
     var hostname = "127.0.0.1"
     var port = 0
     var databasePath: String
-    var durability = AppDatabase.Durability.normal
+    var durability = SQLiteStore.Durability.normal
     var limits: IngestLimits = {
         var limits = IngestLimits()
         limits.maxBodyBytes = 512 << 20

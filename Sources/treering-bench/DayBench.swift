@@ -184,7 +184,7 @@ struct DayBench: AsyncParsableCommand {
 
     static func ingest(day: DayBodies, path: String, clients: Int, generator: DayGenerator) async throws -> IngestResult {
         let app = try await buildApplication(BenchArguments(databasePath: path))
-        let monitor = try AppDatabase(path: path)
+        let monitor = try SQLiteStore(path: path)
         let cases = DayBench.httpCases(generator)
         return try await app.test(.live) { client in
             let port = client.port!
@@ -291,7 +291,7 @@ struct DayBench: AsyncParsableCommand {
         return latencies
     }
 
-    static func rollupStatus(_ db: AppDatabase) async throws -> (rolledUpTo: Int64, newest: Int64) {
+    static func rollupStatus(_ db: SQLiteStore) async throws -> (rolledUpTo: Int64, newest: Int64) {
         let progress = try await db.rollupProgress()
         return (progress.rolledUpTo, progress.newestProfile)
     }
@@ -331,7 +331,7 @@ struct DayBench: AsyncParsableCommand {
     }
 
     static func databaseSize(path: String) async throws -> SizeResult {
-        let db = try AppDatabase(path: path)
+        let db = try SQLiteStore(path: path)
         try await db.checkpointAndTruncate()
         func size(_ p: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int) ?? 0 }
         let (file, wal) = (size(path), size(path + "-wal"))
@@ -359,16 +359,16 @@ struct DayBench: AsyncParsableCommand {
         var same: Bool
     }
 
-    /// Cold: the first query on a freshly opened `AppDatabase` (new SQLite
+    /// Cold: the first query on a freshly opened `SQLiteStore` (new SQLite
     /// connections, so an empty page cache; the OS file cache is not dropped).
     /// Warm: repeated on the same connection pool.
     static func measure(_ c: QueryCase, path: String, runs: Int, coldRuns: Int, naive measureNaive: Bool) async throws -> QueryResult {
         say("query \(c.name):")
         var cold: [Double] = [], warm: [Double] = []
-        var db: AppDatabase!
+        var db: SQLiteStore!
         var tree: LoadedTree!
         for _ in 0..<coldRuns {
-            db = try AppDatabase(path: path)
+            db = try SQLiteStore(path: path)
             let t = Measure.now()
             tree = try await db.queryTree(c.query)
             cold.append(Measure.since(t))
@@ -391,7 +391,7 @@ struct DayBench: AsyncParsableCommand {
         var naiveCold: [Double] = [], naiveWarm: [Double] = []
         var naive: LoadedTree!
         repeat {
-            db = try AppDatabase(path: path)
+            db = try SQLiteStore(path: path)
             let t = Measure.now()
             naive = try await db.queryTreeNaively(c.query)
             naiveCold.append(Measure.since(t))

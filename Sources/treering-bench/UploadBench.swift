@@ -114,10 +114,10 @@ struct UploadBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: folder) }
         var run = 0
         var id: Int64 = 0
-        var db: AppDatabase!
+        var db: SQLiteStore!
         let insert = try await Measure.medianAsync(runs: runs) {
             run += 1
-            db = try AppDatabase(path: folder.appendingPathComponent("bench-\(run).sqlite").path)
+            db = try SQLiteStore(path: folder.appendingPathComponent("bench-\(run).sqlite").path)
             id = try await db.saveProfile(profile).id
         }
         var loaded: LoadedTree!

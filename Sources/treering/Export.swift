@@ -33,7 +33,7 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: database.db) else { throw CLIError("no database at \(database.db)") }
-        let store = try AppDatabase(path: database.db)
+        let store = try SQLiteStore(path: database.db)
         guard let loaded = try await store.profileTree(id: id, byThread: byThread) else {
             throw CLIError("no profile \(id) in \(database.db)")
         }
@@ -52,7 +52,7 @@ struct Export: AsyncParsableCommand {
         }
     }
 
-    func report(_ loaded: LoadedTree, store: AppDatabase) async throws -> [UInt8] {
+    func report(_ loaded: LoadedTree, store: SQLiteStore) async throws -> [UInt8] {
         guard let summary = try await store.profile(id: id) else { throw CLIError("no profile \(id) in \(database.db)") }
         // Its errors describe themselves; ArgumentParser prints them on stderr, exit 1.
         let report = try await StandaloneReport(templatesDirectory: dashboard.templatesDir, publicDirectory: dashboard.publicDir)

@@ -70,7 +70,7 @@ struct Import: AsyncParsableCommand {
             do { try AppName.validate(app, path: "--app") } catch { throw CLIError(error.message) }
             profile.metadata.app = app
         }
-        let store = try AppDatabase(path: database.db)
+        let store = try SQLiteStore(path: database.db)
         let saved = try await store.saveProfile(profile)
         print("imported profile \(saved.id) (\(saved.samples) samples, app \(saved.metadata.app)); share link /p/\(saved.shareToken)")
     }

@@ -35,7 +35,7 @@ struct Keys: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let db = try AppDatabase(path: database.db)
+            let db = try SQLiteStore(path: database.db)
             let (key, secret) = try await db.createKey(scope: scope.scope, apps: apps, name: name)
             let limited = key.apps.isEmpty ? "every app" : key.apps.joined(separator: ", ")
             FileHandle.standardError.write(
@@ -50,7 +50,7 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let db = try AppDatabase(path: database.db)
+            let db = try SQLiteStore(path: database.db)
             print(["id", "name", "scope", "apps", "created", "last used", "revoked"].joined(separator: "\t"))
             for key in try await db.listKeys() {
                 print(
@@ -76,7 +76,7 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let db = try AppDatabase(path: database.db)
+            let db = try SQLiteStore(path: database.db)
             guard try await db.revokeKey(id: id) else {
                 throw ValidationError("no key \(id) that is not revoked already")
             }

@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
         help:
             "normal: an acknowledged upload survives a crash of the server; full: also a power cut, at an fsync per upload (env TREERING_DURABILITY)."
     )
-    var durability: AppDatabase.Durability = env("TREERING_DURABILITY") ?? .normal
+    var durability: SQLiteStore.Durability = env("TREERING_DURABILITY") ?? .normal
 
     @OptionGroup var dashboard: DashboardFilesOption
 
@@ -74,9 +74,9 @@ struct Serve: AsyncParsableCommand, AppArguments {
     }
 }
 
-extension AppDatabase.Durability: ExpressibleByArgument {}
+extension SQLiteStore.Durability: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
-extension AppDatabase.Durability: LosslessStringConvertible {
+extension SQLiteStore.Durability: LosslessStringConvertible {
     public init?(_ description: String) { self.init(rawValue: description) }
     public var description: String { rawValue }
 }

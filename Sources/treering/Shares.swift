@@ -18,7 +18,7 @@ struct Shares: AsyncParsableCommand {
         var comparisons = false
 
         func run() async throws {
-            let db = try AppDatabase(path: database.db)
+            let db = try SQLiteStore(path: database.db)
             if comparisons {
                 print(["token", "sides", "created", "expires"].joined(separator: "\t"))
                 for shared in try await db.listSharedComparisons() {
@@ -49,7 +49,7 @@ struct Shares: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let db = try AppDatabase(path: database.db)
+            let db = try SQLiteStore(path: database.db)
             guard let revoked = try await db.revokeShare(token: token) else {
                 throw ValidationError("no share link has the token \(token.prefix(40))")
             }

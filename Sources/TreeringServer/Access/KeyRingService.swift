@@ -6,7 +6,7 @@ import TreeringStore
 /// Reloads the key ring every `interval` and writes when keys were last
 /// used once a minute (not a write per request).
 struct KeyRingService: Service {
-    let database: AppDatabase
+    let database: SQLiteStore
     let ring: KeyRing
     let logger: Logger
     var interval: Duration = .seconds(2)

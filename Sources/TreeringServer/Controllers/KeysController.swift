@@ -5,7 +5,7 @@ import TreeringStore
 
 /// API keys from the API, for admins: the same as `treering keys`.
 struct KeysController<Context: RequestContext> {
-    let database: AppDatabase
+    let database: SQLiteStore
     let ring: KeyRing
 
     var endpoints: RouteCollection<Context> {

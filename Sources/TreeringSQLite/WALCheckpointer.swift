@@ -1,4 +1,5 @@
 import GRDB
+import TreeringStore
 
 /// Copies the write-ahead log into the database file from a connection of
 /// its own, so that no upload waits for it: SQLite's own checkpoint runs in

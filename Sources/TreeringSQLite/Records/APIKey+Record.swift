@@ -1,4 +1,5 @@
 import GRDB
+import TreeringStore
 
 /// An `api_key` row; `apps` is a JSON array.
 extension APIKey: FetchableRecord {

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import TreeringStore
 import TreeringCore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Removes every profile that started before the minute holding `cutoff`,
     /// and the rollups of those minutes: a coarser bucket that straddles the
     /// cutoff is rebuilt from the finer buckets that remain, so a query

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import TreeringStore
 import TreeringCore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// The app's call tree merged over the query's range and series, from
     /// rollups where whole buckets fit (see `RollupPlan`) and raw profiles
     /// elsewhere, all read in one snapshot. Nil when the app is unknown.
@@ -18,46 +19,10 @@ extension AppDatabase {
         return try await merged(read)
     }
 
-    struct QueryRead {
-        var blobs: [Data]
-        var intervalMs: Double
-    }
-
     /// The trees merged, with the frames they name.
     func merged(_ read: QueryRead) async throws -> LoadedTree {
-        let tree = try await Self.merge(read.blobs)
+        let tree = try await StoredTrees.merge(read.blobs)
         return LoadedTree(tree: tree, frames: try await frames(ids: tree.usedFrames), intervalMs: read.intervalMs)
-    }
-
-    /// Stored trees merged into one. A large query's trees are split in two
-    /// halves of about equal bytes merged side by side (a query's time is
-    /// almost all merging, and the machine has more than one core), then
-    /// the smaller result is merged into the larger.
-    static func merge(_ blobs: [Data], parallelAbove bytes: Int = 4_000_000) async throws -> CallTree {
-        func serially(_ part: [Data]) throws -> CallTree {
-            var merger = TreeMerger()
-            for blob in part { try merger.add(blob) }
-            return merger.finish()
-        }
-        guard blobs.count > 1, blobs.reduce(0, { $0 + $1.count }) > bytes else { return try serially(blobs) }
-        var halves: ([Data], [Data]) = ([], [])
-        var weights = (0, 0)
-        for blob in blobs.sorted(by: { $0.count > $1.count }) {
-            if weights.0 <= weights.1 {
-                halves.0.append(blob)
-                weights.0 += blob.count
-            } else {
-                halves.1.append(blob)
-                weights.1 += blob.count
-            }
-        }
-        let (first, second) = halves
-        async let a = serially(first)
-        async let b = serially(second)
-        var (big, small) = try await (a, b)
-        if big.nodeCount < small.nodeCount { swap(&big, &small) }
-        big.merge(small)
-        return big
     }
 
     /// The series a filter picks: nil means every series (read from the
@@ -65,7 +30,7 @@ extension AppDatabase {
     static func selectedSeries(_ db: Database, appID: Int64, filter: LabelFilter) throws -> [Int64]? {
         if filter.isEmpty { return nil }
         return try Row.fetchAll(
-            db, sql: "SELECT id, labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, allSeriesLabels]
+            db, sql: "SELECT id, labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, SeriesLabels.all]
         )
         .filter { filter.matches(SeriesLabels.decode($0["labels"])) }
         .map { $0["id"] }
@@ -75,7 +40,7 @@ extension AppDatabase {
     /// app's merged `*` series (none yet when nothing was rolled up).
     static func rollupSeries(_ db: Database, appID: Int64, selected: [Int64]?) throws -> [Int64] {
         if let selected { return selected }
-        return try Int64.fetchAll(db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [appID, allSeriesLabels])
+        return try Int64.fetchAll(db, sql: "SELECT id FROM series WHERE app_id = ? AND labels = ?", arguments: [appID, SeriesLabels.all])
     }
 
     /// The app's id, or nil when it never sent anything (queries answer 404).
@@ -214,7 +179,7 @@ extension AppDatabase {
                     """,
                 arguments: [rolledUpTo, appID, from, until])
             let rows = try Row.fetchAll(
-                db, sql: "SELECT id, labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, Self.allSeriesLabels]
+                db, sql: "SELECT id, labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, SeriesLabels.all]
             ).filter { row in
                 let id: Int64 = row["id"]
                 return try recent.contains(id)
@@ -231,7 +196,7 @@ extension AppDatabase {
     }
 }
 
-extension AppDatabase {
+extension SQLiteStore {
     /// The label names the app's series carry (thread, host, tags), for
     /// telling a misspelt query parameter from a filter; nil when the app is unknown.
     public func labelNames(app: String) async throws -> Set<String>? {
@@ -239,7 +204,7 @@ extension AppDatabase {
             guard let appID = try Self.existingAppID(db, name: app) else { return nil }
             var names: Set<String> = []
             let rows = try String.fetchCursor(
-                db, sql: "SELECT labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, Self.allSeriesLabels])
+                db, sql: "SELECT labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, SeriesLabels.all])
             while let labels = try rows.next() { names.formUnion(SeriesLabels.decode(labels).keys) }
             return names
         }

@@ -1,15 +1,16 @@
 import Foundation
 import GRDB
+import TreeringStore
 import TreeringCore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Keeps `query` under a new share token, until `expiresAt` if given;
     /// nil when the app is unknown.
     public func share(
         _ query: AppQuery, expiresAt: Double? = nil, now: Double = Date().timeIntervalSince1970
     ) async throws -> SharedQuery? {
         let token = ShareToken.make()
-        let filter = try Self.encode(query.filter)
+        let filter = try LabelFilterJSON.encode(query.filter)
         return try await writer.write { db in
             guard let appID = try Self.existingAppID(db, name: query.app) else { return nil }
             try db.execute(
@@ -37,10 +38,6 @@ extension AppDatabase {
     }
 
     /// What a share token named, once `revokeShare` has made it useless.
-    public enum RevokedShare: String, Sendable {
-        case query, profile, session, comparison
-    }
-
     /// Ends a share link: a shared query is deleted; a profile's or a
     /// session's link gets a new token, so the old one finds nothing. Nil
     /// when no link has this token.
@@ -64,21 +61,7 @@ extension AppDatabase {
         """
 
     static func sharedQuery(_ row: Row) throws -> SharedQuery {
-        let query = AppQuery(app: row[1], from: row[2], until: row[3], filter: try decodeFilter(row[4]))
+        let query = AppQuery(app: row[1], from: row[2], until: row[3], filter: try LabelFilterJSON.decode(row[4]))
         return SharedQuery(token: row[0], query: query, createdAt: row[5], expiresAt: row[6])
-    }
-
-    /// Filters as JSON `{"label": ["value", ...], "other!": [...]}` (a key
-    /// ending in `!` excludes), values sorted so equal filters read the same.
-    static func encode(_ filter: LabelFilter) throws -> String {
-        let sorted = filter.keyed.mapValues { $0.sorted() }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(sorted), as: UTF8.self)
-    }
-
-    static func decodeFilter(_ text: String) throws -> LabelFilter {
-        let allowed = try JSONDecoder().decode([String: [String]].self, from: Data(text.utf8))
-        return LabelFilter(keyed: allowed.mapValues(Set.init))
     }
 }

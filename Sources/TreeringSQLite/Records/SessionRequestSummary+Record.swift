@@ -1,4 +1,5 @@
 import GRDB
+import TreeringStore
 
 /// A `session_request` row; `threads` is a JSON array.
 extension SessionRequestSummary: FetchableRecord {

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
+import TreeringStore
 import TreeringCore
 
 /// Owns the SQLite database: opens it in WAL mode, runs the migrations, and
 /// offers every read and write the server needs, each one transaction.
-public final class AppDatabase: Sendable {
+public final class SQLiteStore: Sendable {
     let writer: DatabasePool
     let frameCache = FrameIDCache()
     /// The running sessions, kept current by every write that opens or closes one.

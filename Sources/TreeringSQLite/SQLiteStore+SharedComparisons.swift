@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
+import TreeringStore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Keeps a comparison's sides under a new share token, until `expiresAt` if given.
     public func shareComparison(
         sides: String, expiresAt: Double? = nil, now: Double = Date().timeIntervalSince1970

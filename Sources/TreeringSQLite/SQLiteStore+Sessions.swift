@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import TreeringStore
 import TreeringCore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Opens a session for `app` (which need not have sent anything yet).
     public func createSession(app: String, spec: SessionSpec, now: Double = Date().timeIntervalSince1970) async throws -> SessionSummary {
         let token = ShareToken.make()

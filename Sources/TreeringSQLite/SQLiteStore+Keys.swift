@@ -1,13 +1,8 @@
 import Foundation
 import GRDB
+import TreeringStore
 
-extension AppDatabase {
-    /// A key the server checks requests against: the key and its secret's hash.
-    public struct KeyCredential: Sendable {
-        public var key: APIKey
-        public var secretHash: [UInt8]
-    }
-
+extension SQLiteStore {
     /// Creates a key; the secret is returned once and never stored.
     public func createKey(
         scope: KeyScope, apps: [String] = [], name: String? = nil, now: Double = Date().timeIntervalSince1970

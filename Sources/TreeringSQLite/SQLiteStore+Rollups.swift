@@ -1,12 +1,9 @@
 import Foundation
 import GRDB
+import TreeringStore
 import TreeringCore
 
-extension AppDatabase {
-    /// Labels of the series that holds all of an app's series merged. Stored
-    /// labels are canonical JSON objects, so no real series can have these.
-    static let allSeriesLabels = "*"
-
+extension SQLiteStore {
     /// Adds the profiles stored since the last call (at most `batch` of them)
     /// to the minute rollups (and to coarser buckets already built, for late
     /// uploads), then builds the coarser buckets that have closed; returns
@@ -29,7 +26,7 @@ extension AppDatabase {
             let newest = min(snapshot.trees.map(\.start).max() ?? 0, Date().timeIntervalSince1970 + 600)
             // Encoded before the write transaction: ingest waits behind it,
             // and encoding a pass's coarse rows takes longer than writing them.
-            let rows = try Self.mergeBatch(snapshot).map { key, tree in
+            let rows = try snapshot.merged().map { key, tree in
                 (key: key, samples: tree.totalCount, blob: Data(TreeBlobCodec.encode(tree)))
             }
             let written = try await writer.write { db -> Bool in
@@ -45,7 +42,7 @@ extension AppDatabase {
                     switch key.series {
                     case .one(let id): seriesID = id
                     case .all(let app):
-                        if allSeries[app] == nil { allSeries[app] = try Self.seriesID(db, appID: app, labels: Self.allSeriesLabels) }
+                        if allSeries[app] == nil { allSeries[app] = try Self.seriesID(db, appID: app, labels: SeriesLabels.all) }
                         seriesID = allSeries[app]!
                     }
                     try upsert.execute(arguments: [seriesID, key.resolution, key.bucket, samples, blob])
@@ -59,40 +56,6 @@ extension AppDatabase {
                 return true
             }
             if written { return snapshot.profiles }
-        }
-    }
-
-    /// Everything one rollup pass needs, read in one snapshot.
-    struct RollupBatch {
-        var from: Int64
-        var to: Int64
-        var version: Int64
-        var profiles: Int
-        /// (app, series, profile start, tree blob) of each new profile tree.
-        var trees: [(app: Int64, series: Int64, start: Double, blob: Data)]
-        /// The stored rows those trees will be added to.
-        var existing: [RollupKey: Data]
-        /// Per coarse resolution, the end of its built buckets.
-        var built: [Int64: Int64]
-
-        /// The rows a profile starting at `start` is added to: its minute, and
-        /// each coarser bucket only once built (before, it is built from minutes).
-        func resolutions(for start: Double) -> [Int64] {
-            RollupPlan.resolutions.filter { r in
-                built[r].map { RollupPlan.floor(start, r) + r <= $0 } ?? true
-            }
-        }
-
-        /// The rows one profile tree goes into: at each of those
-        /// resolutions, its own series' row and the app's `*` row.
-        func keys(for tree: (app: Int64, series: Int64, start: Double, blob: Data)) -> [RollupKey] {
-            resolutions(for: tree.start).flatMap { resolution in
-                let bucket = RollupPlan.floor(tree.start, resolution)
-                return [
-                    RollupKey(series: .one(tree.series), resolution: resolution, bucket: bucket),
-                    RollupKey(series: .all(app: tree.app), resolution: resolution, bucket: bucket),
-                ]
-            }
         }
     }
 
@@ -147,20 +110,6 @@ extension AppDatabase {
             built[row["resolution"]] = row["through"]
         }
         return built
-    }
-
-    /// The new rows: the stored rows (first: they are the largest, and set
-    /// the node order the rest mostly follows), then each profile's tree
-    /// added to its minute row and to the built coarser rows it falls in.
-    static func mergeBatch(_ batch: RollupBatch) throws -> [RollupKey: CallTree] {
-        var all: [RollupKey: TreeMerger] = [:]
-        for (key, blob) in batch.existing {
-            try all[key, default: TreeMerger()].add(blob)
-        }
-        for t in batch.trees {
-            for key in batch.keys(for: t) { try all[key, default: TreeMerger()].add(t.blob) }
-        }
-        return all.mapValues { $0.finish() }
     }
 
     // MARK: building closed buckets

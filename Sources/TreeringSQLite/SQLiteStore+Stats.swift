@@ -1,33 +1,9 @@
 import GRDB
+import TreeringStore
 
 /// What the benchmarks read about the store: how far the rollups are, and
 /// where the bytes go.
-extension AppDatabase {
-    public struct RollupProgress: Sendable {
-        /// The newest profile id the rollups hold.
-        public var rolledUpTo: Int64
-        /// The newest profile id stored.
-        public var newestProfile: Int64
-    }
-
-    public struct StorageStats: Sendable {
-        public struct Table: Sendable {
-            public var name: String
-            public var bytes: Int
-        }
-        public struct Resolution: Sendable {
-            public var seconds: Int
-            public var rows: Int
-            public var treeBytes: Int
-        }
-        /// Bytes per table or index, largest first (empty when SQLite lacks `dbstat`).
-        public var tables: [Table]
-        /// Rows of the main tables.
-        public var rows: [String: Int]
-        /// Rollup rows and tree bytes per resolution.
-        public var rollups: [Resolution]
-    }
-
+extension SQLiteStore {
     public func rollupProgress() async throws -> RollupProgress {
         try await writer.read { db in
             RollupProgress(

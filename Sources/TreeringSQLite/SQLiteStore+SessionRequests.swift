@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import TreeringStore
 import TreeringCore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Stores one request of a session and counts it, exactly: in one write
     /// transaction the session must be running, before its deadline and
     /// short of N; the Nth request closes it as done. A request id already

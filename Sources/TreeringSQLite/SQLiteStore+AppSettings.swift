@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
+import TreeringStore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// The packages the app counts as its own (see `MyPackages`); nil when
     /// the app is unknown, empty when none were set.
     public func myPackages(app: String) async throws -> [String]? {

@@ -1,7 +1,8 @@
 import GRDB
+import TreeringStore
 import TreeringCore
 
-/// A `session` row as stored (`AppDatabase.sessionSelect`); `asOf(_:)` gives
+/// A `session` row as stored (`SQLiteStore.sessionSelect`); `asOf(_:)` gives
 /// the state a reader sees.
 extension SessionSummary: FetchableRecord {
     public init(row: Row) throws {
@@ -13,12 +14,5 @@ extension SessionSummary: FetchableRecord {
             closedAt: row["closed_at"])
     }
 
-    /// The session as of `now`: a running session past its deadline reads as
-    /// expired at its deadline, whether or not that is written yet.
-    func asOf(_ now: Double) -> SessionSummary {
-        var s = self
-        s.state = state.at(now, until: until)
-        if s.state != state { s.closedAt = until }
-        return s
-    }
+
 }

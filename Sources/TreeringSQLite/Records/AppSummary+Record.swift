@@ -1,4 +1,5 @@
 import GRDB
+import TreeringStore
 
 /// An app with its profile counts (`listApps`); `hosts` is a JSON array.
 extension AppSummary: FetchableRecord {

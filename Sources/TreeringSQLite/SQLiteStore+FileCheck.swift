@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
+import TreeringStore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Refuses, before anything writes to it, a file that is not an empty
     /// SQLite database or one of ours: another program's database, one from
     /// a newer Treering, or a damaged one. Opening it for real would turn on

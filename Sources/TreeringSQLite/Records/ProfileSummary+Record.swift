@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TreeringStore
 import TreeringCore
 
 /// A `profile` row joined with its app's name (`a.name AS app`).

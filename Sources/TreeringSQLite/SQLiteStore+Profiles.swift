@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import TreeringStore
 import TreeringCore
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Stores one upload: its frames interned for the app, one call tree per
     /// series. Returns only after the transaction has committed.
     public func saveProfile(_ profile: Profile, now: Double = Date().timeIntervalSince1970) async throws -> ProfileSummary {
@@ -36,40 +37,6 @@ extension AppDatabase {
             learned.remember(in: cache)
         }
         return inserted.map(\.summary)
-    }
-
-    /// What a profile becomes before the transaction: its trees per series,
-    /// their labels, and the row values.
-    struct PreparedProfile {
-        var profile: Profile
-        var trees: [(labels: SampleLabels, tree: CallTree)]
-        var seriesLabels: [String]
-        var summary: ProfileSummary
-        var tagsJSON: String
-        var threadsJSON: String
-        /// The app's id and each tree's blob, when every frame already had a stored id.
-        var stored: (appID: Int64, blobs: [Data])?
-
-        mutating func encodeIfFramesAreKnown(_ cache: FrameIDCache) {
-            guard let appID = cache.appID(named: profile.metadata.app),
-                let map = cache.lookupAll(app: appID, profile.frames.frames)
-            else { return }
-            stored = (appID, trees.map { Data(TreeBlobCodec.encode($0.tree, frameMap: map)) })
-        }
-
-        init(_ profile: Profile, now: Double) throws {
-            self.profile = profile
-            trees = profile.treesByLabels()
-            seriesLabels = trees.map {
-                SeriesLabels.canonicalJSON(SeriesLabels.labels(metadata: profile.metadata, sample: $0.labels))
-            }
-            summary = ProfileSummary(
-                id: 0, shareToken: ShareToken.make(), metadata: profile.metadata, threads: profile.threads,
-                samples: profile.samples.totalCount, stacks: trees.reduce(0) { $0 + $1.tree.stackCount },
-                createdAt: now)
-            tagsJSON = SeriesLabels.canonicalJSON(profile.metadata.tags)
-            threadsJSON = String(decoding: try JSONEncoder().encode(summary.threads), as: UTF8.self)
-        }
     }
 
     static func insert(
@@ -140,37 +107,9 @@ extension AppDatabase {
     /// series, values per label name. Read only when an upload brings a new
     /// label set, which a steady agent rarely does.
     static func checkNewSeries(_ db: Database, appID: Int64, new: [String], limits: StoreLimits) throws {
-        let newLabels = new.map { SeriesLabels.decode($0) }
-        for labels in newLabels where labels.count > limits.maxLabelsPerSeries {
-            throw StoreError.limitReached(
-                limit: "max-labels",
-                message:
-                    "labels: a series would carry \(labels.count) label names (\(labels.keys.sorted().prefix(40).joined(separator: ", "))), "
-                    + "over the limit of \(limits.maxLabelsPerSeries) (--max-labels)")
-        }
-        var valuesByName: [String: Set<String>] = [:]
-        for labels in newLabels { for (name, value) in labels { valuesByName[name, default: []].insert(value) } }
-        var count = 0
-        let rows = try String.fetchCursor(
-            db, sql: "SELECT labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, allSeriesLabels])
-        while let stored = try rows.next() {
-            count += 1
-            for (name, value) in SeriesLabels.decode(stored) where valuesByName[name] != nil { valuesByName[name]!.insert(value) }
-        }
-        guard count + new.count <= limits.maxSeriesPerApp else {
-            throw StoreError.limitReached(
-                limit: "max-series-per-app",
-                message: "labels: the app has \(count) series (distinct sets of thread, host and tags) and this upload would add "
-                    + "\(new.count), over its limit of \(limits.maxSeriesPerApp) (--max-series-per-app); a label whose value changes "
-                    + "with every upload or request (an id, a time) makes a series each")
-        }
-        if let (name, values) = valuesByName.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > limits.maxValuesPerLabel }) {
-            throw StoreError.limitReached(
-                limit: "max-label-values",
-                message: "labels: label \(name.prefix(64)) would have \(values.count) values in this app, over the limit of "
-                    + "\(limits.maxValuesPerLabel) (--max-label-values); a label whose value changes with every upload or request "
-                    + "(an id, a time) makes a series each")
-        }
+        let existing = try String.fetchAll(
+            db, sql: "SELECT labels FROM series WHERE app_id = ? AND labels != ?", arguments: [appID, SeriesLabels.all])
+        try SeriesCaps.check(new: new, existing: existing, limits: limits)
     }
 
     /// The series' id, created if new; no caps (the rollups' `*` series, or
