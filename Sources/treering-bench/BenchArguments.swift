@@ -1,5 +1,6 @@
 import Foundation
 import TreeringServer
+import TreeringSQLite
 import TreeringStore
 
 /// The real application's arguments, with body limits raised to fit the
@@ -7,7 +8,7 @@ import TreeringStore
 struct BenchArguments: AppArguments {
     var hostname = "127.0.0.1"
     var port = 0
-    var databasePath: String
+    var database: String
     var durability = SQLiteStore.Durability.normal
     var limits: IngestLimits = {
         var limits = IngestLimits()

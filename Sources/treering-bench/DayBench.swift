@@ -6,6 +6,7 @@ import NIOCore
 import Synchronization
 import TreeringCore
 import TreeringServer
+import TreeringSQLite
 import TreeringStore
 
 /// `treering-bench day`: one simulated day of agents through the real server
@@ -183,7 +184,7 @@ struct DayBench: AsyncParsableCommand {
     }
 
     static func ingest(day: DayBodies, path: String, clients: Int, generator: DayGenerator) async throws -> IngestResult {
-        let app = try await buildApplication(BenchArguments(databasePath: path))
+        let app = try await buildApplication(BenchArguments(database: path))
         let monitor = try SQLiteStore(path: path)
         let cases = DayBench.httpCases(generator)
         return try await app.test(.live) { client in

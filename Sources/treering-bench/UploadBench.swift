@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import TreeringCore
 import TreeringServer
+import TreeringSQLite
 import TreeringStore
 
 /// `treering-bench upload` (the default): one large upload through each step of ingest.
@@ -174,7 +175,7 @@ struct UploadBench: AsyncParsableCommand {
         // zlib's default level, as DayBodies does.
         var plainBody = ByteBuffer(bytes: bytes)
         let gz = Array(try plainBody.compress(with: .gzip()).readableBytesView)
-        let app = try await buildApplication(BenchArguments(databasePath: folder.appendingPathComponent("http.sqlite").path))
+        let app = try await buildApplication(BenchArguments(database: folder.appendingPathComponent("http.sqlite").path))
         try await app.test(.live) { client in
             let plain = try await Measure.medianAsync(runs: runs) {
                 let r = try await client.execute(
