@@ -1,1 +1,73 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TreeringCore
 import TreeringStore
+
+/// The store on PostgreSQL: any number of server processes share one
+/// database. Same behaviour as `SQLiteStore`, method for method; what must
+/// hold across processes (the rollup watermark, one rollup or retention
+/// pass at a time, partitions made on demand) rests on advisory locks
+/// (`PostgresLocks`). The in-memory caches hold only what never changes
+/// (a frame's or an app's id) or are reloaded (running sessions).
+public final class PostgresStore: ProfileStore {
+    let client: PostgresClient
+    let limits: StoreLimits
+    let frameCache = FrameIDCache()
+    let logger: Logger
+    /// The running sessions, served to agents without a database read.
+    public let activeSessions: ActiveSessionCache
+    /// The last cap each app ran into, for the dashboard.
+    public let capNotices = CapNotices()
+    /// The daily partitions known to exist.
+    let partitions = KnownPartitions()
+    private let runner: Task<Void, Never>
+
+    private init(
+        client: PostgresClient, runner: Task<Void, Never>, limits: StoreLimits, logger: Logger, sessions: [ActiveSession]
+    ) {
+        self.client = client
+        self.runner = runner
+        self.limits = limits
+        self.logger = logger
+        activeSessions = ActiveSessionCache(sessions)
+    }
+
+    /// Opens (runs the client in a task it owns), migrates under an advisory
+    /// lock, loads the running sessions.
+    public static func open(
+        url: String, limits: StoreLimits = .default, logger: Logger = Logger(label: "treering.postgres")
+    ) async throws -> PostgresStore {
+        let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        do {
+            try await PostgresSchema.migrate(client, logger: logger)
+            let sessions = try await runningSessions(client, logger: logger)
+            return PostgresStore(client: client, runner: runner, limits: limits, logger: logger, sessions: sessions)
+        } catch {
+            runner.cancel()
+            await runner.value
+            throw error
+        }
+    }
+
+    /// Lets go of the connections.
+    public func close() async throws {
+        runner.cancel()
+        await runner.value
+    }
+
+    /// The sessions still running, as the cache holds them.
+    static func runningSessions(_ client: PostgresClient, logger: Logger) async throws -> [ActiveSession] {
+        var sessions: [ActiveSession] = []
+        let rows = try await client.query(
+            """
+            SELECT s.id, a.name, s.transaction_name, s.interval_ms, s.until FROM session s JOIN app a ON a.id = s.app_id
+            WHERE s.state = 'running' ORDER BY s.id
+            """, logger: logger)
+        for try await (id, app, transaction, interval, until) in rows.decode((Int64, String, String, Double, Double).self) {
+            sessions.append(ActiveSession(id: id, app: app, transaction: transaction, intervalMs: interval, until: until))
+        }
+        return sessions
+    }
+}
