@@ -5,8 +5,8 @@ import HummingbirdTesting
 import NIOCore
 import Synchronization
 import TreeringCore
-import TreeringServer
 import TreeringSQLite
+import TreeringServer
 import TreeringStore
 
 /// `treering-bench day`: one simulated day of agents through the real server
