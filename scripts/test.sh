@@ -47,8 +47,25 @@ find Sources Tests -name '*.swift' -not -path '*/Proto/*' -print0 | xargs -0 swi
 step "Swift build"
 swift build --build-tests
 
+step "PostgreSQL for the store tests (scripts/postgres.sh)"
+# A throwaway cluster, stopped and removed however this script ends. The
+# Swift store tests run on both backends when TREERING_TEST_POSTGRES_URL is
+# set; the Python end-to-end tests make a fresh database in it per test.
+# In /tmp, not $TMPDIR: as root the server runs as another user, who must
+# be able to reach the folder.
+postgres_dir=$(mktemp -d /tmp/treering-pg.XXXXXX)
+postgres_script="$PWD/scripts/postgres.sh"
+trap 'bash "$postgres_script" stop "$postgres_dir" || true; rm -rf "$postgres_dir"' EXIT
+TREERING_TEST_POSTGRES_URL=$(bash "$postgres_script" start "$postgres_dir" | tail -n 1)
+export TREERING_TEST_POSTGRES_URL
+
 step "Swift tests"
 swift test
+
+step "Swift tests: the HTTP API on PostgreSQL"
+# The same API tests, with the app built on a fresh PostgreSQL database
+# (Tests/TreeringServerTests/Support reads TREERING_TEST_BACKEND).
+TREERING_TEST_BACKEND=postgres swift test --filter TreeringServerTests
 
 step "fuzz: a short pass of every parser (scripts/fuzz.sh SECONDS for longer ones)"
 bash scripts/fuzz.sh 10

@@ -1,11 +1,11 @@
 import Foundation
 import GRDB
-import TreeringStore
 import TreeringCore
+import TreeringStore
 
 /// Owns the SQLite database: opens it in WAL mode, runs the migrations, and
 /// offers every read and write the server needs, each one transaction.
-public final class SQLiteStore: Sendable {
+public final class SQLiteStore: ProfileStore {
     let writer: DatabasePool
     let frameCache = FrameIDCache()
     /// The running sessions, kept current by every write that opens or closes one.

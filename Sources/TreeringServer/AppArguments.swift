@@ -1,4 +1,5 @@
 import TreeringCore
+import TreeringSQLite
 import TreeringStore
 
 /// Everything `buildApplication` needs, so that the command line and the
@@ -6,8 +7,9 @@ import TreeringStore
 public protocol AppArguments: Sendable {
     var hostname: String { get }
     var port: Int { get }
-    /// The SQLite file; created when missing.
-    var databasePath: String { get }
+    /// The store: a SQLite file (created when missing) or a `postgres://` URL.
+    var database: String { get }
+    /// SQLite only: how hard a commit is pushed to disk.
     var durability: SQLiteStore.Durability { get }
     var limits: IngestLimits { get }
     /// Folder of static files served at `/`.

@@ -13,18 +13,20 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
         // Pages would answer 404/500; say why at start-up rather than per request.
         logger.warning("the \(name) folder \(folder) does not exist: run from the repository root or pass its path")
     }
-    let database = try SQLiteStore(path: arguments.databasePath, durability: arguments.durability, limits: arguments.storeLimits)
+    let opened = try await StoreOpener.open(
+        arguments.database, durability: arguments.durability, limits: arguments.storeLimits, logger: logger)
+    let database = opened.store
     let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
     let ring = KeyRing(try await database.activeKeyCredentials())
     if ring.isOpen && !isLoopback(arguments.hostname) {
-        guard arguments.openAccess else { throw StartupError.openOnNetwork(host: arguments.hostname, db: arguments.databasePath) }
+        guard arguments.openAccess else { throw StartupError.openOnNetwork(host: arguments.hostname, db: arguments.database) }
         logger.warning(
             "listening on \(arguments.hostname) with no API key (--open): anyone who can reach the port can upload, read and start sessions"
         )
     }
     let router = buildRouter(
         database: database, templates: templates, ring: ring, sessions: SignInSessions(), arguments: arguments, logger: logger)
-    logger.info("database \(arguments.databasePath)")
+    logger.info("database \(StoreLocation(arguments.database))")
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(arguments.serverLimits.idleTimeoutSeconds * 1000)))),
@@ -33,14 +35,13 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
             availableConnectionsDelegate: MaximumAvailableConnections(OpenFiles.connectionLimit(arguments.serverLimits.maxConnections))),
         services: [
             MaintenanceService(database: database, retentionSeconds: arguments.retentionSeconds, logger: logger),
-            CheckpointService(checkpointer: try WALCheckpointer(path: arguments.databasePath), logger: logger),
             KeyRingService(database: database, ring: ring, logger: logger),
-        ],
+        ] + opened.services,
         logger: logger)
 }
 
 func buildRouter(
-    database: SQLiteStore, templates: MustacheLibrary, ring: KeyRing, sessions: SignInSessions, arguments: some AppArguments,
+    database: any ProfileStore, templates: MustacheLibrary, ring: KeyRing, sessions: SignInSessions, arguments: some AppArguments,
     logger: Logger
 ) -> Router<TreeringRequestContext> {
     let router = Router(context: TreeringRequestContext.self)

@@ -7,7 +7,7 @@ public enum KeySecret {
     public static let prefix = "trk_"
 
     /// A new secret from the system's random generator.
-    static func make() -> String {
+    package static func make() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return prefix

@@ -1,14 +1,14 @@
 /// One rollup row: a series (or all of an app's series) at one resolution
 /// and bucket start.
 package struct RollupKey: Hashable, Sendable {
-    enum Series: Hashable, Sendable {
+    package enum Series: Hashable, Sendable {
         case one(Int64)
         /// Every series of the app with this id, merged (stored under the
         /// app's series labelled `*`).
         case all(app: Int64)
     }
 
-    var series: Series
-    var resolution: Int64
-    var bucket: Int64
+    package var series: Series
+    package var resolution: Int64
+    package var bucket: Int64
 }

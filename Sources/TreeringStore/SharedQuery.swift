@@ -8,4 +8,11 @@ public struct SharedQuery: Sendable, Equatable {
     public var createdAt: Double
     /// After this the link answers 404 (nil: it does not expire).
     public var expiresAt: Double? = nil
+
+    package init(token: String, query: AppQuery, createdAt: Double, expiresAt: Double?) {
+        self.token = token
+        self.query = query
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
 }

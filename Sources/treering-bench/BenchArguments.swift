@@ -1,4 +1,5 @@
 import Foundation
+import TreeringSQLite
 import TreeringServer
 import TreeringStore
 
@@ -7,7 +8,7 @@ import TreeringStore
 struct BenchArguments: AppArguments {
     var hostname = "127.0.0.1"
     var port = 0
-    var databasePath: String
+    var database: String
     var durability = SQLiteStore.Durability.normal
     var limits: IngestLimits = {
         var limits = IngestLimits()

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Synchronization
 import TreeringCore
+import TreeringSQLite
 import TreeringServer
 import TreeringStore
 
@@ -183,7 +184,7 @@ struct DayBench: AsyncParsableCommand {
     }
 
     static func ingest(day: DayBodies, path: String, clients: Int, generator: DayGenerator) async throws -> IngestResult {
-        let app = try await buildApplication(BenchArguments(databasePath: path))
+        let app = try await buildApplication(BenchArguments(database: path))
         let monitor = try SQLiteStore(path: path)
         let cases = DayBench.httpCases(generator)
         return try await app.test(.live) { client in

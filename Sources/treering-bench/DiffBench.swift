@@ -23,7 +23,7 @@ struct DiffBench: AsyncParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let app = try await buildApplication(BenchArguments(databasePath: folder.appendingPathComponent("diff.sqlite").path))
+        let app = try await buildApplication(BenchArguments(database: folder.appendingPathComponent("diff.sqlite").path))
         try await app.test(.live) { client in
             // Two uploads of the same service: the same stacks, other counts
             // (another seed for the draws), so most nodes are on both sides.

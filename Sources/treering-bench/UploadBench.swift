@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import TreeringCore
+import TreeringSQLite
 import TreeringServer
 import TreeringStore
 
@@ -174,7 +175,7 @@ struct UploadBench: AsyncParsableCommand {
         // zlib's default level, as DayBodies does.
         var plainBody = ByteBuffer(bytes: bytes)
         let gz = Array(try plainBody.compress(with: .gzip()).readableBytesView)
-        let app = try await buildApplication(BenchArguments(databasePath: folder.appendingPathComponent("http.sqlite").path))
+        let app = try await buildApplication(BenchArguments(database: folder.appendingPathComponent("http.sqlite").path))
         try await app.test(.live) { client in
             let plain = try await Measure.medianAsync(runs: runs) {
                 let r = try await client.execute(

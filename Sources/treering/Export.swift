@@ -32,18 +32,20 @@ struct Export: AsyncParsableCommand {
     @OptionGroup var dashboard: DashboardFilesOption
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: database.db) else { throw CLIError("no database at \(database.db)") }
-        let store = try SQLiteStore(path: database.db)
-        guard let loaded = try await store.profileTree(id: id, byThread: byThread) else {
-            throw CLIError("no profile \(id) in \(database.db)")
+        if case .sqlite(let path) = StoreLocation(database.db), !FileManager.default.fileExists(atPath: path) {
+            throw CLIError("no database at \(path)")
         }
-        let bytes: [UInt8] =
-            switch format {
+        let bytes: [UInt8] = try await database.withStore { store in
+            guard let loaded = try await store.profileTree(id: id, byThread: byThread) else {
+                throw CLIError("no profile \(id) in \(StoreLocation(database.db))")
+            }
+            return switch format {
             case .folded: Array(loaded.folded.utf8)
             case .tree: loaded.json()
             case .speedscope: loaded.speedscope(name: "profile \(id)")
             case .html: try await report(loaded, store: store)
             }
+        }
         if let output {
             // Atomic: written beside and renamed, so a failed export leaves no half file.
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
@@ -52,8 +54,8 @@ struct Export: AsyncParsableCommand {
         }
     }
 
-    func report(_ loaded: LoadedTree, store: SQLiteStore) async throws -> [UInt8] {
-        guard let summary = try await store.profile(id: id) else { throw CLIError("no profile \(id) in \(database.db)") }
+    func report(_ loaded: LoadedTree, store: any ProfileStore) async throws -> [UInt8] {
+        guard let summary = try await store.profile(id: id) else { throw CLIError("no profile \(id) in \(StoreLocation(database.db))") }
         // Its errors describe themselves; ArgumentParser prints them on stderr, exit 1.
         let report = try await StandaloneReport(templatesDirectory: dashboard.templatesDir, publicDirectory: dashboard.publicDir)
         return Array(try report.render(summary, tree: loaded).utf8)

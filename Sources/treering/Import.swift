@@ -70,8 +70,7 @@ struct Import: AsyncParsableCommand {
             do { try AppName.validate(app, path: "--app") } catch { throw CLIError(error.message) }
             profile.metadata.app = app
         }
-        let store = try SQLiteStore(path: database.db)
-        let saved = try await store.saveProfile(profile)
+        let saved = try await database.withStore { store in try await store.saveProfile(profile) }
         print("imported profile \(saved.id) (\(saved.samples) samples, app \(saved.metadata.app)); share link /p/\(saved.shareToken)")
     }
 }

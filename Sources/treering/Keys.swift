@@ -35,12 +35,13 @@ struct Keys: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let db = try SQLiteStore(path: database.db)
-            let (key, secret) = try await db.createKey(scope: scope.scope, apps: apps, name: name)
-            let limited = key.apps.isEmpty ? "every app" : key.apps.joined(separator: ", ")
-            FileHandle.standardError.write(
-                Data("created key \(key.id) (\(key.scope.rawValue), \(limited)); its secret is shown once:\n".utf8))
-            print(secret)
+            try await database.withStore { db in
+                let (key, secret) = try await db.createKey(scope: scope.scope, apps: apps, name: name)
+                let limited = key.apps.isEmpty ? "every app" : key.apps.joined(separator: ", ")
+                FileHandle.standardError.write(
+                    Data("created key \(key.id) (\(key.scope.rawValue), \(limited)); its secret is shown once:\n".utf8))
+                print(secret)
+            }
         }
     }
 
@@ -50,14 +51,15 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let db = try SQLiteStore(path: database.db)
-            print(["id", "name", "scope", "apps", "created", "last used", "revoked"].joined(separator: "\t"))
-            for key in try await db.listKeys() {
-                print(
-                    [
-                        String(key.id), key.name ?? "-", key.scope.rawValue, key.apps.isEmpty ? "*" : key.apps.joined(separator: ","),
-                        Self.time(key.createdAt), key.lastUsedAt.map(Self.time) ?? "never", key.revokedAt.map(Self.time) ?? "-",
-                    ].joined(separator: "\t"))
+            try await database.withStore { db in
+                print(["id", "name", "scope", "apps", "created", "last used", "revoked"].joined(separator: "\t"))
+                for key in try await db.listKeys() {
+                    print(
+                        [
+                            String(key.id), key.name ?? "-", key.scope.rawValue, key.apps.isEmpty ? "*" : key.apps.joined(separator: ","),
+                            Self.time(key.createdAt), key.lastUsedAt.map(Self.time) ?? "never", key.revokedAt.map(Self.time) ?? "-",
+                        ].joined(separator: "\t"))
+                }
             }
         }
 
@@ -76,11 +78,12 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let db = try SQLiteStore(path: database.db)
-            guard try await db.revokeKey(id: id) else {
-                throw ValidationError("no key \(id) that is not revoked already")
+            try await database.withStore { db in
+                guard try await db.revokeKey(id: id) else {
+                    throw ValidationError("no key \(id) that is not revoked already")
+                }
+                FileHandle.standardError.write(Data("revoked key \(id)\n".utf8))
             }
-            FileHandle.standardError.write(Data("revoked key \(id)\n".utf8))
         }
     }
 }

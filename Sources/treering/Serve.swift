@@ -2,12 +2,13 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import TreeringCore
+import TreeringSQLite
 import TreeringServer
 import TreeringStore
 
 struct Serve: AsyncParsableCommand, AppArguments {
     static let configuration = CommandConfiguration(
-        abstract: "Run the server: ingest API, JSON API and dashboard, over one SQLite file.")
+        abstract: "Run the server: ingest API, JSON API and dashboard, over a SQLite file or a PostgreSQL database.")
 
     @Option(name: .long, help: "Address to listen on (env TREERING_HOST).")
     var host: String = env("TREERING_HOST") ?? "127.0.0.1"
@@ -15,11 +16,11 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Option(help: "Port to listen on (env TREERING_PORT).")
     var port: Int = env("TREERING_PORT") ?? 8080
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var store: DatabaseOption
 
     @Option(
         help:
-            "normal: an acknowledged upload survives a crash of the server; full: also a power cut, at an fsync per upload (env TREERING_DURABILITY)."
+            "SQLite: normal: an acknowledged upload survives a crash of the server; full: also a power cut, at an fsync per upload (env TREERING_DURABILITY)."
     )
     var durability: SQLiteStore.Durability = env("TREERING_DURABILITY") ?? .normal
 
@@ -44,7 +45,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var secureCookies: Bool = env("TREERING_SECURE_COOKIES") == 1
 
     var hostname: String { host }
-    var databasePath: String { database.db }
+    var database: String { store.db }
     var limits: IngestLimits {
         var limits = limitOptions.limits
         limits.bodyTimeoutSeconds = serverLimitOptions.bodyTimeoutSeconds

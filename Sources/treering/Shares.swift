@@ -18,23 +18,24 @@ struct Shares: AsyncParsableCommand {
         var comparisons = false
 
         func run() async throws {
-            let db = try SQLiteStore(path: database.db)
-            if comparisons {
-                print(["token", "sides", "created", "expires"].joined(separator: "\t"))
-                for shared in try await db.listSharedComparisons() {
-                    print(
-                        [shared.token, shared.sides, Keys.List.time(shared.createdAt), shared.expiresAt.map(Keys.List.time) ?? "never"]
-                            .joined(separator: "\t"))
+            try await database.withStore { db in
+                if comparisons {
+                    print(["token", "sides", "created", "expires"].joined(separator: "\t"))
+                    for shared in try await db.listSharedComparisons() {
+                        print(
+                            [shared.token, shared.sides, Keys.List.time(shared.createdAt), shared.expiresAt.map(Keys.List.time) ?? "never"]
+                                .joined(separator: "\t"))
+                    }
+                    return
                 }
-                return
-            }
-            print(["token", "app", "from", "until", "created", "expires"].joined(separator: "\t"))
-            for shared in try await db.listSharedQueries() {
-                print(
-                    [
-                        shared.token, shared.query.app, Keys.List.time(shared.query.from), Keys.List.time(shared.query.until),
-                        Keys.List.time(shared.createdAt), shared.expiresAt.map(Keys.List.time) ?? "never",
-                    ].joined(separator: "\t"))
+                print(["token", "app", "from", "until", "created", "expires"].joined(separator: "\t"))
+                for shared in try await db.listSharedQueries() {
+                    print(
+                        [
+                            shared.token, shared.query.app, Keys.List.time(shared.query.from), Keys.List.time(shared.query.until),
+                            Keys.List.time(shared.createdAt), shared.expiresAt.map(Keys.List.time) ?? "never",
+                        ].joined(separator: "\t"))
+                }
             }
         }
     }
@@ -49,11 +50,12 @@ struct Shares: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let db = try SQLiteStore(path: database.db)
-            guard let revoked = try await db.revokeShare(token: token) else {
-                throw ValidationError("no share link has the token \(token.prefix(40))")
+            try await database.withStore { db in
+                guard let revoked = try await db.revokeShare(token: token) else {
+                    throw ValidationError("no share link has the token \(token.prefix(40))")
+                }
+                FileHandle.standardError.write(Data("revoked the \(revoked.rawValue) share link \(token)\n".utf8))
             }
-            FileHandle.standardError.write(Data("revoked the \(revoked.rawValue) share link \(token)\n".utf8))
         }
     }
 }

@@ -61,7 +61,7 @@ import TreeringStore
 
     @Test func everyRouteIsInTheTableAndRouteAccessAgrees() async throws {
         let arguments = TestArguments()
-        let database = try AppDatabase(path: arguments.databasePath)
+        let database = try await arguments.openStore()
         let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
         let router = buildRouter(
             database: database, templates: templates, ring: KeyRing([]), sessions: SignInSessions(), arguments: arguments,
@@ -85,7 +85,7 @@ import TreeringStore
 
     static func serverWithKeys() async throws -> (some ApplicationProtocol, Keys) {
         let arguments = TestArguments()
-        let database = try AppDatabase(path: arguments.databasePath)
+        let database = try await arguments.openStore()
         let revoked = try await database.createKey(scope: .admin)
         _ = try await database.revokeKey(id: revoked.key.id)
         let keys = Keys(
@@ -222,7 +222,7 @@ import TreeringStore
     /// rule says so (a route may still answer 400 or 404 for a sample path).
     @Test func everyRouteTimesEveryKindOfKey() async throws {
         let arguments = TestArguments()
-        let database = try AppDatabase(path: arguments.databasePath)
+        let database = try await arguments.openStore()
         let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
         let routes = buildRouter(
             database: database, templates: templates, ring: KeyRing([]), sessions: SignInSessions(), arguments: arguments,

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TreeringCore
 
+@testable import TreeringSQLite
 @testable import TreeringStore
 
 @Suite struct AppDatabaseTests {

@@ -1,6 +1,7 @@
 import Testing
 import TreeringCore
 
+@testable import TreeringSQLite
 @testable import TreeringStore
 
 @Suite struct FrameIDCacheTests {

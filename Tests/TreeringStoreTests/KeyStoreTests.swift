@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
+@testable import TreeringSQLite
 @testable import TreeringStore
 
 @Suite struct KeyStoreTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TreeringCore
 
+@testable import TreeringSQLite
 @testable import TreeringStore
 
 func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
@@ -65,7 +66,7 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
         }
         // Hours and days were built from minutes, up to the close behind the newest upload.
         let newest = data.profiles.map(\.metadata.start).max()!
-        let built = try await db.writer.read { db in try AppDatabase.builtThrough(db) }
+        let built = try await db.writer.read { db in try SQLiteStore.builtThrough(db) }
         for resolution in RollupPlan.resolutions.dropFirst() {
             #expect(built[resolution] == RollupPlan.closedEnd(newestStart: newest, resolution: resolution))
         }
@@ -96,8 +97,8 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
             tree.forEachStack { out[$0] = $1 }
             return out
         }
-        let serial = try await AppDatabase.merge(blobs, parallelAbove: .max)
-        let halves = try await AppDatabase.merge(blobs, parallelAbove: 0)
+        let serial = try await StoredTrees.merge(blobs, parallelAbove: .max)
+        let halves = try await StoredTrees.merge(blobs, parallelAbove: 0)
         #expect(serial.totalCount > 0)
         #expect(paths(halves) == paths(serial))
         #expect(halves.totalCount == serial.totalCount && halves.nodeCount == serial.nodeCount)

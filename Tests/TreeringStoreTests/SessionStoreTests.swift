@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TreeringCore
 
+@testable import TreeringSQLite
 @testable import TreeringStore
 
 let viewFrame = Frame(name: "order_detail", file: "shop/views.py", line: 12)
@@ -27,7 +28,7 @@ struct RowCounts: Equatable {
     var frames: Int
 }
 
-func rowCounts(_ db: AppDatabase) async throws -> RowCounts {
+func rowCounts(_ db: SQLiteStore) async throws -> RowCounts {
     try await db.writer.read { db in
         RowCounts(
             requests: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session_request")!,

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TreeringCore
 
+@testable import TreeringSQLite
 @testable import TreeringStore
 
 @Suite struct ShareStoreTests {

@@ -2,7 +2,8 @@
 
 Runs the real server binary on a loopback port, sends uploads from several
 threads, kills the process with SIGKILL while uploads are in flight, restarts
-it on the same SQLite file and checks every acknowledged id, tree and all.
+it on the same database and checks every acknowledged id, tree and all. Once
+on a SQLite file, once on a PostgreSQL database (the `database` fixture).
 """
 
 import json
@@ -34,9 +35,8 @@ def upload(i: int) -> dict:
     }
 
 
-def test_acknowledged_uploads_survive_kill_9(tmp_path):
-    db = tmp_path / "crash.sqlite"
-    server = TreeringServer(db).start()
+def test_acknowledged_uploads_survive_kill_9(tmp_path, database):
+    server = TreeringServer(database, log_path=tmp_path / "server.log").start()
     acknowledged: dict[str, int] = {}
     lock = threading.Lock()
     stop = threading.Event()
@@ -74,7 +74,7 @@ def test_acknowledged_uploads_survive_kill_9(tmp_path):
         t.join(timeout=15)
     assert len(acknowledged) >= 150, "too few uploads were acknowledged to make the test meaningful"
 
-    with TreeringServer(db, log_path=tmp_path / "restart.log") as restarted:
+    with TreeringServer(database, log_path=tmp_path / "restart.log") as restarted:
         for pid, i in sorted(acknowledged.items()):
             meta = restarted.get_json(f"/api/v1/profiles/{pid}")
             assert meta["samples"] == i + 3, pid

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -34,19 +35,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def is_database_url(db: Path | str) -> bool:
+    """A PostgreSQL URL (`postgres://…`) rather than a SQLite file."""
+    return isinstance(db, str) and db.startswith(("postgres://", "postgresql://"))
+
+
+def temporary_log() -> Path:
+    handle, name = tempfile.mkstemp(prefix="treering-", suffix=".log")
+    os.close(handle)
+    return Path(name)
+
+
 class TreeringServer:
-    """A running `treering serve` process with its own SQLite file."""
+    """A running `treering serve` process with its own SQLite file, or on a PostgreSQL database by URL."""
 
     def __init__(
-        self, db: Path, port: int | None = None, extra_args: list[str] | None = None, log_path: Path | None = None
+        self,
+        db: Path | str,
+        port: int | None = None,
+        extra_args: list[str] | None = None,
+        log_path: Path | None = None,
     ):
-        self.db = Path(db)
+        self.db: Path | str = db if is_database_url(db) else Path(db)
         self.port = port or free_port()
         self.extra_args = extra_args or []
         if "--retention" not in self.extra_args:
             # Test documents carry fixed dates (2024); keep them unless a test sets retention.
             self.extra_args += ["--retention", "5200w"]
-        self.log_path = log_path or self.db.with_suffix(".log")
+        self.log_path = log_path or (self.db.with_suffix(".log") if isinstance(self.db, Path) else temporary_log())
         self.proc: subprocess.Popen | None = None
 
     @property

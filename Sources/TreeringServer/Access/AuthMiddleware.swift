@@ -13,7 +13,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = TreeringRequestContext
     let ring: KeyRing
     let sessions: SignInSessions
-    let database: SQLiteStore
+    let database: any ProfileStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Another site's page may not write here, key or not: browsers say

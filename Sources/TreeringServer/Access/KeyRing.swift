@@ -6,17 +6,17 @@ import TreeringStore
 /// `revoke`, run beside a live server, take effect within seconds.
 final class KeyRing: @unchecked Sendable {
     private let lock = NSLock()
-    private var credentials: [SQLiteStore.KeyCredential]
+    private var credentials: [KeyCredential]
     private var used: Set<Int64> = []
 
-    init(_ credentials: [SQLiteStore.KeyCredential]) {
+    init(_ credentials: [KeyCredential]) {
         self.credentials = credentials
     }
 
     /// No key exists: the server is open (only allowed on a loopback address, or with --open).
     var isOpen: Bool { lock.withLock { credentials.isEmpty } }
 
-    func replace(_ credentials: [SQLiteStore.KeyCredential]) {
+    func replace(_ credentials: [KeyCredential]) {
         lock.withLock { self.credentials = credentials }
     }
 

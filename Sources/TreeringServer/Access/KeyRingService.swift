@@ -6,7 +6,7 @@ import TreeringStore
 /// Reloads the key ring every `interval` and writes when keys were last
 /// used once a minute (not a write per request).
 struct KeyRingService: Service {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let ring: KeyRing
     let logger: Logger
     var interval: Duration = .seconds(2)

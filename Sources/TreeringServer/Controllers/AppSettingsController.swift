@@ -5,7 +5,7 @@ import TreeringStore
 /// An app's settings for the dashboard: which installed packages are the
 /// app's own code, so library folding leaves their frames alone.
 struct AppSettingsController<Context: RequestContext> {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let limits: IngestLimits
 
     var endpoints: RouteCollection<Context> {

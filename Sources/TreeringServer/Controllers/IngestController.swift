@@ -6,7 +6,7 @@ import TreeringStore
 /// `POST /api/v1/ingest`: checks an upload, stores it, and answers 201 only
 /// after the transaction has committed, with the app's running sessions.
 struct IngestController<Context: KeyedRequestContext> {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let limits: IngestLimits
     let window: IngestWindow
 

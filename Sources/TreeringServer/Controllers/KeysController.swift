@@ -5,7 +5,7 @@ import TreeringStore
 
 /// API keys from the API, for admins: the same as `treering keys`.
 struct KeysController<Context: RequestContext> {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let ring: KeyRing
 
     var endpoints: RouteCollection<Context> {

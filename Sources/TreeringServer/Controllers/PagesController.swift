@@ -5,7 +5,7 @@ import TreeringStore
 /// The dashboard's pages, rendered from `Templates/`. The call tree itself is
 /// fetched by the page's scripts from the JSON API.
 struct PagesController<Context: RequestContext> {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let templates: MustacheLibrary
     let serverURL: String
     let report: StandaloneReport

@@ -5,7 +5,7 @@ import TreeringStore
 /// The profiles API: list, metadata, call tree (compact JSON) and folded stacks,
 /// by id or by share token.
 struct ProfilesController<Context: RequestContext> {
-    let database: SQLiteStore
+    let database: any ProfileStore
     var lookup: RouteLookup { RouteLookup(database: database) }
 
     var endpoints: RouteCollection<Context> {

@@ -11,7 +11,7 @@ import TreeringStore
 ///   older API, with folded (`lines`, the default) or pprof bodies.
 /// Labels become tags, `service_name` (or the name before `{`) the app.
 struct PyroscopeController<Context: KeyedRequestContext> {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let limits: IngestLimits
     let window: IngestWindow
 

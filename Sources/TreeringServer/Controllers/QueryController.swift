@@ -6,7 +6,7 @@ import TreeringStore
 /// An app over time: its apps list, the labels seen, the merged tree of a
 /// range and filters (as tree JSON or folded text), and the timeline.
 struct QueryController<Context: RequestContext> {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let retentionSeconds: Double
     let maxRangeSeconds: Double
     let maxTimelinePoints: Int

@@ -4,7 +4,7 @@ import TreeringStore
 /// The stored thing a route names by its path parameters, or a 404: keeps
 /// route parameters and HTTP errors out of the store's interface.
 struct RouteLookup {
-    let database: SQLiteStore
+    let database: any ProfileStore
 
     /// The profile a route names by its `:id` or `:token` parameter.
     func profile(named parameters: Parameters) async throws -> ProfileSummary {

@@ -7,7 +7,7 @@ import TreeringStore
 /// The dashboard starts, lists and stops them; agents poll the active ones
 /// and send each recorded request, which the store counts exactly.
 struct SessionsController<Context: KeyedRequestContext> {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let limits: IngestLimits
     let sessionLimits: SessionLimits
     var lookup: RouteLookup { RouteLookup(database: database) }

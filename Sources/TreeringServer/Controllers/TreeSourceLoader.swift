@@ -6,7 +6,7 @@ import TreeringStore
 /// single-tree routes. Errors about the side's parameters name them with the
 /// side's prefix (`base.from: ...`); a side that names nothing stored is a 404.
 struct TreeSourceLoader<Context: RequestContext> {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let queries: QueryController<Context>
     var lookup: RouteLookup { RouteLookup(database: database) }
 

@@ -48,6 +48,9 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .frameIDSpaceExhausted, .unusableFile:
             logger.error("storage failure", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return APIError(.insufficientStorage, code: "storage_full", message: "the store cannot take more: \(error)")
+        case .copyRowShape, .badLocation:
+            logger.error("store failure", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return APIError(.internalServerError, code: "internal_error", message: "the server failed on this request; it was logged")
         }
     }
 

@@ -1,6 +1,6 @@
 import Logging
 import ServiceLifecycle
-import TreeringStore
+import TreeringSQLite
 
 /// Beside the server: copies the write-ahead log into the database file
 /// every `interval`, from its own connection, so commits never do it.

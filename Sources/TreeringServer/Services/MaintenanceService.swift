@@ -8,7 +8,7 @@ import TreeringStore
 /// seconds, and removes data older than the retention now and then. It is the only writer of rollup rows in production; queries stay
 /// exact meanwhile because they read uploads not yet rolled up directly.
 struct MaintenanceService: Service {
-    let database: SQLiteStore
+    let database: any ProfileStore
     let retentionSeconds: Double
     let logger: Logger
     var interval: Duration = .seconds(2)

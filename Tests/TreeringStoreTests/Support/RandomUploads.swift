@@ -1,5 +1,6 @@
 import TreeringCore
 
+@testable import TreeringSQLite
 @testable import TreeringStore
 
 /// Random uploads spread over three days, so ranges cross minute, 10-minute,

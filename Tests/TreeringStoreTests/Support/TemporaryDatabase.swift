@@ -1,5 +1,6 @@
 import Foundation
 
+@testable import TreeringSQLite
 @testable import TreeringStore
 
 /// A fresh database file in a temporary folder, removed afterwards.
@@ -14,5 +15,5 @@ final class TemporaryDatabase {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
-    func open() throws -> AppDatabase { try AppDatabase(path: path) }
+    func open() throws -> SQLiteStore { try SQLiteStore(path: path) }
 }

@@ -1,0 +1,28 @@
+import Logging
+import TreeringPostgres
+import TreeringSQLite
+import TreeringStore
+
+/// Opens the store a location names (a SQLite file or a `postgres://`
+/// URL), migrated and ready. The one place that knows the backends: the
+/// server and the commands above it see only `ProfileStore`.
+public enum StoreOpener {
+    public static func open(
+        _ location: String, durability: SQLiteStore.Durability = .normal, limits: StoreLimits = .default, logger: Logger
+    ) async throws -> OpenedStore {
+        switch StoreLocation(location) {
+        case .sqlite(let path):
+            let store = try SQLiteStore(path: path, durability: durability, limits: limits)
+            let checkpoints = CheckpointService(checkpointer: try WALCheckpointer(path: path), logger: logger)
+            return OpenedStore(store: store, services: [checkpoints])
+        case .postgres(let url):
+            let store = try await PostgresStore.open(url: url, limits: limits, logger: logger)
+            return OpenedStore(store: store, services: [])
+        }
+    }
+
+    /// The store alone, for commands that run once (keys, shares, import, copy).
+    public static func store(_ location: String, logger: Logger = Logger(label: "treering")) async throws -> any ProfileStore {
+        try await open(location, logger: logger).store
+    }
+}
