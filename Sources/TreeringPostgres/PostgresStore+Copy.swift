@@ -5,30 +5,45 @@ import TreeringStore
 extension PostgresStore {
     /// A page of one table's rows: those whose `StoreTable.cursor` is among
     /// the next `limit` values after `after`, in cursor order (a profile's
-    /// trees, a series' rollups come in one page). Tables without a cursor
-    /// come whole.
+    /// trees, a series' rollups never split across pages); `next` is the
+    /// last of them, nil once none is left. Tables without a cursor come
+    /// whole in the first page.
     public func copyRows(table: StoreTable, after: Int64, limit: Int) async throws -> CopyPage {
         let columns = table.columns.map { "\"\($0)\"" }.joined(separator: ", ")
         let name = table.rawValue
-        let query: PostgresQuery
-        if let cursor = table.cursor {
-            query = """
-                SELECT \(unescaped: columns) FROM \(unescaped: name) WHERE \(unescaped: cursor) IN
-                    (SELECT DISTINCT \(unescaped: cursor) FROM \(unescaped: name) WHERE \(unescaped: cursor) > \(after)
-                     ORDER BY \(unescaped: cursor) LIMIT \(Int64(max(1, limit))))
-                ORDER BY \(unescaped: Self.copyOrder(table))
+        guard let cursor = table.cursor else {
+            guard after == 0 else { return CopyPage(rows: [], next: nil) }
+            let query: PostgresQuery = "SELECT \(unescaped: columns) FROM \(unescaped: name) ORDER BY \(unescaped: Self.copyOrder(table))"
+            return CopyPage(rows: try await storeRows(query), next: nil)
+        }
+        let logger = self.logger
+        // One snapshot for the cursor values and their rows.
+        return try await read { conn in
+            let last = try await conn.query(
                 """
-        } else {
-            query = "SELECT \(unescaped: columns) FROM \(unescaped: name) ORDER BY \(unescaped: Self.copyOrder(table))"
+                SELECT max(\(unescaped: cursor)) FROM
+                    (SELECT DISTINCT \(unescaped: cursor) FROM \(unescaped: name) WHERE \(unescaped: cursor) > \(after)
+                     ORDER BY \(unescaped: cursor) LIMIT \(Int64(max(1, limit)))) AS page
+                """, logger: logger
+            ).one(Int64?.self)
+            guard let last else { return CopyPage(rows: [], next: nil) }
+            var rows: [StoreRow] = []
+            for try await row in try await conn.query(
+                """
+                SELECT \(unescaped: columns) FROM \(unescaped: name)
+                WHERE \(unescaped: cursor) > \(after) AND \(unescaped: cursor) <= \(last) ORDER BY \(unescaped: Self.copyOrder(table))
+                """, logger: logger)
+            {
+                rows.append(try row.map(StoreValue.init))
+            }
+            return CopyPage(rows: rows, next: last)
         }
+    }
+
+    private func storeRows(_ query: PostgresQuery) async throws -> [StoreRow] {
         var rows: [StoreRow] = []
-        for try await row in try await client.query(query, logger: logger) {
-            rows.append(try row.map(StoreValue.init))
-        }
-        guard let cursor = table.cursor, let at = table.columns.firstIndex(of: cursor) else { return CopyPage(rows: rows, next: nil) }
-        var values: [Int64] = []
-        for row in rows { if case .integer(let n) = row[at], n != values.last { values.append(n) } }
-        return CopyPage(rows: rows, next: values.count >= max(1, limit) ? values.last : nil)
+        for try await row in try await client.query(query, logger: logger) { rows.append(try row.map(StoreValue.init)) }
+        return rows
     }
 
     /// Inserts rows read from another store, ids kept, in one transaction.
@@ -37,7 +52,9 @@ extension PostgresStore {
     public func insertCopiedRows(table: StoreTable, _ rows: [StoreRow]) async throws {
         guard !rows.isEmpty else { return }
         let columns = table.columns
-        guard rows.allSatisfy({ $0.count == columns.count }) else { throw CopyRowsError.wrongWidth(table: table.rawValue) }
+        if let odd = rows.first(where: { $0.count != columns.count }) {
+            throw StoreError.copyRowShape(table: table.rawValue, columns: odd.count)
+        }
         if let timeColumn = [StoreTable.profile: "start", .rollup: "bucket"][table], let at = columns.firstIndex(of: timeColumn) {
             try await ensurePartitions(profileStarts: Set(rows.compactMap { $0[at].time }).sorted())
         }
@@ -86,8 +103,7 @@ extension PostgresStore {
                     """
                     SELECT setval(pg_get_serial_sequence(\(table.rawValue), 'id'), max(id))
                     FROM \(unescaped: table.rawValue) HAVING max(id) IS NOT NULL
-                    """, logger: logger
-                ).collect()
+                    """, logger: logger)
             }
             try await Self.notifySessionsChanged(conn, logger: logger)
         }

@@ -10,8 +10,7 @@ extension PostgresStore {
             """
             INSERT INTO shared_comparison (token, sides, created_at, expires_at)
             VALUES (\(shared.token), \(shared.sides), \(shared.createdAt), \(shared.expiresAt))
-            """, logger: logger
-        ).collect()
+            """, logger: logger)
         return shared
     }
 

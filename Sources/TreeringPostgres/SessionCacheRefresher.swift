@@ -13,6 +13,8 @@ actor SessionCacheRefresher {
     private var asked = 0
     private var loaded = 0
     private var loading = false
+    /// Set when the store closes: no more loads.
+    private var closed = false
     private var waiting: [(ticket: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     init(cache: ActiveSessionCache, logger: Logger, load: @escaping @Sendable () async throws -> [ActiveSession]) {
@@ -24,7 +26,7 @@ actor SessionCacheRefresher {
     /// Reloads and waits until the cache holds what the database held after this call began.
     func refresh() async {
         let ticket = ask()
-        guard loaded < ticket else { return }
+        guard loaded < ticket, !closed else { return }
         await withCheckedContinuation { waiting.append((ticket, $0)) }
     }
 
@@ -33,9 +35,16 @@ actor SessionCacheRefresher {
         _ = ask()
     }
 
+    /// Stops loading (the store is closing); whoever waits is let go.
+    func close() {
+        closed = true
+        for waiter in waiting { waiter.continuation.resume() }
+        waiting = []
+    }
+
     private func ask() -> Int {
         asked += 1
-        if !loading {
+        if !loading, !closed {
             loading = true
             Task { await loadWhileAsked() }
         }
@@ -43,14 +52,15 @@ actor SessionCacheRefresher {
     }
 
     private func loadWhileAsked() async {
-        while loaded < asked {
+        while loaded < asked, !closed {
             let target = asked
             do {
-                await cache.replaceAll(try await load())
-            } catch {
+                let sessions = try await load()
+                if !closed { await cache.replaceAll(sessions) }
+            } catch  where !closed {
                 // The next notification or the listener's fallback tick tries again.
-                logger.warning("could not reload the running sessions", metadata: ["error": "\(error)"])
-            }
+                logger.warning("could not reload the running sessions", metadata: ["error": "\(String(reflecting: error))"])
+            } catch {}
             loaded = target
             let (done, still) = (waiting.filter { $0.ticket <= target }, waiting.filter { $0.ticket > target })
             waiting = still

@@ -33,6 +33,7 @@ final class SessionListener: Sendable {
     func stop() async {
         task.cancel()
         await task.value
+        await refresher.close()
     }
 
     /// Listens on a connection of its own, and on a fresh one after that one fails.
@@ -48,7 +49,7 @@ final class SessionListener: Sendable {
                 }
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("session notifications stopped; listening again", metadata: ["error": "\(error)"])
+                logger.warning("session notifications stopped; listening again", metadata: ["error": "\(String(reflecting: error))"])
             }
             try? await Task.sleep(for: .seconds(1))
         }
