@@ -42,7 +42,13 @@ public final class PostgresStore: ProfileStore {
         url: String, limits: StoreLimits = .default, logger: Logger = Logger(label: "treering.postgres")
     ) async throws -> PostgresStore {
         let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        // Started before the first lease, which postgres-nio would log as early.
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let runner = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
         do {
             try await PostgresSchema.migrate(client, logger: logger)
             let sessions = try await runningSessions(client, logger: logger)
