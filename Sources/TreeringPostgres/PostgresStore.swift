@@ -49,7 +49,9 @@ public final class PostgresStore: ProfileStore {
         do {
             try await PostgresSchema.migrate(client, logger: logger)
             let sessions = try await runningSessions(client, logger: logger)
-            return PostgresStore(client: client, runner: runner, limits: limits, logger: logger, sessions: sessions)
+            let store = PostgresStore(client: client, runner: runner, limits: limits, logger: logger, sessions: sessions)
+            try await store.ensurePartitionsAroundNow()
+            return store
         } catch {
             runner.cancel()
             await runner.value
