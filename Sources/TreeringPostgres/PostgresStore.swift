@@ -38,7 +38,9 @@ public final class PostgresStore: ProfileStore {
     public static func open(
         url: String, limits: StoreLimits = .default, logger: Logger = Logger(label: "treering.postgres")
     ) async throws -> PostgresStore {
-        let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
+        let configuration = try PostgresURL.configuration(url)
+        try await ServerProbe.check(configuration, logger: logger)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         // Started before the first lease, which postgres-nio would log as early.
         let (started, signal) = AsyncStream<Void>.makeStream()
         let runner = Task {
