@@ -25,7 +25,8 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
         )
     }
     let router = buildRouter(
-        database: database, templates: templates, ring: ring, sessions: SignInSessions(), arguments: arguments, logger: logger)
+        database: database, templates: templates, ring: ring, sessions: SignInSessions(store: database), arguments: arguments,
+        logger: logger)
     logger.info("database \(StoreLocation(arguments.database))")
     return Application(
         router: router,
