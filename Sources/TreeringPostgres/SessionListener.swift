@@ -33,6 +33,8 @@ final class SessionListener: Sendable {
     /// A store dropped without `close()` lets go of its listening connection too.
     deinit {
         task.cancel()
+        let refresher = self.refresher
+        Task { await refresher.close() }
     }
 
     /// Stops listening and reloading; returns once both have ended.
