@@ -64,6 +64,11 @@ public final class PostgresStore: ProfileStore {
         }
     }
 
+    /// A store dropped without `close()` (a test's, a command's) lets go of its connections.
+    deinit {
+        runner.cancel()
+    }
+
     /// Lets go of the connections.
     public func close() async throws {
         await sessionListener.stop()
