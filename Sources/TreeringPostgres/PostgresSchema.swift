@@ -185,7 +185,20 @@ enum PostgresSchema {
                     my_packages text NOT NULL DEFAULT '[]'
                 )
                 """,
-            ])
+            ]),
+        // Browser sign-ins by the SHA-256 of the cookie's token: a sign-in on
+        // one process is honoured by every other.
+        Migration(
+            version: 2, name: "sign-ins",
+            statements: [
+                """
+                CREATE TABLE sign_in (
+                    token_hash bytea PRIMARY KEY,
+                    key_id bigint NOT NULL,
+                    expires_at double precision NOT NULL
+                )
+                """
+            ]),
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction,

@@ -22,6 +22,8 @@ public final class PostgresStore: ProfileStore {
     public let capNotices = CapNotices()
     /// The daily partitions known to exist.
     let partitions = KnownPartitions()
+    /// Reloads `activeSessions` when another process opens or closes a session.
+    let sessionListener: SessionListener
     private let runner: Task<Void, Never>
 
     private init(
@@ -32,6 +34,7 @@ public final class PostgresStore: ProfileStore {
         self.limits = limits
         self.logger = logger
         activeSessions = ActiveSessionCache(sessions)
+        sessionListener = Self.startSessionListener(client: client, activeSessions: activeSessions, logger: logger)
     }
 
     /// Opens (runs the client in a task it owns), migrates under an advisory
@@ -64,6 +67,7 @@ public final class PostgresStore: ProfileStore {
 
     /// Lets go of the connections.
     public func close() async throws {
+        await sessionListener.stop()
         runner.cancel()
         await runner.value
     }
