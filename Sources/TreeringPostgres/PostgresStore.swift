@@ -14,6 +14,7 @@ public final class PostgresStore: ProfileStore {
     let client: PostgresClient
     let limits: StoreLimits
     let frameCache = FrameIDCache()
+    let seriesCache = SeriesIDCache()
     let logger: Logger
     /// The running sessions, served to agents without a database read.
     public let activeSessions: ActiveSessionCache
