@@ -20,7 +20,7 @@ extension PostgresStore {
         }
         let limits = self.limits
         let logger = self.logger
-        let inserted: Inserted
+        let inserted: InsertedProfiles
         do {
             inserted = try await retryingMissingPartition(starts: profiles.map(\.metadata.start)) {
                 try await self.write { conn in
@@ -42,15 +42,6 @@ extension PostgresStore {
         return inserted.summaries
     }
 
-    /// What a transaction stored: the profiles, and the app and frame ids
-    /// it read or made, for the cache once it has committed.
-    struct Inserted: Sendable {
-        var summaries: [ProfileSummary]
-        var apps: [String: Int64]
-        var frames: [LearnedFrames]
-        var series: [(app: Int64, ids: [String: Int64])]
-    }
-
     /// Stores the profiles in the order every upload follows: apps (by
     /// name), their frames (sorted, all profiles' at once), series (under
     /// one lock), then the rows. Two uploads that wait for each other's new
@@ -58,10 +49,10 @@ extension PostgresStore {
     static func insert(
         _ conn: PostgresConnection, _ prepared: [PreparedProfile], cache: FrameIDCache, seriesCache: SeriesIDCache,
         limits: StoreLimits, logger: Logger
-    ) async throws -> Inserted {
+    ) async throws -> InsertedProfiles {
         var appIDs = prepared.map { $0.stored?.appID ?? 0 }
         var blobs = prepared.map { $0.stored?.blobs ?? [] }
-        var inserted = Inserted(summaries: [], apps: [:], frames: [], series: [])
+        var inserted = InsertedProfiles(summaries: [], apps: [:], frames: [], series: [])
         let uncached = Dictionary(grouping: prepared.indices.filter { prepared[$0].stored == nil }) { prepared[$0].profile.metadata.app }
         for app in uncached.keys.sorted() {
             let appID = try await Self.appID(conn, name: app, limits: limits, logger: logger)
