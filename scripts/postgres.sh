@@ -99,11 +99,18 @@ fi
 socket_dir=$dir
 [ ${#dir} -gt 90 ] && socket_dir=""
 
-# A free port can be taken between picking and binding: try a few.
+# A folder started again keeps its port, so servers on it reconnect (the
+# outage test stops and starts it). A free port can be taken between
+# picking and binding: try a few.
+previous=""
+[ -f "$dir/url" ] && previous=$(sed -E 's|.*:([0-9]+)/.*|\1|' "$dir/url")
 for _ in 1 2 3 4 5; do
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  # Several servers with connection pools of 20 each, plus the tests' psql.
-  options="-c listen_addresses=127.0.0.1 -c port=$port -c max_connections=300"
+  port=${previous:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+  previous=""
+  # The Swift tests run in parallel, each with its own store (a pool, a
+  # session listener): ~600 connections at the peak, measured. Idle
+  # connections cost little; running out fails a test.
+  options="-c listen_addresses=127.0.0.1 -c port=$port -c max_connections=1000"
   options+=" -c unix_socket_directories='$socket_dir'"
   if as_user "$bin/pg_ctl" start -D "$dir/data" -l "$dir/postgres.log" -o "$options" -w -t 60 >/dev/null; then
     url="postgres://postgres@127.0.0.1:$port/postgres"

@@ -132,7 +132,7 @@ extension PostgresStore {
         try await sessionSummaries(conn.query("\(unescaped: sessionSelect) WHERE s.id = \(id)", logger: logger)).first?.asOf(now)
     }
 
-    static func sessions(_ client: PostgresClient, _ query: PostgresQuery, logger: Logger) async throws -> [SessionSummary] {
+    static func sessions(_ client: WatchedClient, _ query: PostgresQuery, logger: Logger) async throws -> [SessionSummary] {
         try await sessionSummaries(client.query(query, logger: logger))
     }
 

@@ -11,7 +11,7 @@ import TreeringStore
 /// (`PostgresLocks`). The in-memory caches hold only what never changes
 /// (a frame's or an app's id) or are reloaded (running sessions).
 public final class PostgresStore: ProfileStore {
-    let client: PostgresClient
+    let client: WatchedClient
     let limits: StoreLimits
     let frameCache = FrameIDCache()
     let seriesCache = SeriesIDCache()
@@ -27,14 +27,14 @@ public final class PostgresStore: ProfileStore {
     private let runner: Task<Void, Never>
 
     private init(
-        client: PostgresClient, runner: Task<Void, Never>, limits: StoreLimits, logger: Logger, sessions: [ActiveSession]
+        client: WatchedClient, runner: Task<Void, Never>, limits: StoreLimits, logger: Logger, sessions: [ActiveSession]
     ) {
         self.client = client
         self.runner = runner
         self.limits = limits
         self.logger = logger
         activeSessions = ActiveSessionCache(sessions)
-        sessionListener = Self.startSessionListener(client: client, activeSessions: activeSessions, logger: logger)
+        sessionListener = Self.startSessionListener(client: client.base, activeSessions: activeSessions, logger: logger)
     }
 
     /// Opens (runs the client in a task it owns), migrates under an advisory
@@ -43,8 +43,10 @@ public final class PostgresStore: ProfileStore {
         url: String, limits: StoreLimits = .default, logger: Logger = Logger(label: "treering.postgres")
     ) async throws -> PostgresStore {
         let configuration = try PostgresURL.configuration(url)
-        try await ServerProbe.check(configuration, logger: logger)
+        let probe = try ServerProbe.configuration(configuration, sslmode: PostgresURL.sslmode(url))
+        if let probe { try await ServerProbe.check(probe, location: "\(StoreLocation(url))", logger: logger) }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let watch = ServerWatch()
         // Started before the first lease, which postgres-nio would log as early.
         let (started, signal) = AsyncStream<Void>.makeStream()
         let runner = Task {
@@ -55,7 +57,9 @@ public final class PostgresStore: ProfileStore {
         do {
             try await PostgresSchema.migrate(client, logger: logger)
             let sessions = try await runningSessions(client, logger: logger)
-            let store = PostgresStore(client: client, runner: runner, limits: limits, logger: logger, sessions: sessions)
+            let store = PostgresStore(
+                client: WatchedClient(base: client, watch: watch), runner: runner, limits: limits, logger: logger, sessions: sessions)
+            if let probe { watch.start(probe, logger: logger) }
             try await store.ensurePartitionsAroundNow()
             return store
         } catch {
@@ -67,12 +71,14 @@ public final class PostgresStore: ProfileStore {
 
     /// A store dropped without `close()` (a test's, a command's) lets go of its connections.
     deinit {
+        client.watch.cancel()
         runner.cancel()
     }
 
     /// Lets go of the connections.
     public func close() async throws {
         await sessionListener.stop()
+        await client.watch.stop()
         runner.cancel()
         await runner.value
     }

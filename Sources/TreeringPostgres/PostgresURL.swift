@@ -15,7 +15,10 @@ enum PostgresURL {
         }
         guard let host = parts.host, !host.isEmpty else { throw Invalid(reason: "no host") }
         let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
-        let mode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        if let unknown = parts.queryItems?.first(where: { !["sslmode", "pool_size"].contains($0.name) }) {
+            throw Invalid(reason: "unknown parameter \(unknown.name.prefix(40)) (known: sslmode, pool_size)")
+        }
+        let mode = sslmode(url)
         let tls: PostgresClient.Configuration.TLS
         switch mode {
         case "disable": tls = .disable
@@ -37,5 +40,10 @@ enum PostgresURL {
             configuration.options.maximumConnections = size
         }
         return configuration
+    }
+
+    /// The URL's `sslmode` (libpq's name), `prefer` when not given.
+    static func sslmode(_ url: String) -> String {
+        URLComponents(string: url)?.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
     }
 }
