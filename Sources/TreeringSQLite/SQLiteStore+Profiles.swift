@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TreeringStore
 import TreeringCore
+import TreeringStore
 
 extension SQLiteStore {
     /// Stores one upload: its frames interned for the app, one call tree per

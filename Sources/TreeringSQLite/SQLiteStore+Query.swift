@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TreeringStore
 import TreeringCore
+import TreeringStore
 
 extension SQLiteStore {
     /// The app's call tree merged over the query's range and series, from

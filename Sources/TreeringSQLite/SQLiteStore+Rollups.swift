@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TreeringStore
 import TreeringCore
+import TreeringStore
 
 extension SQLiteStore {
     /// Adds the profiles stored since the last call (at most `batch` of them)

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TreeringStore
 import TreeringCore
+import TreeringStore
 
 extension SQLiteStore {
     /// Opens a session for `app` (which need not have sent anything yet).

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TreeringStore
 import TreeringCore
+import TreeringStore
 
 extension SQLiteStore {
     /// Keeps `query` under a new share token, until `expiresAt` if given;

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TreeringStore
 import TreeringCore
+import TreeringStore
 
 /// Owns the SQLite database: opens it in WAL mode, runs the migrations, and
 /// offers every read and write the server needs, each one transaction.

@@ -71,7 +71,9 @@ public protocol ProfileStore: AnyObject, Sendable {
     @discardableResult func expireSessions(now: Double) async throws -> Int
     /// Stores one request of a session and counts it exactly once, across
     /// every server process on the store.
-    func addSessionRequest(session id: Int64, tags: SessionRequestTags, profile: Profile, now: Double) async throws
+    func addSessionRequest(
+        session id: Int64, tags: SessionRequestTags, profile: Profile, now: Double
+    ) async throws
         -> SessionRequestOutcome
     /// The session's requests, slowest first.
     func sessionRequests(session id: Int64) async throws -> [SessionRequestSummary]
@@ -134,7 +136,9 @@ extension ProfileStore {
     @discardableResult public func removeData(before cutoff: Double) async throws -> Int {
         try await removeData(before: cutoff, chunk: 500)
     }
-    @discardableResult public func removeSessions(before cutoff: Double, now: Double = Date().timeIntervalSince1970) async throws
+    @discardableResult public func removeSessions(
+        before cutoff: Double, now: Double = Date().timeIntervalSince1970
+    ) async throws
         -> Int
     {
         try await removeSessions(before: cutoff, now: now, chunk: 50)

@@ -1,6 +1,6 @@
 import Foundation
-import TreeringServer
 import TreeringSQLite
+import TreeringServer
 import TreeringStore
 
 /// The real application's arguments, with body limits raised to fit the

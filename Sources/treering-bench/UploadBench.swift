@@ -5,8 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import TreeringCore
-import TreeringServer
 import TreeringSQLite
+import TreeringServer
 import TreeringStore
 
 /// `treering-bench upload` (the default): one large upload through each step of ingest.

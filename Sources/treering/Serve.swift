@@ -2,8 +2,8 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import TreeringCore
-import TreeringServer
 import TreeringSQLite
+import TreeringServer
 import TreeringStore
 
 struct Serve: AsyncParsableCommand, AppArguments {

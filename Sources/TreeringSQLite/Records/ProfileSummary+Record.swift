@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TreeringStore
 import TreeringCore
+import TreeringStore
 
 /// A `profile` row joined with its app's name (`a.name AS app`).
 extension ProfileSummary: FetchableRecord {

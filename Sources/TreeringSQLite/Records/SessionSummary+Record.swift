@@ -1,6 +1,6 @@
 import GRDB
-import TreeringStore
 import TreeringCore
+import TreeringStore
 
 /// A `session` row as stored (`SQLiteStore.sessionSelect`); `asOf(_:)` gives
 /// the state a reader sees.
@@ -13,6 +13,5 @@ extension SessionSummary: FetchableRecord {
             timeLimitSeconds: row["time_limit_s"], createdAt: row["created_at"], until: row["until"],
             closedAt: row["closed_at"])
     }
-
 
 }
