@@ -194,10 +194,13 @@ struct DayBench: AsyncParsableCommand {
         _ row: DayRow, database: BenchDatabase, binary: String?, day: DayBodies, generator: DayGenerator, folder: String
     ) async throws -> DayRowResult {
         progress("\n# \(row.name): \(database.location)")
-        var logger = Logger(label: "treering-bench")
-        logger.logLevel = .warning
+        let logger = {
+            var logger = Logger(label: "treering-bench")
+            logger.logLevel = .warning
+            return logger
+        }()
         let location = database.location
-        let open = { try await StoreOpener.store(location, logger: logger) }
+        let open: @Sendable () async throws -> any ProfileStore = { try await StoreOpener.store(location, logger: logger) }
         var ingest: DayIngest?
         let servers: String
         if let binary {
