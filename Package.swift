@@ -102,6 +102,9 @@ let package = Package(
             dependencies: [
                 "TreeringStore", "TreeringCore", "TreeringSQLite", "TreeringPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // A fresh database per test on the test PostgreSQL.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

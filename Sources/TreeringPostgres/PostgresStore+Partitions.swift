@@ -18,7 +18,8 @@ extension PostgresStore {
             for p in missing {
                 try await conn.query(
                     PostgresQuery(
-                        unsafeSQL: "CREATE TABLE IF NOT EXISTS \(p.name) PARTITION OF \(p.table) FOR VALUES FROM (\(p.from)) TO (\(p.until))"
+                        unsafeSQL:
+                            "CREATE TABLE IF NOT EXISTS \(p.name) PARTITION OF \(p.table) FOR VALUES FROM (\(p.from)) TO (\(p.until))"
                     ), logger: logger)
             }
         }

@@ -21,6 +21,8 @@ public final class PostgresStore: ProfileStore {
     public let capNotices = CapNotices()
     /// The daily partitions known to exist.
     let partitions = KnownPartitions()
+    /// Reloads `activeSessions` when another process opens or closes a session.
+    let sessionListener: SessionListener
     private let runner: Task<Void, Never>
 
     private init(
@@ -31,6 +33,7 @@ public final class PostgresStore: ProfileStore {
         self.limits = limits
         self.logger = logger
         activeSessions = ActiveSessionCache(sessions)
+        sessionListener = Self.startSessionListener(client: client, activeSessions: activeSessions, logger: logger)
     }
 
     /// Opens (runs the client in a task it owns), migrates under an advisory
@@ -39,7 +42,13 @@ public final class PostgresStore: ProfileStore {
         url: String, limits: StoreLimits = .default, logger: Logger = Logger(label: "treering.postgres")
     ) async throws -> PostgresStore {
         let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        // Started before the first lease, which postgres-nio would log as early.
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let runner = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
         do {
             try await PostgresSchema.migrate(client, logger: logger)
             let sessions = try await runningSessions(client, logger: logger)
@@ -53,6 +62,7 @@ public final class PostgresStore: ProfileStore {
 
     /// Lets go of the connections.
     public func close() async throws {
+        await sessionListener.stop()
         runner.cancel()
         await runner.value
     }

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import TreeringCore
 
-@testable import TreeringSQLite
 @testable import TreeringStore
 
 func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
@@ -13,7 +12,7 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
     return out
 }
 
-@Suite struct RollupQueryTests {
+@Suite(.temporaryDatabases) struct RollupQueryTests {
     static let filters: [LabelFilter] = [
         LabelFilter(),
         LabelFilter(["transaction": ["GET /orders"]]),
@@ -26,10 +25,11 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
     /// Uploads in random order (most arrive after their buckets closed, so
     /// they are added to built rows) and in time order (buckets are built
     /// from minutes as they close).
-    @Test(arguments: [(1, false), (2, false), (3, true), (4, true)] as [(UInt64, Bool)])
-    func mergedTreeOfARangeEqualsTheMergeOfItsUploads(seed: UInt64, inTimeOrder: Bool) async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+    @Test(arguments: Backend.available, [(1, false), (2, false), (3, true), (4, true)] as [(UInt64, Bool)])
+    func mergedTreeOfARangeEqualsTheMergeOfItsUploads(backend: Backend, order: (seed: UInt64, inTimeOrder: Bool)) async throws {
+        let (seed, inTimeOrder) = order
+        let tmp = try await TemporaryDatabase(backend)
+        let db = try await tmp.open()
         var data = RandomUploads(seed: seed, count: 400)
         if inTimeOrder { data.profiles.sort { $0.metadata.start < $1.metadata.start } }
         var rng = SplitMix(state: seed &* 77)
@@ -66,11 +66,12 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
         }
         // Hours and days were built from minutes, up to the close behind the newest upload.
         let newest = data.profiles.map(\.metadata.start).max()!
-        let built = try await db.writer.read { db in try SQLiteStore.builtThrough(db) }
+        let built = Dictionary(
+            uniqueKeysWithValues: try await storedRows(db, .rollupBuilt).map { ($0["resolution"]?.integer ?? 0, $0["through"]?.integer) })
         for resolution in RollupPlan.resolutions.dropFirst() {
             #expect(built[resolution] == RollupPlan.closedEnd(newestStart: newest, resolution: resolution))
         }
-        let hourRows = try await db.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rollup WHERE resolution = 3600")! }
+        let hourRows = try await storedRows(db, .rollup).filter { $0["resolution"]?.integer == 3_600 }.count
         #expect(hourRows > 50)
         // Late uploads, into buckets already built, are counted too.
         let late = RandomUploads(seed: seed &+ 1_000, count: 40)
@@ -86,12 +87,12 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
         #expect(try await db.queryTree(AppQuery(app: "nope", from: 0, until: 1e10)) == nil)
     }
 
-    @Test func largeQueriesMergeInTwoHalvesToTheSameTree() async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+    @Test(arguments: Backend.available) func largeQueriesMergeInTwoHalvesToTheSameTree(backend: Backend) async throws {
+        let tmp = try await TemporaryDatabase(backend)
+        let db = try await tmp.open()
         for p in RandomUploads(seed: 11, count: 150).profiles { _ = try await db.saveProfile(p) }
         try await db.rollUp()
-        let blobs = try await db.writer.read { db in try Data.fetchAll(db, sql: "SELECT tree FROM profile_tree") }
+        let blobs = try await storedRows(db, .profileTree).compactMap { if case .blob(let tree) = $0["tree"] { tree } else { nil } }
         func paths(_ tree: CallTree) -> [[Int32]: Int64] {
             var out: [[Int32]: Int64] = [:]
             tree.forEachStack { out[$0] = $1 }
@@ -104,9 +105,9 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
         #expect(halves.totalCount == serial.totalCount && halves.nodeCount == serial.nodeCount)
     }
 
-    @Test func timelineCountsSamplesPerStepAndLabelsListWhatWasSeen() async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+    @Test(arguments: Backend.available) func timelineCountsSamplesPerStepAndLabelsListWhatWasSeen(backend: Backend) async throws {
+        let tmp = try await TemporaryDatabase(backend)
+        let db = try await tmp.open()
         var data = RandomUploads(seed: 9, count: 200)
         // In time order, rolled up once: hours are built through the first
         // quarter of the range, then 10-minute and minute rows, then raw uploads.
@@ -133,9 +134,9 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
         #expect(labels["env"] == ["test"])
     }
 
-    @Test func retentionRemovesExactlyWhatIsOlder() async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+    @Test(arguments: Backend.available) func retentionRemovesExactlyWhatIsOlder(backend: Backend) async throws {
+        let tmp = try await TemporaryDatabase(backend)
+        let db = try await tmp.open()
         let data = RandomUploads(seed: 5, count: 300)
         for p in data.profiles { _ = try await db.saveProfile(p) }
         try await db.rollUp(batch: 10_000)
@@ -156,9 +157,9 @@ func stacks(_ loaded: LoadedTree?) -> [String: Int64] {
                         == data.expected(AppQuery(app: "shop", from: max(from, boundary), until: until, filter: filter)))
             }
         }
-        let rows = try await db.writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM rollup WHERE bucket + resolution <= ?", arguments: [boundary])
-        }
+        let rows = try await storedRows(db, .rollup).filter {
+            ($0["bucket"]?.integer ?? 0) + ($0["resolution"]?.integer ?? 0) <= Int64(boundary)
+        }.count
         #expect(rows == 0)
     }
 }

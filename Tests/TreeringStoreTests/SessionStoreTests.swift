@@ -1,9 +1,7 @@
 import Foundation
-import GRDB
 import Testing
 import TreeringCore
 
-@testable import TreeringSQLite
 @testable import TreeringStore
 
 let viewFrame = Frame(name: "order_detail", file: "shop/views.py", line: 12)
@@ -28,12 +26,9 @@ struct RowCounts: Equatable {
     var frames: Int
 }
 
-func rowCounts(_ db: SQLiteStore) async throws -> RowCounts {
-    try await db.writer.read { db in
-        RowCounts(
-            requests: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session_request")!,
-            frames: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM frame")!)
-    }
+func rowCounts(_ db: any ProfileStore) async throws -> RowCounts {
+    let counts = try await db.rowCounts()
+    return RowCounts(requests: counts[.sessionRequest] ?? 0, frames: counts[.frame] ?? 0)
 }
 
 func folded(_ tree: LoadedTree) -> [String: Int64] {
@@ -45,19 +40,24 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
     return out
 }
 
-@Suite struct SessionStoreTests {
-    @Test func exactlyNAreCountedUnderManyConcurrentInserts() async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+@Suite(.temporaryDatabases) struct SessionStoreTests {
+    /// With two stores on one database, as two server processes, N is still N.
+    @Test(arguments: Backend.available, [1, 2])
+    func exactlyNAreCountedUnderManyConcurrentInserts(backend: Backend, stores: Int) async throws {
+        let tmp = try await TemporaryDatabase(backend)
+        var dbs: [any ProfileStore] = []
+        for _ in 0..<stores { dbs.append(try await tmp.open()) }
+        let db = dbs[0]
         let session = try await db.createSession(app: "shop", spec: spec(requests: 20), now: 1_000)
         // Eight agents send ten requests each at once: 80 candidates for 20 places.
         let outcomes = try await withThrowingTaskGroup(of: [SessionRequestOutcome].self) { group in
             for agent in 0..<8 {
+                let server = dbs[agent % dbs.count]
                 group.addTask {
                     var mine: [SessionRequestOutcome] = []
                     for i in 0..<10 {
                         mine.append(
-                            try await db.addSessionRequest(
+                            try await server.addSessionRequest(
                                 session: session.id, tags: requestTags("a\(agent)-r\(i)", wall: Double(agent * 10 + i)),
                                 profile: requestProfile(), now: 1_001))
                     }
@@ -76,12 +76,12 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
         #expect(stored.closedAt == 1_001)
         #expect(try await db.sessionRequests(session: session.id).count == 20)
         #expect(try await rowCounts(db).requests == 20)
-        #expect(await db.activeSessions.active(app: "shop", now: 1_002).isEmpty)
+        for server in dbs { #expect(await server.activeSessions.active(app: "shop", now: 1_002).isEmpty) }
     }
 
-    @Test func aRetriedRequestIsNotCountedTwice() async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+    @Test(arguments: Backend.available) func aRetriedRequestIsNotCountedTwice(backend: Backend) async throws {
+        let tmp = try await TemporaryDatabase(backend)
+        let db = try await tmp.open()
         let session = try await db.createSession(app: "shop", spec: spec(requests: 2), now: 1_000)
         guard
             case .counted(let first) = try await db.addSessionRequest(
@@ -108,9 +108,9 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
         #expect(try await rowCounts(db).requests == 2)
     }
 
-    @Test func aRefusedRequestLeavesNothingBehind() async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+    @Test(arguments: Backend.available) func aRefusedRequestLeavesNothingBehind(backend: Backend) async throws {
+        let tmp = try await TemporaryDatabase(backend)
+        let db = try await tmp.open()
         let done = try await db.createSession(app: "shop", spec: spec(requests: 1), now: 1_000)
         _ = try await db.addSessionRequest(session: done.id, tags: requestTags("r1"), profile: requestProfile(), now: 1_001)
         let before = try await rowCounts(db)
@@ -150,9 +150,9 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
                 == .unknownSession)
     }
 
-    @Test func aSessionPastItsDeadlineExpires() async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+    @Test(arguments: Backend.available) func aSessionPastItsDeadlineExpires(backend: Backend) async throws {
+        let tmp = try await TemporaryDatabase(backend)
+        let db = try await tmp.open()
         let s = try await db.createSession(app: "shop", spec: spec(time: 10), now: 1_000)
         #expect(await db.activeSessions.active(app: "shop", now: 1_005).map(\.id) == [s.id])
         #expect(try await db.session(id: s.id, now: 1_005)?.state == .running)
@@ -162,36 +162,34 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
         #expect(await db.activeSessions.active(app: "shop", now: 1_011).isEmpty)
         #expect(try await db.expireSessions(now: 1_011) == 1)
         #expect(try await db.expireSessions(now: 1_012) == 0)
-        let state = try await db.writer.read { db in
-            try String.fetchOne(db, sql: "SELECT state FROM session WHERE id = ?", arguments: [s.id])
-        }
-        #expect(state == "expired")
+        let stored = try await storedRows(db, .session).first { $0["id"]?.integer == s.id }
+        #expect(stored?["state"]?.text == "expired")
         // Stopping a session that is over keeps its state.
         #expect(try await db.stopSession(id: s.id, now: 1_020)?.state == .expired)
     }
 
-    @Test func runningSessionsAreActiveAgainAfterReopening() async throws {
-        let tmp = try TemporaryDatabase()
+    @Test(arguments: Backend.available) func runningSessionsAreActiveAgainAfterReopening(backend: Backend) async throws {
+        let tmp = try await TemporaryDatabase(backend)
         let now = Date().timeIntervalSince1970
         let running: SessionSummary
         let stopped: SessionSummary
         do {
-            let db = try tmp.open()
+            let db = try await tmp.open()
             running = try await db.createSession(app: "shop", spec: spec("GET /a"), now: now)
             stopped = try await db.createSession(app: "shop", spec: spec("GET /b"), now: now)
             _ = try await db.stopSession(id: stopped.id, now: now)
         }
-        let reopened = try tmp.open()
+        let reopened = try await tmp.open()
         let active = await reopened.activeSessions.active(app: "shop", now: now + 1)
         #expect(active.map(\.id) == [running.id])
         #expect(active.first?.transaction == "GET /a" && active.first?.intervalMs == 5)
         #expect(!active.contains { $0.id == stopped.id })
-        #expect(try await reopened.listSessions(app: "shop", now: now + 1).map(\.id) == [stopped.id, running.id])
+        #expect(try await reopened.listSessions(app: "shop", limit: 100, now: now + 1).map(\.id) == [stopped.id, running.id])
     }
 
-    @Test func retentionRemovesOldSessionsWithTheirRequests() async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+    @Test(arguments: Backend.available) func retentionRemovesOldSessionsWithTheirRequests(backend: Backend) async throws {
+        let tmp = try await TemporaryDatabase(backend)
+        let db = try await tmp.open()
         let old = try await db.createSession(app: "shop", spec: spec(requests: 1), now: 1_000)
         _ = try await db.addSessionRequest(session: old.id, tags: requestTags("r1"), profile: requestProfile(), now: 1_001)
         let oldExpired = try await db.createSession(app: "shop", spec: spec(time: 100), now: 1_500)
@@ -210,9 +208,9 @@ func folded(_ tree: LoadedTree) -> [String: Int64] {
         #expect(try await db.sessionTree(id: old.id) == nil)
     }
 
-    @Test func theMergedTreeIsTheSumOfTheRequestTrees() async throws {
-        let tmp = try TemporaryDatabase()
-        let db = try tmp.open()
+    @Test(arguments: Backend.available) func theMergedTreeIsTheSumOfTheRequestTrees(backend: Backend) async throws {
+        let tmp = try await TemporaryDatabase(backend)
+        let db = try await tmp.open()
         let s = try await db.createSession(app: "shop", spec: spec(requests: 3), now: 1_000)
         let profiles = [
             makeProfile(stacks: [([main, viewFrame, crunch], 4, "T1", [:]), ([main, viewFrame], 1, "T1", [:])]),
