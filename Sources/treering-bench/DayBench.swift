@@ -201,16 +201,24 @@ struct DayBench: AsyncParsableCommand {
         }()
         let location = database.location
         let open: @Sendable () async throws -> any ProfileStore = { try await StoreOpener.store(location, logger: logger) }
+        var postmaster: Int32? = nil
+        if case .postgres(_, _, let psql, _) = database.kind {
+            postmaster = CPUTime.postmaster(psql)
+            if postmaster == nil { progress("PostgreSQL runs elsewhere (or its data folder is unreadable): its CPU is not measured") }
+        }
+        let cluster = postmaster
         var ingest: DayIngest?
         let servers: String
         if let binary {
             servers = row.processes == 1 ? "1 `treering serve` process" : "\(row.processes) `treering serve` processes"
             if !queriesOnly {
                 let processes = try await ServerProcesses(binary: binary, count: row.processes, database: location, logFolder: folder)
+                let pids = processes.pids
                 do {
                     let monitor = try await open()
                     ingest = try await DayIngest.run(
-                        day: day, ports: processes.ports, clients: clients, monitor: monitor, httpCases: DayQueries.httpCases(generator))
+                        day: day, ports: processes.ports, clients: clients, monitor: monitor, httpCases: DayQueries.httpCases(generator),
+                        cpu: { CPUReading.now(servers: pids, postmaster: cluster) })
                     try await monitor.close()
                 } catch {
                     await processes.stop()
@@ -225,7 +233,8 @@ struct DayBench: AsyncParsableCommand {
                 ingest = try await app.test(.live) { client in
                     let monitor = try await open()
                     let result = try await DayIngest.run(
-                        day: day, ports: [client.port!], clients: clients, monitor: monitor, httpCases: DayQueries.httpCases(generator))
+                        day: day, ports: [client.port!], clients: clients, monitor: monitor, httpCases: DayQueries.httpCases(generator),
+                        cpu: { CPUReading.now(servers: [], postmaster: cluster) })
                     try await monitor.close()
                     return result
                 }

@@ -14,21 +14,23 @@ enum DayComparison {
         var out = head + " |\n" + rule + " |\n"
 
         func line(_ name: String, _ value: (DayRowResult) -> Double?, _ format: (Double) -> String) {
-            guard let b = value(base) else { return }
-            var text = "| \(name) | \(format(b))"
-            for r in results.dropFirst() {
-                guard let v = value(r) else {
-                    text += " | | "
-                    continue
-                }
-                text += " | \(format(v)) | " + String(format: "%.2fx", v / b)
+            let values = results.map(value)
+            guard values.contains(where: { $0 != nil }) else { return }
+            let b = values[0]
+            var text = "| \(name) | \(b.map(format) ?? "")"
+            for v in values.dropFirst() {
+                text += " | \(v.map(format) ?? "") | "
+                if let v, let b { text += String(format: "%.2fx", v / b) }
             }
             out += text + " |\n"
         }
         let ms = { (s: Double) in Measure.ms(s) }
+        let ms1000 = { (v: Double) in String(format: "%.2f ms", v) }
         line("uploads/s", { $0.ingest?.rate(day) }, { String(format: "%.0f", $0) })
         line("upload latency p50", { $0.ingest?.p50 }, ms)
         line("upload latency p99", { $0.ingest?.p99 }, ms)
+        line("server CPU per upload", { $0.ingest?.cpuPerUpload(day).servers }, ms1000)
+        line("PostgreSQL CPU per upload", { $0.ingest?.cpuPerUpload(day).database }, ms1000)
         line("rollups caught up after ingest", { $0.ingest?.catchUp }, { String(format: "%.1f s", $0) })
         for (k, q) in base.queries.enumerated() {
             line("\(q.name), rollups, cold", { $0.queries.count > k ? Measure.percentile($0.queries[k].cold, 0.5) : nil }, ms)

@@ -14,6 +14,8 @@ struct DayIngest {
     var lagAtEnd: Int64
     var catchUp: Double
     var httpQueries: [(name: String, p50: Double, bytes: Int)]
+    /// CPU used from the first upload until the rollups caught up.
+    var cpu: CPUReading
 
     var p50: Double { Measure.percentile(latencies, 0.5) }
     var p99: Double { Measure.percentile(latencies, 0.99) }
@@ -30,6 +32,7 @@ struct DayIngest {
             | slowest 10 s window | \(String(format: "%.0f uploads/s", slowestWindow)) |
             | latency p50 / p99 / max | \(Measure.ms(p50)) / \(Measure.ms(p99)) / \(Measure.ms(latencies.max() ?? 0)) |
             | rollups behind at the end of ingest | \(lagAtEnd) uploads; caught up \(String(format: "%.1f s", catchUp)) later |
+            | CPU per upload, until the rollups caught up | \(cpuText(day)) |
 
             """
         if !httpQueries.isEmpty {
@@ -37,6 +40,22 @@ struct DayIngest {
             for q in httpQueries { out += "| \(q.name) | \(Measure.ms(q.p50)) | \(Measure.mb(q.bytes)) |\n" }
         }
         return out
+    }
+
+    /// CPU milliseconds per upload of the servers, the database, the benchmark's clients.
+    func cpuPerUpload(_ day: DayBodies) -> (servers: Double?, database: Double?, bench: Double) {
+        let n = Double(day.count)
+        return (cpu.servers.map { $0 * 1000 / n }, cpu.database.map { $0 * 1000 / n }, cpu.bench * 1000 / n)
+    }
+
+    func cpuText(_ day: DayBodies) -> String {
+        let per = cpuPerUpload(day)
+        var parts: [String] = []
+        if let s = per.servers { parts.append(String(format: "servers %.2f ms", s)) }
+        if let d = per.database { parts.append(String(format: "PostgreSQL %.2f ms", d)) }
+        parts.append(
+            String(format: per.servers == nil ? "benchmark process (server and clients) %.2f ms" : "benchmark clients %.2f ms", per.bench))
+        return parts.joined(separator: ", ")
     }
 
     final class Counters: Sendable {
@@ -47,11 +66,13 @@ struct DayIngest {
     /// Client `c` posts to `ports[c % ports.count]`; `monitor` is a store
     /// of the bench's own on the same database, read for the rollup progress.
     static func run(
-        day: DayBodies, ports: [Int], clients: Int, monitor: any ProfileStore, httpCases: [(String, String)]
+        day: DayBodies, ports: [Int], clients: Int, monitor: any ProfileStore, httpCases: [(String, String)],
+        cpu: () -> CPUReading
     ) async throws -> DayIngest {
         let counters = Counters()
         let total = day.count
         progress("ingest: \(total) uploads by \(clients) clients to 127.0.0.1:\(ports.map(String.init).joined(separator: ", "))")
+        let cpuAtStart = cpu()
         let start = Measure.now()
         let watcher = Task { () -> Double in
             var slowest = Double.infinity
@@ -106,11 +127,12 @@ struct DayIngest {
             }
         }
         let catchUp = Measure.since(waitStart)
+        let used = cpu() - cpuAtStart
         progress(String(format: "rollups caught up after %.1f s", catchUp))
         let http = try await queries(httpCases, port: ports[0])
         return DayIngest(
             seconds: seconds, latencies: latencies, slowestWindow: slowest.isFinite ? slowest : Double(total) / seconds,
-            lagAtEnd: lag, catchUp: catchUp, httpQueries: http)
+            lagAtEnd: lag, catchUp: catchUp, httpQueries: http, cpu: used)
     }
 
     /// Each query five times on one connection: the p50 and the body's size.

@@ -5,6 +5,7 @@ import Foundation
 /// several processes behind a load balancer runs.
 final class ServerProcesses {
     let ports: [Int]
+    var pids: [Int32] { processes.map(\.processIdentifier) }
     private let processes: [Process]
     private let logs: [String]
 
