@@ -42,6 +42,19 @@ enum CPUTime {
         return children(of: postmaster).reduce(own) { $0 + (seconds($1) ?? 0) }
     }
 
+    /// Seconds the whole machine's cores spent busy (not idle, not waiting
+    /// for I/O) since boot, summed over cores: who else used them is this
+    /// minus what the benchmark's processes used.
+    static func machine() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") })
+        else { return 0 }
+        // user nice system idle iowait irq softirq steal
+        let ticks = line.split(separator: " ").dropFirst().prefix(8).map { Double($0) ?? 0 }
+        guard ticks.count == 8 else { return 0 }
+        return (ticks.reduce(0, +) - ticks[3] - ticks[4]) / ticksPerSecond
+    }
+
     /// The postmaster of the cluster `psql` reaches, when it runs on this
     /// machine and its data directory is readable; nil otherwise.
     static func postmaster(_ psql: PSQL) -> Int32? {

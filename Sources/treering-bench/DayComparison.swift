@@ -31,6 +31,8 @@ enum DayComparison {
         line("upload latency p99", { $0.ingest?.p99 }, ms)
         line("server CPU per upload", { $0.ingest?.cpuPerUpload(day).servers }, ms1000)
         line("PostgreSQL CPU per upload", { $0.ingest?.cpuPerUpload(day).database }, ms1000)
+        line("cores busy, all processes", { $0.ingest.map { $0.cpu.machine / $0.busySeconds } }, { String(format: "%.2f", $0) })
+        line("cores busy, other processes", { $0.ingest.map { $0.cpu.others / $0.busySeconds } }, { String(format: "%.2f", $0) })
         line("rollups caught up after ingest", { $0.ingest?.catchUp }, { String(format: "%.1f s", $0) })
         for (k, q) in base.queries.enumerated() {
             line("\(q.name), rollups, cold", { $0.queries.count > k ? Measure.percentile($0.queries[k].cold, 0.5) : nil }, ms)

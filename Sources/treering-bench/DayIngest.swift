@@ -16,6 +16,8 @@ struct DayIngest {
     var httpQueries: [(name: String, p50: Double, bytes: Int)]
     /// CPU used from the first upload until the rollups caught up.
     var cpu: CPUReading
+    /// Seconds from the first upload until the rollups caught up.
+    var busySeconds: Double { seconds + catchUp }
 
     var p50: Double { Measure.percentile(latencies, 0.5) }
     var p99: Double { Measure.percentile(latencies, 0.99) }
@@ -33,6 +35,7 @@ struct DayIngest {
             | latency p50 / p99 / max | \(Measure.ms(p50)) / \(Measure.ms(p99)) / \(Measure.ms(latencies.max() ?? 0)) |
             | rollups behind at the end of ingest | \(lagAtEnd) uploads; caught up \(String(format: "%.1f s", catchUp)) later |
             | CPU per upload, until the rollups caught up | \(cpuText(day)) |
+            | cores busy meanwhile (of \(ProcessInfo.processInfo.activeProcessorCount)) | \(coresText()) |
 
             """
         if !httpQueries.isEmpty {
@@ -55,6 +58,16 @@ struct DayIngest {
         if let d = per.database { parts.append(String(format: "PostgreSQL %.2f ms", d)) }
         parts.append(
             String(format: per.servers == nil ? "benchmark process (server and clients) %.2f ms" : "benchmark clients %.2f ms", per.bench))
+        return parts.joined(separator: ", ")
+    }
+
+    func coresText() -> String {
+        let t = busySeconds
+        var parts = [String(format: "%.2f in all", cpu.machine / t)]
+        if let s = cpu.servers { parts.append(String(format: "servers %.2f", s / t)) }
+        if let d = cpu.database { parts.append(String(format: "PostgreSQL %.2f", d / t)) }
+        parts.append(String(format: "benchmark %.2f", cpu.bench / t))
+        parts.append(String(format: "other processes %.2f", cpu.others / t))
         return parts.joined(separator: ", ")
     }
 
