@@ -162,8 +162,9 @@ struct DayBench: AsyncParsableCommand {
                     path: self.database ?? folder.appendingPathComponent("day-\(k + 1).sqlite").path, fresh: !queriesOnly,
                     keep: self.database != nil)
             case .postgres:
-                // The previous row's dirty pages are written now, not during this row.
-                try admin!.run("CHECKPOINT")
+                // The previous row's dirty pages are written now, not during this
+                // row (best effort: CHECKPOINT needs a superuser or pg_checkpoint).
+                _ = try? admin!.run("CHECKPOINT")
                 database = try BenchDatabase.postgres(admin: admin!, name: "treering_bench_\(k + 1)", fresh: !queriesOnly)
             }
             let servers = (runInProcess && row.processes == 1) ? nil : binary
@@ -222,6 +223,7 @@ struct DayBench: AsyncParsableCommand {
                     try await monitor.close()
                 } catch {
                     await processes.stop()
+                    for k in pids.indices { progress("server \(k + 1)'s log ends:\n\(processes.tail(k))") }
                     throw error
                 }
                 await processes.stop()
