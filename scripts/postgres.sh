@@ -67,7 +67,10 @@ fi
 
 bin=$(bindir) || {
   install_postgres
-  bin=$(bindir)
+  bin=$(bindir) || {
+    echo "no initdb in /usr/lib/postgresql/*/bin after installing postgresql" >&2
+    exit 1
+  }
 }
 
 mkdir -p "$dir"

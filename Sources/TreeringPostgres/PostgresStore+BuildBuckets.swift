@@ -27,12 +27,12 @@ extension PostgresStore {
             let done = try await write { conn -> Bool in
                 guard try await Self.lockedRollupState(conn, logger: logger).1 == work.version else { return false }
                 // Rows of a bucket not built yet are stale: the built ones replace them.
-                try await conn.query(
+                try await conn.perform(
                     """
                     DELETE FROM rollup WHERE resolution = \(work.resolution) AND bucket >= \(work.from) AND bucket < \(work.until)
                     """, logger: logger)
                 if !rows.isEmpty {
-                    try await conn.query(
+                    try await conn.perform(
                         """
                         INSERT INTO rollup (series_id, resolution, bucket, samples, tree)
                         SELECT u.series_id, \(work.resolution), \(bucket), u.samples, u.tree
@@ -40,9 +40,9 @@ extension PostgresStore {
                             AS u(series_id, samples, tree)
                         """, logger: logger)
                 }
-                try await conn.query(
+                try await conn.perform(
                     "UPDATE rollup_built SET through = \(work.until) WHERE resolution = \(work.resolution)", logger: logger)
-                try await conn.query("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger)
+                try await conn.perform("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger)
                 return true
             }
             if done { written += rows.count }

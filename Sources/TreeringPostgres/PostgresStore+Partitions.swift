@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 import TreeringCore
 
@@ -9,14 +10,22 @@ extension PostgresStore {
         try await ensurePartitions(Set(profileStarts.flatMap { PartitionDay.forProfile(start: $0) }))
     }
 
+    /// Yesterday's, today's and tomorrow's partitions, made ahead (on open
+    /// and by each rollup pass) so uploads rarely wait for one to be made:
+    /// making one waits for every transaction on its table to end.
+    func ensurePartitionsAroundNow() async throws {
+        let now = Date().timeIntervalSince1970
+        try await ensurePartitions(profileStarts: [now - 86_400, now, now + 86_400])
+    }
+
     func ensurePartitions(_ days: Set<PartitionDay>) async throws {
         let missing = partitions.missing(days)
         guard !missing.isEmpty else { return }
         let logger = self.logger
         try await write { conn in
-            try await conn.query("SELECT pg_advisory_xact_lock(\(PostgresLocks.partitions))", logger: logger)
+            try await conn.perform("SELECT pg_advisory_xact_lock(\(PostgresLocks.partitions))", logger: logger)
             for p in missing {
-                try await conn.query(
+                try await conn.perform(
                     PostgresQuery(
                         unsafeSQL:
                             "CREATE TABLE IF NOT EXISTS \(p.name) PARTITION OF \(p.table) FOR VALUES FROM (\(p.from)) TO (\(p.until))"

@@ -19,16 +19,14 @@ extension PostgresStore {
         }
         let limits = self.limits
         let logger = self.logger
-        let inserted: [(summary: ProfileSummary, learned: LearnedFrames)]
+        let inserted: Inserted
         do {
             inserted = try await retryingMissingPartition(starts: profiles.map(\.metadata.start)) {
                 try await self.write { conn in
                     // Before any id is drawn: a rollup pass waits for this
                     // transaction before it reads the newest id (PostgresLocks.ingest).
-                    try await conn.query("SELECT pg_advisory_xact_lock_shared(\(PostgresLocks.ingest))", logger: logger)
-                    var saved: [(summary: ProfileSummary, learned: LearnedFrames)] = []
-                    for p in prepared { saved.append(try await Self.insert(conn, p, cache: cache, limits: limits, logger: logger)) }
-                    return saved
+                    try await conn.perform("SELECT pg_advisory_xact_lock_shared(\(PostgresLocks.ingest))", logger: logger)
+                    return try await Self.insert(conn, prepared, cache: cache, limits: limits, logger: logger)
                 }
             }
         } catch StoreError.limitReached(let limit, let message) {
@@ -36,53 +34,77 @@ extension PostgresStore {
             throw StoreError.limitReached(limit: limit, message: message)
         }
         // Only committed ids enter the cache.
-        for (p, (_, learned)) in zip(prepared, inserted) {
-            cache.remember(app: learned.appID, named: p.profile.metadata.app)
-            learned.remember(in: cache)
-        }
-        return inserted.map(\.summary)
+        for (name, id) in inserted.apps { cache.remember(app: id, named: name) }
+        for learned in inserted.frames { learned.remember(in: cache) }
+        return inserted.summaries
     }
 
+    /// What a transaction stored: the profiles, and the app and frame ids
+    /// it read or made, for the cache once it has committed.
+    struct Inserted: Sendable {
+        var summaries: [ProfileSummary]
+        var apps: [String: Int64]
+        var frames: [LearnedFrames]
+    }
+
+    /// Stores the profiles in the order every upload follows: apps (by
+    /// name), their frames (sorted, all profiles' at once), series (under
+    /// one lock), then the rows. Two uploads that wait for each other's new
+    /// rows then always wait in the same direction, never in a cycle.
     static func insert(
-        _ conn: PostgresConnection, _ p: PreparedProfile, cache: FrameIDCache, limits: StoreLimits, logger: Logger
-    ) async throws -> (summary: ProfileSummary, learned: LearnedFrames) {
-        let meta = p.profile.metadata
-        let appID: Int64
-        let blobs: [Data]
-        let learned: LearnedFrames
-        if let stored = p.stored {
-            (appID, blobs) = stored
-            learned = LearnedFrames(appID: appID, ids: [])
-        } else {
-            appID = try await Self.appID(conn, name: meta.app, limits: limits, logger: logger)
-            let frameMap: [Int32]
-            (frameMap, learned) = try await Self.internFrames(
-                conn, appID: appID, frames: p.profile.frames.frames, cache: cache, logger: logger)
-            blobs = p.trees.map { Data(TreeBlobCodec.encode($0.tree, frameMap: frameMap)) }
+        _ conn: PostgresConnection, _ prepared: [PreparedProfile], cache: FrameIDCache, limits: StoreLimits, logger: Logger
+    ) async throws -> Inserted {
+        var appIDs = prepared.map { $0.stored?.appID ?? 0 }
+        var blobs = prepared.map { $0.stored?.blobs ?? [] }
+        var inserted = Inserted(summaries: [], apps: [:], frames: [])
+        let uncached = Dictionary(grouping: prepared.indices.filter { prepared[$0].stored == nil }) { prepared[$0].profile.metadata.app }
+        for app in uncached.keys.sorted() {
+            let appID = try await Self.appID(conn, name: app, limits: limits, logger: logger)
+            var seen = Set<Frame>()
+            var frames: [Frame] = []
+            for i in uncached[app]! {
+                for frame in prepared[i].profile.frames.frames where seen.insert(frame).inserted { frames.append(frame) }
+            }
+            let (ids, learned) = try await Self.internFrames(conn, appID: appID, frames: frames, cache: cache, logger: logger)
+            let stored = Dictionary(uniqueKeysWithValues: zip(frames, ids))
+            for i in uncached[app]! {
+                let frameMap = prepared[i].profile.frames.frames.map { stored[$0]! }
+                appIDs[i] = appID
+                blobs[i] = prepared[i].trees.map { Data(TreeBlobCodec.encode($0.tree, frameMap: frameMap)) }
+            }
+            inserted.apps[app] = appID
+            inserted.frames.append(learned)
         }
-        let pid = meta.pid.map(Int64.init)
-        let profileID = try await conn.query(
-            """
-            INSERT INTO profile (app_id, share_token, host, pid, runtime, agent, start, "end", interval_ms,
-                                 tags, threads, samples, stacks, created_at)
-            VALUES (\(appID), \(p.summary.shareToken), \(meta.host), \(pid), \(meta.runtime), \(meta.agent), \(meta.start),
-                    \(meta.end), \(meta.intervalMs), \(p.tagsJSON), \(p.threadsJSON), \(p.summary.samples),
-                    \(Int64(p.summary.stacks)), \(p.summary.createdAt))
-            RETURNING id
-            """, logger: logger
-        ).one(Int64.self)
-        let seriesIDs = try await Self.seriesIDs(conn, appID: appID, labels: p.seriesLabels, limits: limits, logger: logger)
-        let samples = p.trees.map { $0.tree.totalCount }
-        let trees = blobs.map { ByteBuffer(bytes: $0) }
-        try await conn.query(
-            """
-            INSERT INTO profile_tree (profile_id, start, series_id, samples, tree)
-            SELECT \(profileID), \(meta.start), u.series_id, u.samples, u.tree
-            FROM unnest(\(seriesIDs)::bigint[], \(samples)::bigint[], \(trees)::bytea[]) AS u(series_id, samples, tree)
-            """, logger: logger)
-        var saved = p.summary
-        saved.id = profileID
-        return (saved, learned)
+        var seriesIDs: [[Int64]] = []
+        for (i, p) in prepared.enumerated() {
+            seriesIDs.append(try await Self.seriesIDs(conn, appID: appIDs[i], labels: p.seriesLabels, limits: limits, logger: logger))
+        }
+        for (i, p) in prepared.enumerated() {
+            let meta = p.profile.metadata
+            let pid = meta.pid.map(Int64.init)
+            let profileID = try await conn.query(
+                """
+                INSERT INTO profile (app_id, share_token, host, pid, runtime, agent, start, "end", interval_ms,
+                                     tags, threads, samples, stacks, created_at)
+                VALUES (\(appIDs[i]), \(p.summary.shareToken), \(meta.host), \(pid), \(meta.runtime), \(meta.agent), \(meta.start),
+                        \(meta.end), \(meta.intervalMs), \(p.tagsJSON), \(p.threadsJSON), \(p.summary.samples),
+                        \(Int64(p.summary.stacks)), \(p.summary.createdAt))
+                RETURNING id
+                """, logger: logger
+            ).one(Int64.self)
+            let samples = p.trees.map { $0.tree.totalCount }
+            let trees = blobs[i].map { ByteBuffer(bytes: $0) }
+            try await conn.perform(
+                """
+                INSERT INTO profile_tree (profile_id, start, series_id, samples, tree)
+                SELECT \(profileID), \(meta.start), u.series_id, u.samples, u.tree
+                FROM unnest(\(seriesIDs[i])::bigint[], \(samples)::bigint[], \(trees)::bytea[]) AS u(series_id, samples, tree)
+                """, logger: logger)
+            var saved = p.summary
+            saved.id = profileID
+            inserted.summaries.append(saved)
+        }
+        return inserted
     }
 
     /// App id by name, created if new within `limits.maxApps` (the same
@@ -90,7 +112,7 @@ extension PostgresStore {
     static func appID(_ conn: PostgresConnection, name: String, limits: StoreLimits, logger: Logger) async throws -> Int64 {
         if let id = try await existingAppID(conn, name: name, logger: logger) { return id }
         // New apps one at a time across processes, so the cap holds; read again under the lock.
-        try await conn.query("SELECT pg_advisory_xact_lock(\(PostgresLocks.apps))", logger: logger)
+        try await conn.perform("SELECT pg_advisory_xact_lock(\(PostgresLocks.apps))", logger: logger)
         if let id = try await existingAppID(conn, name: name, logger: logger) { return id }
         let apps = try await conn.query("SELECT count(*) FROM app", logger: logger).one(Int64.self)
         guard apps < limits.maxApps else {
@@ -177,7 +199,7 @@ extension PostgresStore {
         var ids = try await storedSeries(conn, appID: appID, Array(Set(labels)), logger: logger)
         if labels.allSatisfy({ ids[$0] != nil }) { return labels.map { ids[$0]! } }
         // New series one at a time across processes, so the caps hold; read again under the lock.
-        try await conn.query("SELECT pg_advisory_xact_lock(\(PostgresLocks.series))", logger: logger)
+        try await conn.perform("SELECT pg_advisory_xact_lock(\(PostgresLocks.series))", logger: logger)
         ids = try await storedSeries(conn, appID: appID, Array(Set(labels)), logger: logger)
         let new = Set(labels.filter { ids[$0] == nil }).sorted()
         if !new.isEmpty {

@@ -38,7 +38,7 @@ extension PostgresStore {
                     """, logger: logger
                 ).one(Int64.self)
                 // A rollup pass that read these profiles must not write them back.
-                if n > 0 { try await conn.query("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger) }
+                if n > 0 { try await conn.perform("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger) }
                 return n
             }
             removed += Int(clamping: n)
@@ -69,8 +69,8 @@ extension PostgresStore {
                 profiles += try await conn.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(p.name)"), logger: logger).one(Int64.self)
             }
             // A rollup pass that read these rows must not write them back.
-            try await conn.query("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger)
-            for p in old { try await conn.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(p.name)"), logger: logger) }
+            try await conn.perform("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger)
+            for p in old { try await conn.perform(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(p.name)"), logger: logger) }
             return profiles
         }
         partitions.forgetAll()
@@ -87,9 +87,9 @@ extension PostgresStore {
             defer { finer = resolution }
             let straddling = RollupPlan.floor(Double(boundary), resolution)
             let series = try await write { conn -> [Int64] in
-                try await conn.query(
+                try await conn.perform(
                     "DELETE FROM rollup WHERE resolution = \(resolution) AND bucket <= \(boundary - resolution)", logger: logger)
-                try await conn.query("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger)
+                try await conn.perform("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger)
                 return try await conn.query(
                     "SELECT series_id FROM rollup WHERE resolution = \(resolution) AND bucket = \(straddling) ORDER BY series_id",
                     logger: logger
@@ -118,19 +118,19 @@ extension PostgresStore {
                             kept.append((id, tree.totalCount, ByteBuffer(bytes: TreeBlobCodec.encode(tree))))
                         }
                     }
-                    try await conn.query(
+                    try await conn.perform(
                         """
                         DELETE FROM rollup WHERE series_id = ANY(\(empty)::bigint[]) AND resolution = \(resolution)
                           AND bucket = \(straddling)
                         """, logger: logger)
-                    try await conn.query(
+                    try await conn.perform(
                         """
                         UPDATE rollup r SET samples = u.samples, tree = u.tree
                         FROM unnest(\(kept.map(\.id))::bigint[], \(kept.map(\.samples))::bigint[], \(kept.map(\.blob))::bytea[])
                             AS u(series_id, samples, tree)
                         WHERE r.series_id = u.series_id AND r.resolution = \(resolution) AND r.bucket = \(straddling)
                         """, logger: logger)
-                    try await conn.query("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger)
+                    try await conn.perform("UPDATE rollup_state SET version = version + 1 WHERE id = 1", logger: logger)
                 }
             }
         }

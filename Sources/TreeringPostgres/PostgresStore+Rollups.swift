@@ -13,6 +13,7 @@ extension PostgresStore {
     @discardableResult
     public func rollUp(batch: Int) async throws -> Int {
         try await holdingLock(PostgresLocks.rollup) {
+            try await self.ensurePartitionsAroundNow()
             let added = try await self.addToRollups(batch: batch)
             try await self.buildClosedBuckets()
             return added
@@ -30,10 +31,10 @@ extension PostgresStore {
             do {
                 result = try await body()
             } catch {
-                _ = try? await conn.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                _ = try? await conn.perform("SELECT pg_advisory_unlock(\(key))", logger: logger)
                 throw error
             }
-            try await conn.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+            try await conn.perform("SELECT pg_advisory_unlock(\(key))", logger: logger)
             return result
         }
     }
@@ -46,7 +47,7 @@ extension PostgresStore {
     func safeWatermark() async throws -> Int64 {
         let logger = self.logger
         return try await write { conn in
-            try await conn.query("SELECT pg_advisory_xact_lock(\(PostgresLocks.ingest))", logger: logger)
+            try await conn.perform("SELECT pg_advisory_xact_lock(\(PostgresLocks.ingest))", logger: logger)
             return try await conn.query("SELECT id FROM profile ORDER BY id DESC LIMIT 1", logger: logger).first(Int64.self) ?? 0
         }
     }
@@ -81,7 +82,7 @@ extension PostgresStore {
                             seriesIDs.append(allSeries[app]!)
                         }
                     }
-                    try await conn.query(
+                    try await conn.perform(
                         """
                         INSERT INTO rollup (series_id, resolution, bucket, samples, tree)
                         SELECT * FROM unnest(\(seriesIDs)::bigint[], \(rows.map(\.key.resolution))::bigint[],
@@ -89,7 +90,7 @@ extension PostgresStore {
                                              \(rows.map(\.blob))::bytea[])
                         ON CONFLICT (series_id, resolution, bucket) DO UPDATE SET samples = excluded.samples, tree = excluded.tree
                         """, logger: logger)
-                    try await conn.query(
+                    try await conn.perform(
                         """
                         UPDATE rollup_state SET rolled_up_to = \(snapshot.to), newest_start = GREATEST(newest_start, \(newest)),
                                                 version = version + 1

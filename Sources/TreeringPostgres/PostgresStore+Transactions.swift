@@ -19,7 +19,7 @@ extension PostgresStore {
         let logger = self.logger
         do {
             return try await client.withTransaction(logger: logger) { conn in
-                try await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                try await conn.perform("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
                 return try await body(conn)
             }
         } catch let error as PostgresTransactionError {

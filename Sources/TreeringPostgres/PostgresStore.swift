@@ -41,7 +41,9 @@ public final class PostgresStore: ProfileStore {
     public static func open(
         url: String, limits: StoreLimits = .default, logger: Logger = Logger(label: "treering.postgres")
     ) async throws -> PostgresStore {
-        let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
+        let configuration = try PostgresURL.configuration(url)
+        try await ServerProbe.check(configuration, logger: logger)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         // Started before the first lease, which postgres-nio would log as early.
         let (started, signal) = AsyncStream<Void>.makeStream()
         let runner = Task {
@@ -52,7 +54,9 @@ public final class PostgresStore: ProfileStore {
         do {
             try await PostgresSchema.migrate(client, logger: logger)
             let sessions = try await runningSessions(client, logger: logger)
-            return PostgresStore(client: client, runner: runner, limits: limits, logger: logger, sessions: sessions)
+            let store = PostgresStore(client: client, runner: runner, limits: limits, logger: logger, sessions: sessions)
+            try await store.ensurePartitionsAroundNow()
+            return store
         } catch {
             runner.cancel()
             await runner.value

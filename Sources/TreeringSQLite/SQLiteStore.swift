@@ -253,6 +253,18 @@ public final class SQLiteStore: ProfileStore {
                     );
                     """)
         }
+        migrator.registerMigration("v10 sign-ins") { db in
+            // Browser sign-ins, by the SHA-256 of the cookie's token, so a
+            // restart (or another process, on PostgreSQL) keeps them.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sign_in (
+                        token_hash BLOB PRIMARY KEY,
+                        key_id INTEGER NOT NULL,
+                        expires_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

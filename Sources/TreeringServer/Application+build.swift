@@ -25,7 +25,8 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
         )
     }
     let router = buildRouter(
-        database: database, templates: templates, ring: ring, sessions: SignInSessions(), arguments: arguments, logger: logger)
+        database: database, templates: templates, ring: ring, sessions: SignInSessions(store: database), arguments: arguments,
+        logger: logger)
     logger.info("database \(StoreLocation(arguments.database))")
     return Application(
         router: router,
@@ -33,7 +34,9 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger? = n
         configuration: .init(
             address: .hostname(arguments.hostname, port: arguments.port), serverName: "treering",
             availableConnectionsDelegate: MaximumAvailableConnections(OpenFiles.connectionLimit(arguments.serverLimits.maxConnections))),
+        // ServiceLifecycle stops services in reverse order: the store closes last.
         services: [
+            StoreClosingService(store: database, logger: logger),
             MaintenanceService(database: database, retentionSeconds: arguments.retentionSeconds, logger: logger),
             KeyRingService(database: database, ring: ring, logger: logger),
         ] + opened.services,

@@ -105,6 +105,16 @@ public protocol ProfileStore: AnyObject, Sendable {
     /// False when the app is unknown.
     func setMyPackages(app: String, _ names: [String]) async throws -> Bool
 
+    // MARK: browser sign-ins
+
+    /// Keeps a browser sign-in (the hash of its cookie's token, never the
+    /// token), so that every server process on the store honours it; drops
+    /// sign-ins past their end on the way.
+    func startSignIn(tokenHash: [UInt8], keyID: Int64, expiresAt: Double, now: Double) async throws
+    /// The key a live sign-in was made with; nil when unknown, ended or past its end.
+    func signInKeyID(tokenHash: [UInt8], now: Double) async throws -> Int64?
+    func endSignIn(tokenHash: [UInt8]) async throws
+
     // MARK: copying between stores
 
     /// A page of one table's rows: those whose `StoreTable.cursor` is among

@@ -64,7 +64,7 @@ import TreeringStore
         let database = try await arguments.openStore()
         let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
         let router = buildRouter(
-            database: database, templates: templates, ring: KeyRing([]), sessions: SignInSessions(), arguments: arguments,
+            database: database, templates: templates, ring: KeyRing([]), sessions: SignInSessions(store: database), arguments: arguments,
             logger: .init(label: "t"))
         var seen: Set<String> = []
         for route in router.routes {
@@ -210,6 +210,30 @@ import TreeringStore
         }
     }
 
+    /// Two servers on one database (two processes behind a load balancer,
+    /// on PostgreSQL) share sign-ins: a cookie from one works on the other,
+    /// and signing out on either ends it for both.
+    @Test func aSignInOnOneServerHoldsOnAnotherOnTheSameDatabase() async throws {
+        let arguments = TestArguments()
+        let store = try await arguments.openStore()
+        let admin = try await store.createKey(scope: .admin).secret
+        let first = try await buildApplication(arguments)
+        let second = try await buildApplication(arguments)
+        try await first.test(.router) { one in
+            try await second.test(.router) { other in
+                let signedIn = try await one.execute(
+                    uri: "/sign-in", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "key=\(admin)&next=%2F"))
+                let cookie = String(try #require(signedIn.headers[.setCookie]?.split(separator: ";").first))
+                #expect(try await other.execute(uri: "/api/v1/apps", method: .get, headers: [.cookie: cookie]).status == .ok)
+                #expect(try await other.execute(uri: "/sign-out", method: .post, headers: [.cookie: cookie]).status == .seeOther)
+                #expect(try await one.execute(uri: "/api/v1/apps", method: .get, headers: [.cookie: cookie]).status == .unauthorized)
+                #expect(try await other.execute(uri: "/api/v1/apps", method: .get, headers: [.cookie: cookie]).status == .unauthorized)
+            }
+        }
+        try await store.close()
+    }
+
     @Test func afterSignInOnlyPathsOfThisServerAreFollowed() {
         #expect(SignInController<TreeringRequestContext>.safeNext("/apps/shop?range=1h") == "/apps/shop?range=1h")
         for bad in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", nil] {
@@ -225,7 +249,7 @@ import TreeringStore
         let database = try await arguments.openStore()
         let templates = try await MustacheLibrary(directory: arguments.templatesDirectory)
         let routes = buildRouter(
-            database: database, templates: templates, ring: KeyRing([]), sessions: SignInSessions(), arguments: arguments,
+            database: database, templates: templates, ring: KeyRing([]), sessions: SignInSessions(store: database), arguments: arguments,
             logger: .init(label: "t")
         ).routes.map { route in
             (

@@ -259,7 +259,8 @@ def test_kill_9_of_one_process_loses_no_acknowledged_upload(servers, postgres_ur
     docs: dict[int, dict] = {}  # every document sent, by its index (its start is base + index)
     acknowledged: dict[str, int] = {}  # profile id -> document index
     refused: list = []
-    after_kill = [0]
+    by_a = [0]  # acknowledged by process a
+    after_kill = [0]  # acknowledged by process b after a was killed
     lock = threading.Lock()
     stop = threading.Event()
     killed = threading.Event()
@@ -284,14 +285,14 @@ def test_kill_9_of_one_process_loses_no_acknowledged_upload(servers, postgres_ur
                     refused.append((i, status, answer))
                     continue
                 acknowledged[answer["id"]] = i
-                if killed.is_set() and not to_a:
-                    after_kill[0] += 1
+                by_a[0] += to_a
+                after_kill[0] += killed.is_set() and not to_a
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(6)]
     for t in threads:
         t.start()
     deadline = time.monotonic() + 60
-    while len(acknowledged) < 150 and time.monotonic() < deadline:
+    while (len(acknowledged) < 150 or by_a[0] < 50) and time.monotonic() < deadline:
         time.sleep(0.01)
     a.kill9()
     killed.set()
@@ -301,7 +302,7 @@ def test_kill_9_of_one_process_loses_no_acknowledged_upload(servers, postgres_ur
     stop.set()
     for t in threads:
         t.join(60)
-    assert len(acknowledged) >= 150 and after_kill[0] >= 60, "too few uploads to make the test meaningful"
+    assert by_a[0] >= 50 and after_kill[0] >= 60, "too few uploads to make the test meaningful"
     assert not refused, refused[:5]  # a process answers 201 or nothing (killed)
 
     def check(server: TreeringServer, when: str) -> None:

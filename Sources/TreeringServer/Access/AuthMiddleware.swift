@@ -28,7 +28,7 @@ struct AuthMiddleware: RouterMiddleware {
         if let secret = Self.secret(request) {
             guard let found = ring.key(secret: secret) else { throw Self.unauthorized("the API key is not known or was revoked") }
             key = found
-        } else if let token = request.cookies[SignInSessions.cookie]?.value, let id = sessions.keyID(token: token),
+        } else if let token = request.cookies[SignInSessions.cookie]?.value, let id = try await sessions.keyID(token: token),
             let found = ring.key(id: id)
         {
             // A cookie rides along with any request the browser makes, so a

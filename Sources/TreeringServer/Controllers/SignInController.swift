@@ -36,7 +36,10 @@ struct SignInController<Context: RequestContext> {
     }
 
     @Sendable func page(request: Request, context: Context) async throws -> RawResponse {
-        let signedIn = request.cookies[SignInSessions.cookie].flatMap { sessions.keyID(token: $0.value) }.flatMap { ring.key(id: $0) }
+        var signedIn: APIKey?
+        if let token = request.cookies[SignInSessions.cookie]?.value, let id = try await sessions.keyID(token: token) {
+            signedIn = ring.key(id: id)
+        }
         return try render(
             Page(
                 next: Self.safeNext(FormQuery.parameters(request).get("next")), problem: nil,
@@ -59,16 +62,17 @@ struct SignInController<Context: RequestContext> {
                 status: .forbidden
             ).response(from: request, context: context)
         }
+        let token = try await sessions.start(key: key)
         var response = Response(status: .seeOther, headers: [.location: next])
         response.setCookie(
             Cookie(
-                name: SignInSessions.cookie, value: sessions.start(key: key), maxAge: Int(sessions.lifetimeSeconds), path: "/",
+                name: SignInSessions.cookie, value: token, maxAge: Int(sessions.lifetimeSeconds), path: "/",
                 secure: secure(request), httpOnly: true, sameSite: .strict))
         return response
     }
 
     @Sendable func signOut(request: Request, context: Context) async throws -> Response {
-        if let token = request.cookies[SignInSessions.cookie]?.value { sessions.end(token: token) }
+        if let token = request.cookies[SignInSessions.cookie]?.value { try await sessions.end(token: token) }
         var response = Response(status: .seeOther, headers: [.location: "/sign-in"])
         response.setCookie(
             Cookie(name: SignInSessions.cookie, value: "", maxAge: 0, path: "/", secure: secure(request), httpOnly: true, sameSite: .strict)

@@ -19,10 +19,13 @@ enum PostgresTestDatabase {
         return replacingDatabase(in: adminURL, with: name)
     }
 
-    /// `postgres://user@host:port/postgres?x` with the database part replaced.
+    /// `postgres://user@host:port/postgres?x` with the database part replaced, and a small pool.
     static func replacingDatabase(in url: String, with name: String) -> String {
         guard var components = URLComponents(string: url) else { fatalError("not a URL: \(url)") }
         components.path = "/" + name
+        // Tests leave their stores open (an in-memory router runs no
+        // shutdown): small pools keep them under max_connections.
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "pool_size", value: "4")]
         return components.string!
     }
 }
