@@ -99,7 +99,7 @@ extension PostgresStore {
         let logger = self.logger
         try await write { conn in
             for table in StoreTable.allCases where table.cursor == "id" {
-                try await conn.query(
+                try await conn.perform(
                     """
                     SELECT setval(pg_get_serial_sequence(\(table.rawValue), 'id'), max(id))
                     FROM \(unescaped: table.rawValue) HAVING max(id) IS NOT NULL

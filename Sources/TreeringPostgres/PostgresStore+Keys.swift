@@ -38,7 +38,10 @@ extension PostgresStore {
     /// Records when keys were last used (written in batches, not per request).
     public func markKeysUsed(_ ids: [Int64], at now: Double) async throws {
         guard !ids.isEmpty else { return }
-        try await client.query("UPDATE api_key SET last_used_at = \(now) WHERE id = ANY(\(ids))", logger: logger)
+        let logger = self.logger
+        try await client.withConnection { conn in
+            try await conn.perform("UPDATE api_key SET last_used_at = \(now) WHERE id = ANY(\(ids))", logger: logger)
+        }
     }
 
     static let keySelect = "SELECT id, name, scope, apps, secret_hash, created_at, last_used_at, revoked_at FROM api_key"

@@ -12,6 +12,7 @@ extension PostgresStore {
         // The CPU work happens before the transaction, which stays short
         // (see SQLiteStore.saveProfiles).
         let cache = frameCache
+        let seriesCache = self.seriesCache
         let prepared = try profiles.map { profile in
             var p = try PreparedProfile(profile, now: now)
             p.encodeIfFramesAreKnown(cache)
@@ -19,14 +20,15 @@ extension PostgresStore {
         }
         let limits = self.limits
         let logger = self.logger
-        let inserted: Inserted
+        let inserted: InsertedProfiles
         do {
             inserted = try await retryingMissingPartition(starts: profiles.map(\.metadata.start)) {
                 try await self.write { conn in
                     // Before any id is drawn: a rollup pass waits for this
                     // transaction before it reads the newest id (PostgresLocks.ingest).
                     try await conn.perform("SELECT pg_advisory_xact_lock_shared(\(PostgresLocks.ingest))", logger: logger)
-                    return try await Self.insert(conn, prepared, cache: cache, limits: limits, logger: logger)
+                    return try await Self.insert(
+                        conn, prepared, cache: cache, seriesCache: seriesCache, limits: limits, logger: logger)
                 }
             }
         } catch StoreError.limitReached(let limit, let message) {
@@ -36,15 +38,8 @@ extension PostgresStore {
         // Only committed ids enter the cache.
         for (name, id) in inserted.apps { cache.remember(app: id, named: name) }
         for learned in inserted.frames { learned.remember(in: cache) }
+        for (app, ids) in inserted.series { seriesCache.remember(app: app, ids) }
         return inserted.summaries
-    }
-
-    /// What a transaction stored: the profiles, and the app and frame ids
-    /// it read or made, for the cache once it has committed.
-    struct Inserted: Sendable {
-        var summaries: [ProfileSummary]
-        var apps: [String: Int64]
-        var frames: [LearnedFrames]
     }
 
     /// Stores the profiles in the order every upload follows: apps (by
@@ -52,11 +47,12 @@ extension PostgresStore {
     /// one lock), then the rows. Two uploads that wait for each other's new
     /// rows then always wait in the same direction, never in a cycle.
     static func insert(
-        _ conn: PostgresConnection, _ prepared: [PreparedProfile], cache: FrameIDCache, limits: StoreLimits, logger: Logger
-    ) async throws -> Inserted {
+        _ conn: PostgresConnection, _ prepared: [PreparedProfile], cache: FrameIDCache, seriesCache: SeriesIDCache,
+        limits: StoreLimits, logger: Logger
+    ) async throws -> InsertedProfiles {
         var appIDs = prepared.map { $0.stored?.appID ?? 0 }
         var blobs = prepared.map { $0.stored?.blobs ?? [] }
-        var inserted = Inserted(summaries: [], apps: [:], frames: [])
+        var inserted = InsertedProfiles(summaries: [], apps: [:], frames: [], series: [])
         let uncached = Dictionary(grouping: prepared.indices.filter { prepared[$0].stored == nil }) { prepared[$0].profile.metadata.app }
         for app in uncached.keys.sorted() {
             let appID = try await Self.appID(conn, name: app, limits: limits, logger: logger)
@@ -77,7 +73,13 @@ extension PostgresStore {
         }
         var seriesIDs: [[Int64]] = []
         for (i, p) in prepared.enumerated() {
-            seriesIDs.append(try await Self.seriesIDs(conn, appID: appIDs[i], labels: p.seriesLabels, limits: limits, logger: logger))
+            if let known = seriesCache.lookupAll(app: appIDs[i], p.seriesLabels) {
+                seriesIDs.append(known)
+                continue
+            }
+            let ids = try await Self.seriesIDs(conn, appID: appIDs[i], labels: p.seriesLabels, limits: limits, logger: logger)
+            seriesIDs.append(ids)
+            inserted.series.append((appIDs[i], Dictionary(zip(p.seriesLabels, ids)) { a, _ in a }))
         }
         for (i, p) in prepared.enumerated() {
             let meta = p.profile.metadata

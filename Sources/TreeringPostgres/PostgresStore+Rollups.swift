@@ -43,12 +43,19 @@ extension PostgresStore {
     /// read while holding the ingest lock exclusively, which waits for every
     /// insert in flight (they hold it shared) and lets the next ones draw
     /// larger ids. Profile ids come from a sequence, so without it a smaller
-    /// id could commit after a pass moved the watermark past it.
-    func safeWatermark() async throws -> Int64 {
+    /// id could commit after a pass moved the watermark past it. New uploads
+    /// queue behind the waiting pass, so it waits at most a second (an upload
+    /// of a million frames in flight): then nil, and the next pass tries again.
+    func safeWatermark() async throws -> Int64? {
         let logger = self.logger
-        return try await write { conn in
-            try await conn.perform("SELECT pg_advisory_xact_lock(\(PostgresLocks.ingest))", logger: logger)
-            return try await conn.query("SELECT id FROM profile ORDER BY id DESC LIMIT 1", logger: logger).first(Int64.self) ?? 0
+        do {
+            return try await write { conn in
+                try await conn.perform("SET LOCAL lock_timeout = '1s'", logger: logger)
+                try await conn.perform("SELECT pg_advisory_xact_lock(\(PostgresLocks.ingest))", logger: logger)
+                return try await conn.query("SELECT id FROM profile ORDER BY id DESC LIMIT 1", logger: logger).first(Int64.self) ?? 0
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" {  // lock_not_available
+            return nil
         }
     }
 
@@ -56,7 +63,7 @@ extension PostgresStore {
         let logger = self.logger
         var partitionRetried = false
         while true {
-            let safe = try await safeWatermark()
+            guard let safe = try await safeWatermark() else { return 0 }
             guard let snapshot = try await read({ conn in try await Self.readRollupBatch(conn, batch: batch, upTo: safe, logger: logger) })
             else { return 0 }
             // An agent's clock far ahead must not close the buckets of everyone else.

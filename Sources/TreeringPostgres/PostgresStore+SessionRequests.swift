@@ -36,7 +36,7 @@ extension PostgresStore {
             let (frameMap, learned) = try await Self.internFrames(
                 conn, appID: appID, frames: profile.frames.frames, cache: cache, logger: logger)
             let blob = Data(TreeBlobCodec.encode(tree, frameMap: frameMap))
-            try await conn.query(
+            try await conn.perform(
                 """
                 INSERT INTO session_request (session_id, request, wall_ms, host, threads, samples, received_at, tree)
                 VALUES (\(id), \(tags.request), \(tags.wallMs), \(profile.metadata.host), \(threads), \(tree.totalCount),

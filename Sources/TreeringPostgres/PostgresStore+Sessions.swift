@@ -14,7 +14,9 @@ extension PostgresStore {
         do {
             session = try await write { conn in
                 let appID = try await Self.appID(conn, name: app, limits: limits, logger: logger)
-                try await conn.query("SELECT id FROM app WHERE id = \(appID) FOR UPDATE", logger: logger)
+                // NO KEY UPDATE: session creations of the app wait for each other,
+                // uploads (whose foreign keys share-lock the row) do not.
+                try await conn.perform("SELECT id FROM app WHERE id = \(appID) FOR NO KEY UPDATE", logger: logger)
                 let running = try await conn.query(
                     "SELECT count(*) FROM session WHERE app_id = \(appID) AND state = 'running' AND until > \(now)", logger: logger
                 ).one(Int64.self)
@@ -116,7 +118,7 @@ extension PostgresStore {
 
     /// Wakes every process's `SessionListener` once this transaction commits.
     static func notifySessionsChanged(_ conn: PostgresConnection, logger: Logger) async throws {
-        try await conn.query("NOTIFY \(unescaped: SessionListener.channel)", logger: logger)
+        try await conn.perform("NOTIFY \(unescaped: SessionListener.channel)", logger: logger)
     }
 
     static let sessionSelect = """

@@ -6,11 +6,14 @@ extension PostgresStore {
     /// Keeps a comparison's sides under a new share token, until `expiresAt` if given.
     public func shareComparison(sides: String, expiresAt: Double?, now: Double) async throws -> SharedComparison {
         let shared = SharedComparison(token: ShareToken.make(), sides: sides, createdAt: now, expiresAt: expiresAt)
-        try await client.query(
-            """
-            INSERT INTO shared_comparison (token, sides, created_at, expires_at)
-            VALUES (\(shared.token), \(shared.sides), \(shared.createdAt), \(shared.expiresAt))
-            """, logger: logger)
+        let logger = self.logger
+        try await client.withConnection { conn in
+            try await conn.perform(
+                """
+                INSERT INTO shared_comparison (token, sides, created_at, expires_at)
+                VALUES (\(shared.token), \(shared.sides), \(shared.createdAt), \(shared.expiresAt))
+                """, logger: logger)
+        }
         return shared
     }
 

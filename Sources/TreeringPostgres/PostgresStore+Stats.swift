@@ -21,7 +21,11 @@ extension PostgresStore {
             var tables: [StorageStats.Table] = []
             for table in StoreTable.allCases.map(\.rawValue) {
                 let bytes = try await conn.query(
-                    "SELECT COALESCE(sum(pg_total_relation_size(relid)), 0)::bigint FROM pg_partition_tree(\(table)::regclass)",
+                    """
+                    SELECT (pg_total_relation_size(\(table)::regclass)
+                            + COALESCE((SELECT sum(pg_total_relation_size(i.inhrelid)) FROM pg_inherits i
+                                        WHERE i.inhparent = \(table)::regclass), 0))::bigint
+                    """,
                     logger: logger
                 ).one(Int64.self)
                 tables.append(StorageStats.Table(name: table, bytes: Int(clamping: bytes)))

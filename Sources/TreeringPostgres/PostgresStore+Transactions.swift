@@ -20,6 +20,11 @@ extension PostgresStore {
         do {
             return try await client.withTransaction(logger: logger) { conn in
                 try await conn.perform("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                // The time-partitioned tables in the order that making or
+                // dropping a partition locks them (that locks the parent): a
+                // read that touched rollup before profile could otherwise
+                // deadlock with a retention pass.
+                try await conn.perform("LOCK TABLE ONLY profile, profile_tree, rollup IN ACCESS SHARE MODE", logger: logger)
                 return try await body(conn)
             }
         } catch let error as PostgresTransactionError {

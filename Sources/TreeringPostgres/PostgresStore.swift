@@ -14,6 +14,7 @@ public final class PostgresStore: ProfileStore {
     let client: PostgresClient
     let limits: StoreLimits
     let frameCache = FrameIDCache()
+    let seriesCache = SeriesIDCache()
     let logger: Logger
     /// The running sessions, served to agents without a database read.
     public let activeSessions: ActiveSessionCache
@@ -62,6 +63,11 @@ public final class PostgresStore: ProfileStore {
             await runner.value
             throw error
         }
+    }
+
+    /// A store dropped without `close()` (a test's, a command's) lets go of its connections.
+    deinit {
+        runner.cancel()
     }
 
     /// Lets go of the connections.

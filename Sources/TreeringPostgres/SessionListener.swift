@@ -11,6 +11,7 @@ import TreeringStore
 /// each notification. A notification sent while the listening connection
 /// was down is lost, so the cache is also reloaded every few seconds (one
 /// indexed query) and whenever the listener starts listening again.
+/// Listening holds one pooled connection for as long as the store is open.
 final class SessionListener: Sendable {
     static let channel = "treering_sessions"
     /// The fallback reload's period: a lost notification is repaired within this.
@@ -27,6 +28,13 @@ final class SessionListener: Sendable {
                 group.addTask { await Self.tick(refresher: refresher) }
             }
         }
+    }
+
+    /// A store dropped without `close()` lets go of its listening connection too.
+    deinit {
+        task.cancel()
+        let refresher = self.refresher
+        Task { await refresher.close() }
     }
 
     /// Stops listening and reloading; returns once both have ended.
