@@ -2,20 +2,22 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
-import Synchronization
+import Logging
 import TreeringCore
-import TreeringSQLite
 import TreeringServer
 import TreeringStore
 
-/// `treering-bench day`: one simulated day of agents through the real server
+/// `treering-bench day`: one simulated day of agents through real servers
 /// over HTTP, then the app queries of the dashboard on the day's database,
-/// each beside the naive merge of every upload in its range.
+/// each beside the naive merge of every upload in its range. With `--db`,
+/// the same day again on PostgreSQL with one and with two server processes,
+/// each row on a fresh database, and the rows side by side.
 struct DayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "day",
-        abstract: "Ingests a simulated day of agents over HTTP, then measures app queries (rollups vs. naive), database size.")
+        abstract:
+            "Ingests a simulated day of agents over HTTP, then measures app queries (rollups vs. naive), database size; on SQLite and, with --db, PostgreSQL with one and two server processes."
+    )
 
     @Option(help: "Agents (hosts) uploading.")
     var agents = 10
@@ -26,16 +28,37 @@ struct DayBench: AsyncParsableCommand {
     @Option(help: "Hours simulated.")
     var hours = 24.0
 
-    @Option(help: "Concurrent HTTP clients posting the uploads, each on its own keep-alive connection.")
+    @Option(help: "Concurrent HTTP clients posting the uploads, each on its own keep-alive connection, spread over the servers.")
     var clients = 4
 
     @Flag(help: "Simulate one hour instead of --hours.")
     var quick = false
 
-    @Option(help: "Keep the database at this path (it must not exist yet) instead of a temporary file.")
+    @Option(
+        help:
+            "PostgreSQL URL to create the benchmark's databases through, e.g. postgres://postgres@127.0.0.1:5432/postgres: adds the PostgreSQL rows, each on a fresh database treering_bench_<row>."
+    )
+    var db: String?
+
+    @Option(
+        help:
+            "Rows, comma-separated: sqlite, pg1 (one server process on PostgreSQL), pg2 (two on one database), pgN. Default: sqlite, plus pg1,pg2 with --db."
+    )
+    var rows: String?
+
+    @Option(help: "The treering binary the servers run (default: the one built beside treering-bench).")
+    var serverBinary: String?
+
+    @Flag(help: "Run one-process rows inside the benchmark's own process (buildApplication), not as a `treering serve` process.")
+    var inProcess = false
+
+    @Option(help: "The SQLite row's database at this path, kept (it must not exist yet) instead of a temporary file.")
     var database: String?
 
-    @Flag(help: "Skip ingest: measure size and queries of the day already in --database.")
+    @Flag(help: "Keep the databases: the SQLite file and the PostgreSQL treering_bench_<row> databases.")
+    var keep = false
+
+    @Flag(help: "Skip ingest: measure size and queries of the day already in the databases (--database, or kept with --keep).")
     var queriesOnly = false
 
     @Flag(help: "Stop after ingest and the database size (no queries).")
@@ -56,26 +79,51 @@ struct DayBench: AsyncParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 42
 
+    func validate() throws {
+        let list = try rowList()
+        if list.contains(where: { $0.backend == .postgres }) && db == nil {
+            throw ValidationError("--rows: the PostgreSQL rows need --db postgres://…")
+        }
+        if let db, !db.lowercased().hasPrefix("postgres://") && !db.lowercased().hasPrefix("postgresql://") {
+            throw ValidationError("--db: expected a postgres:// URL (the SQLite row's file is --database)")
+        }
+        if queriesOnly && database == nil && list.contains(.sqlite) {
+            throw ValidationError("--queries-only needs the SQLite row's --database")
+        }
+    }
+
+    func rowList() throws -> [DayRow] {
+        guard let rows else { return db == nil ? [.sqlite] : [.sqlite, .postgres1, .postgres2] }
+        return try rows.split(separator: ",").map { text in
+            guard let row = DayRow(argument: String(text.trimmingCharacters(in: .whitespaces))) else {
+                throw ValidationError("--rows: \(text) is not sqlite, pg1, pg2 or pgN")
+            }
+            return row
+        }
+    }
+
     func run() async throws {
         let generator = DayGenerator(agents: agents, interval: interval, hours: quick ? 1 : hours, seed: seed)
         let started = Measure.now()
-        say("# treering-bench day: \(generator.agents) agents every \(generator.interval) s for \(generator.hours) h, \(clients) clients\n")
+        let list = try rowList()
+        say(
+            "# treering-bench day: \(generator.agents) agents every \(generator.interval) s for \(generator.hours) h, \(clients) clients; rows: \(list.map(\.name).joined(separator: ", "))\n"
+        )
         let model = DayGenerator.Model(generator)
         say(
             "stack population: \(model.groups.reduce(0) { $0 + $1.count }) stacks over \(model.distinctFrames) distinct frames (vocabulary \(generator.frames)), \(generator.transactions) transactions"
         )
-
         let bodiesPath =
             bodies
             ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("treering-bench-day-\(generator.agents)x\(generator.interval)s-\(generator.hours)h-seed\(seed).bodies")
             .path
-        say("upload bodies: \(bodiesPath)")
+        progress("upload bodies: \(bodiesPath)")
         let (day, generated) = try DayBodies.load(generator, model: model, path: bodiesPath)
         if let generated {
-            say(String(format: "  generated in %.0f s (kept for the next run)", generated))
+            progress(String(format: "  generated in %.0f s (kept for the next run)", generated))
         } else {
-            say("  reused (same generator settings)")
+            progress("  reused (same generator settings)")
         }
         let shape = try uploadShape(generator, model: model)
         say(
@@ -83,52 +131,131 @@ struct DayBench: AsyncParsableCommand {
             \(day.count) uploads, \(day.totalSamples) samples; per upload: \(day.totalSamples / day.count) samples, \
             \(Measure.kb(day.totalJSONBytes / day.count)) JSON, \(Measure.kb(day.totalGzipBytes / day.count)) gzip'd; \
             \(shape)
-
             """)
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-bench-\(UUID().uuidString)")
-        let path = database ?? folder.appendingPathComponent("day.sqlite").path
-        if database == nil { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-        defer { if database == nil { try? FileManager.default.removeItem(at: folder) } }
-
-        var ingest: IngestResult?
-        if queriesOnly {
-            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--queries-only needs an existing --database") }
-        } else {
-            guard !FileManager.default.fileExists(atPath: path) else {
-                throw ValidationError("\(path) exists: the benchmark fills a fresh database (remove it, or pass --queries-only)")
-            }
-            ingest = try await Self.ingest(day: day, path: path, clients: clients, generator: generator)
+        let binary = serverBinary ?? ServerProcesses.besideBench()
+        if let serverBinary, !FileManager.default.isExecutableFile(atPath: serverBinary) {
+            throw ValidationError("--server-binary: \(serverBinary) is not an executable")
         }
-        let size = try await Self.databaseSize(path: path)
-        let queries =
-            ingestOnly
-            ? []
-            : try await queryCases(generator).asyncMap {
-                try await Self.measure($0, path: path, runs: runs, coldRuns: coldRuns, naive: !noNaive)
+        let needsProcesses = list.contains { $0.processes > 1 || !inProcess }
+        var runInProcess = inProcess
+        if needsProcesses && binary == nil {
+            guard list.allSatisfy({ $0.processes == 1 }) else {
+                throw ValidationError(
+                    "no treering binary beside treering-bench: build it (swift build --product treering) or pass --server-binary")
             }
+            progress("no treering binary beside treering-bench: the server runs in the benchmark's own process")
+            runInProcess = true
+        }
 
-        say("\n## Results (\(ProcessInfo.processInfo.activeProcessorCount) cores)\n")
-        if let ingest { say(ingest.table(day: day, clients: clients)) }
-        if !queries.isEmpty { say(Self.queryTable(queries)) }
-        say(size.table(samples: day.totalSamples, uploads: day.count))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("treering-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let admin = db.map { PSQL(url: $0) }
+
+        var results: [DayRowResult] = []
+        for (k, row) in list.enumerated() {
+            let database: BenchDatabase
+            switch row.backend {
+            case .sqlite:
+                database = try BenchDatabase.sqlite(
+                    path: self.database ?? folder.appendingPathComponent("day-\(k + 1).sqlite").path, fresh: !queriesOnly,
+                    keep: self.database != nil)
+            case .postgres:
+                // The previous row's dirty pages are written now, not during this
+                // row (best effort: CHECKPOINT needs a superuser or pg_checkpoint).
+                _ = try? admin!.run("CHECKPOINT")
+                database = try BenchDatabase.postgres(admin: admin!, name: "treering_bench_\(k + 1)", fresh: !queriesOnly)
+            }
+            let servers = (runInProcess && row.processes == 1) ? nil : binary
+            let result: DayRowResult
+            do {
+                result = try await measure(row, database: database, binary: servers, day: day, generator: generator, folder: folder.path)
+            } catch {
+                try? database.drop(keep: keep || queriesOnly)
+                throw error
+            }
+            try database.drop(keep: keep || queriesOnly)
+            results.append(result)
+            say("\n## \(row.name) (\(result.servers), \(ProcessInfo.processInfo.activeProcessorCount) cores)\n")
+            if let ingest = result.ingest { say(ingest.table(day: day, clients: clients, servers: result.servers)) }
+            if !result.queries.isEmpty { say(DayQueries.table(result.queries)) }
+            say(result.size.table(samples: day.totalSamples, uploads: day.count))
+        }
+        if results.count > 1 {
+            say("\n## Side by side (ratios against \(results[0].row.name))\n")
+            say(DayComparison.table(results, day: day))
+        }
         say(String(format: "\ntotal wall time %.0f s", Measure.since(started)))
     }
 
-    /// The three queries of the issue: the simulated span, one hour in its
-    /// middle, and the busiest transaction over the span.
-    func queryCases(_ g: DayGenerator) -> [QueryCase] {
-        let from = DayGenerator.dayStart, until = from + g.seconds
-        let hourStart = from + (g.seconds >= 7_200 ? ((g.seconds / 2 / 3_600).rounded(.down) * 3_600) : 0)
-        let span = g.seconds >= 86_400 ? "whole day (24 h)" : String(format: "whole run (%g h)", g.seconds / 3_600)
-        let transaction = g.transactionName(0)
-        return [
-            QueryCase(name: span, query: AppQuery(app: DayGenerator.app, from: from, until: until)),
-            QueryCase(name: "one hour", query: AppQuery(app: DayGenerator.app, from: hourStart, until: hourStart + 3_600)),
-            QueryCase(
-                name: "`transaction=\(transaction)`, \(g.seconds >= 86_400 ? "whole day" : "whole run")",
-                query: AppQuery(app: DayGenerator.app, from: from, until: until, filter: LabelFilter(["transaction": [transaction]]))),
-        ]
+    /// One row: servers up, the day's uploads, servers down, then size and
+    /// queries through a store of the bench's own.
+    func measure(
+        _ row: DayRow, database: BenchDatabase, binary: String?, day: DayBodies, generator: DayGenerator, folder: String
+    ) async throws -> DayRowResult {
+        progress("\n# \(row.name): \(database.location)")
+        let logger = {
+            var logger = Logger(label: "treering-bench")
+            logger.logLevel = .warning
+            return logger
+        }()
+        let location = database.location
+        let open: @Sendable () async throws -> any ProfileStore = { try await StoreOpener.store(location, logger: logger) }
+        var postmaster: Int32? = nil
+        if case .postgres(_, _, let psql, _) = database.kind {
+            postmaster = CPUTime.postmaster(psql)
+            if postmaster == nil { progress("PostgreSQL runs elsewhere (or its data folder is unreadable): its CPU is not measured") }
+        }
+        let cluster = postmaster
+        var ingest: DayIngest?
+        let servers: String
+        if let binary {
+            servers = row.processes == 1 ? "1 `treering serve` process" : "\(row.processes) `treering serve` processes"
+            if !queriesOnly {
+                let processes = try await ServerProcesses(binary: binary, count: row.processes, database: location, logFolder: folder)
+                let pids = processes.pids
+                do {
+                    let monitor = try await open()
+                    ingest = try await DayIngest.run(
+                        day: day, ports: processes.ports, clients: clients, monitor: monitor, httpCases: DayQueries.httpCases(generator),
+                        cpu: { CPUReading.now(servers: pids, postmaster: cluster) })
+                    try await monitor.close()
+                } catch {
+                    await processes.stop()
+                    for k in pids.indices { progress("server \(k + 1)'s log ends:\n\(processes.tail(k))") }
+                    throw error
+                }
+                await processes.stop()
+            }
+        } else {
+            servers = "in the benchmark's process"
+            if !queriesOnly {
+                let app = try await buildApplication(BenchArguments(database: location), logger: logger)
+                ingest = try await app.test(.live) { client in
+                    let monitor = try await open()
+                    let result = try await DayIngest.run(
+                        day: day, ports: [client.port!], clients: clients, monitor: monitor, httpCases: DayQueries.httpCases(generator),
+                        cpu: { CPUReading.now(servers: [], postmaster: cluster) })
+                    try await monitor.close()
+                    return result
+                }
+            }
+        }
+        let store = try await open()
+        let size = try await database.size(store)
+        try await store.close()
+        if case .postgres(_, _, let psql, _) = database.kind {
+            // What autovacuum does within a minute in production, done now so every run plans alike.
+            try psql.run("ANALYZE")
+        }
+        let queries =
+            ingestOnly
+            ? []
+            : try await DayQueries.cases(generator).asyncMap {
+                try await DayQueries.measure($0, open: open, runs: runs, coldRuns: coldRuns, naive: !noNaive)
+            }
+        return DayRowResult(row: row, servers: servers, ingest: ingest, queries: queries, size: size)
     }
 
     /// Nodes and series of a few uploads, as the server will see them.
@@ -146,307 +273,6 @@ struct DayBench: AsyncParsableCommand {
         let n = picks.count
         return
             "\(frames / n) frames, \(nodes / n) tree nodes, \(series / n) series (\(seriesNodes / n) nodes in the per-series trees stored)"
-    }
-
-    // MARK: ingest
-
-    struct IngestResult {
-        var seconds: Double
-        var latencies: [Double]
-        var slowestWindow: Double
-        var lagAtEnd: Int64
-        var catchUp: Double
-        var httpQueries: [(name: String, p50: Double, bytes: Int)]
-
-        func table(day: DayBodies, clients: Int) -> String {
-            let rate = Double(day.count) / seconds
-            var out = """
-                | ingest over HTTP (\(clients) clients, gzip'd treering/1, rollup job running) | |
-                | --- | --- |
-                | uploads | \(day.count) in \(String(format: "%.0f s", seconds)) |
-                | sustained rate | \(String(format: "%.0f uploads/s, %.0fk samples/s", rate, Double(day.totalSamples) / seconds / 1e3)) |
-                | slowest 10 s window | \(String(format: "%.0f uploads/s", slowestWindow)) |
-                | latency p50 / p99 / max | \(Measure.ms(Measure.percentile(latencies, 0.5))) / \(Measure.ms(Measure.percentile(latencies, 0.99))) / \(Measure.ms(latencies.max() ?? 0)) |
-                | rollups behind at the end of ingest | \(lagAtEnd) uploads; caught up \(String(format: "%.1f s", catchUp)) later |
-
-                """
-            if !httpQueries.isEmpty {
-                out += "\n| over HTTP, `GET /api/v1/query` (warm, tree JSON) | p50 | body |\n| --- | --- | --- |\n"
-                for q in httpQueries { out += "| \(q.name) | \(Measure.ms(q.p50)) | \(Measure.mb(q.bytes)) |\n" }
-            }
-            return out
-        }
-    }
-
-    final class Counters: Sendable {
-        let next = Atomic<Int>(0)
-        let done = Atomic<Int>(0)
-    }
-
-    static func ingest(day: DayBodies, path: String, clients: Int, generator: DayGenerator) async throws -> IngestResult {
-        let app = try await buildApplication(BenchArguments(database: path))
-        let monitor = try SQLiteStore(path: path)
-        let cases = DayBench.httpCases(generator)
-        return try await app.test(.live) { client in
-            let port = client.port!
-            let counters = Counters()
-            let total = day.count
-            say("ingest: \(total) uploads by \(clients) clients to 127.0.0.1:\(port)")
-            let start = Measure.now()
-            let progress = Task { () -> Double in
-                var slowest = Double.infinity
-                var lastDone = 0
-                var lastTime = start
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(10))
-                    if Task.isCancelled { break }
-                    let done = counters.done.load(ordering: .relaxed)
-                    let now = Measure.now()
-                    let window = Double(done - lastDone) / (Double(now - lastTime) / 1e9)
-                    if done < total { slowest = min(slowest, window) }
-                    lastDone = done
-                    lastTime = now
-                    let (rolled, newest) = (try? await rollupStatus(monitor)) ?? (0, 0)
-                    say(
-                        String(
-                            format: "  %4.0f s: %6d/%d uploads, %4.0f/s over the last 10 s; rollups at id %d (%d behind)",
-                            Double(now - start) / 1e9, done, total, window, rolled, newest - rolled))
-                }
-                return slowest
-            }
-            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for _ in 0..<clients {
-                    group.addTask { try await post(day: day, port: port, counters: counters) }
-                }
-                var all: [Double] = []
-                for try await part in group { all += part }
-                return all
-            }
-            let seconds = Measure.since(start)
-            progress.cancel()
-            let slowest = await progress.value
-            var (rolled, newest) = try await rollupStatus(monitor)
-            let lag = newest - rolled
-            say("ingest done in \(String(format: "%.0f s", seconds)); rollups \(lag) uploads behind, waiting")
-            let waitStart = Measure.now()
-            while rolled < newest {
-                try await Task.sleep(for: .milliseconds(100))
-                (rolled, newest) = try await rollupStatus(monitor)
-            }
-            let catchUp = Measure.since(waitStart)
-            say(String(format: "rollups caught up after %.1f s", catchUp))
-            var http: [(String, Double, Int)] = []
-            for (name, uri) in cases {
-                var bytes = 0
-                var times: [Double] = []
-                for _ in 0..<5 {
-                    let t = Measure.now()
-                    let r = try await client.execute(uri: uri, method: .get)
-                    times.append(Measure.since(t))
-                    guard r.status == .ok else { throw BenchError("\(uri) answered \(r.status)") }
-                    bytes = r.body.readableBytes
-                }
-                http.append((name, Measure.percentile(times, 0.5), bytes))
-            }
-            return IngestResult(
-                seconds: seconds, latencies: latencies, slowestWindow: slowest.isFinite ? slowest : Double(total) / seconds,
-                lagAtEnd: lag, catchUp: catchUp, httpQueries: http)
-        }
-    }
-
-    static func httpCases(_ g: DayGenerator) -> [(String, String)] {
-        let from = Int(DayGenerator.dayStart), until = from + Int(g.seconds)
-        let hour = from + (g.seconds >= 7_200 ? Int((g.seconds / 2 / 3_600).rounded(.down)) * 3_600 : 0)
-        return [
-            (g.seconds >= 86_400 ? "whole day" : "whole run", "/api/v1/query?app=\(DayGenerator.app)&from=\(from)&until=\(until)"),
-            ("one hour", "/api/v1/query?app=\(DayGenerator.app)&from=\(hour)&until=\(hour + 3_600)"),
-        ]
-    }
-
-    /// One client: its own connection, the next upload until none is left.
-    static func post(day: DayBodies, port: Int, counters: Counters) async throws -> [Double] {
-        let client = TestClient(host: "localhost", port: port, configuration: .init(timeout: .seconds(600)))
-        client.connect()
-        var latencies: [Double] = []
-        do {
-            while true {
-                let i = counters.next.add(1, ordering: .relaxed).oldValue
-                guard i < day.count else { break }
-                let request = TestClient.Request(
-                    "/api/v1/ingest", method: .post, authority: "localhost",
-                    headers: [.contentType: "application/json", .contentEncoding: "gzip", .connection: "keep-alive"],
-                    body: day.body(i))
-                let t = Measure.now()
-                let response = try await client.execute(request)
-                latencies.append(Measure.since(t))
-                guard response.status == .created else {
-                    throw BenchError("upload \(i) answered \(response.status): \(String(buffer: response.body ?? ByteBuffer()))")
-                }
-                counters.done.add(1, ordering: .relaxed)
-            }
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
-        return latencies
-    }
-
-    static func rollupStatus(_ db: SQLiteStore) async throws -> (rolledUpTo: Int64, newest: Int64) {
-        let progress = try await db.rollupProgress()
-        return (progress.rolledUpTo, progress.newestProfile)
-    }
-
-    // MARK: size
-
-    struct SizeResult {
-        var file: Int
-        var wal: Int
-        /// Bytes per table or index, from `dbstat` (empty when SQLite lacks it).
-        var tables: [(String, Int)]
-        var rows: [String: Int]
-        /// Per resolution: rows and bytes of tree blobs.
-        var rollups: [(resolution: Int, rows: Int, bytes: Int)]
-
-        func table(samples: Int, uploads: Int) -> String {
-            let total = file + wal
-            var out = """
-                | database after the run (checkpointed) | |
-                | --- | --- |
-                | file + WAL | \(Measure.mb(file)) + \(Measure.mb(wal)) |
-                | per ingested sample | \(String(format: "%.1f bytes", Double(total) / Double(samples))) |
-                | per upload | \(Measure.kb(total / uploads)) |
-
-                """
-            out += "\n| table or index | size | rows |\n| --- | --- | --- |\n"
-            for (name, bytes) in tables where bytes >= total / 1000 {
-                out += "| \(name) | \(Measure.mb(bytes)) | \(rows[name].map(String.init) ?? "") |\n"
-            }
-            for name in ["series", "frame"] where !tables.contains(where: { $0.0 == name && $0.1 >= total / 1000 }) {
-                out += "| \(name) | | \(rows[name] ?? 0) |\n"
-            }
-            out += "\n| rollup resolution | rows | tree blobs |\n| --- | --- | --- |\n"
-            for r in rollups { out += "| \(r.resolution) s | \(r.rows) | \(Measure.mb(r.bytes)) |\n" }
-            return out
-        }
-    }
-
-    static func databaseSize(path: String) async throws -> SizeResult {
-        let db = try SQLiteStore(path: path)
-        try await db.checkpointAndTruncate()
-        func size(_ p: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int) ?? 0 }
-        let (file, wal) = (size(path), size(path + "-wal"))
-        let stats = try await db.storageStats()
-        return SizeResult(
-            file: file, wal: wal, tables: stats.tables.map { ($0.name, $0.bytes) }, rows: stats.rows,
-            rollups: stats.rollups.map { (resolution: $0.seconds, rows: $0.rows, bytes: $0.treeBytes) })
-    }
-
-    // MARK: queries
-
-    struct QueryCase {
-        var name: String
-        var query: AppQuery
-    }
-
-    struct QueryResult {
-        var name: String
-        var cold: [Double]
-        var warm: [Double]
-        var naiveCold: [Double]
-        var naiveWarm: [Double]
-        var nodes: Int
-        var samples: Int64
-        var same: Bool
-    }
-
-    /// Cold: the first query on a freshly opened `SQLiteStore` (new SQLite
-    /// connections, so an empty page cache; the OS file cache is not dropped).
-    /// Warm: repeated on the same connection pool.
-    static func measure(_ c: QueryCase, path: String, runs: Int, coldRuns: Int, naive measureNaive: Bool) async throws -> QueryResult {
-        say("query \(c.name):")
-        var cold: [Double] = [], warm: [Double] = []
-        var db: SQLiteStore!
-        var tree: LoadedTree!
-        for _ in 0..<coldRuns {
-            db = try SQLiteStore(path: path)
-            let t = Measure.now()
-            tree = try await db.queryTree(c.query)
-            cold.append(Measure.since(t))
-        }
-        for _ in 0..<runs {
-            let t = Measure.now()
-            tree = try await db.queryTree(c.query)
-            warm.append(Measure.since(t))
-        }
-        say(
-            String(
-                format: "  rollups: cold p50 %.1f ms, warm p50 %.1f ms; %d nodes, %d samples",
-                Measure.percentile(cold, 0.5) * 1000, Measure.percentile(warm, 0.5) * 1000, tree.tree.nodeCount, tree.tree.totalCount))
-        guard measureNaive else {
-            return QueryResult(
-                name: c.name, cold: cold, warm: warm, naiveCold: [], naiveWarm: [],
-                nodes: tree.tree.nodeCount, samples: tree.tree.totalCount, same: false)
-        }
-        // The naive baseline: fewer repetitions when slow.
-        var naiveCold: [Double] = [], naiveWarm: [Double] = []
-        var naive: LoadedTree!
-        repeat {
-            db = try SQLiteStore(path: path)
-            let t = Measure.now()
-            naive = try await db.queryTreeNaively(c.query)
-            naiveCold.append(Measure.since(t))
-        } while naiveCold.count < coldRuns && naiveCold.reduce(0, +) < 5
-        repeat {
-            let t = Measure.now()
-            naive = try await db.queryTreeNaively(c.query)
-            naiveWarm.append(Measure.since(t))
-        } while naiveWarm.count < runs && naiveWarm.reduce(0, +) < 10
-        let same =
-            tree.tree.totalCount == naive.tree.totalCount && tree.tree.nodeCount == naive.tree.nodeCount
-            && fingerprint(tree.tree) == fingerprint(naive.tree)
-        say(
-            String(
-                format: "  naive: cold %.0f ms (%d runs), warm p50 %.0f ms (%d runs); %d nodes, %d samples; same tree: %@",
-                Measure.percentile(naiveCold, 0.5) * 1000, naiveCold.count, Measure.percentile(naiveWarm, 0.5) * 1000,
-                naiveWarm.count, naive.tree.nodeCount, naive.tree.totalCount, same ? "yes" : "NO"))
-        return QueryResult(
-            name: c.name, cold: cold, warm: warm, naiveCold: naiveCold, naiveWarm: naiveWarm,
-            nodes: tree.tree.nodeCount, samples: tree.tree.totalCount, same: same)
-    }
-
-    /// A hash of the tree's paths and counts that does not depend on node
-    /// order: equal for equal trees built in different orders.
-    static func fingerprint(_ t: CallTree) -> UInt64 {
-        func mix(_ x: UInt64) -> UInt64 {
-            var z = x &+ 0x9E37_79B9_7F4A_7C15
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        var path = [UInt64](repeating: 0, count: t.nodeCount)
-        var sum: UInt64 = mix(UInt64(bitPattern: t.selfCounts[0]))
-        for i in 1..<max(t.nodeCount, 1) {
-            path[i] = mix(path[Int(t.parents[i])] ^ UInt64(UInt32(bitPattern: t.frames[i])))
-            sum &+= mix(path[i] ^ mix(UInt64(bitPattern: t.selfCounts[i])))
-        }
-        return sum
-    }
-
-    static func queryTable(_ results: [QueryResult]) -> String {
-        var out = """
-            | query (p50) | rollups, cold | rollups, warm | naive, cold | naive, warm | gain cold / warm | tree (nodes, samples) | same tree |
-            | --- | --- | --- | --- | --- | --- | --- | --- |
-
-            """
-        for r in results {
-            let c = Measure.percentile(r.cold, 0.5), w = Measure.percentile(r.warm, 0.5)
-            let nc = Measure.percentile(r.naiveCold, 0.5), nw = Measure.percentile(r.naiveWarm, 0.5)
-            out += "| \(r.name) | \(Measure.ms(c)) | \(Measure.ms(w)) | \(Measure.ms(nc)) | \(Measure.ms(nw)) "
-            out += String(format: "| %.0fx / %.0fx ", nc / c, nw / w)
-            out += "| \(r.nodes), \(r.samples) | \(r.naiveWarm.isEmpty ? "not compared" : r.same ? "yes" : "NO") |\n"
-        }
-        return out
     }
 }
 

@@ -95,7 +95,7 @@ final class DayBodies: Sendable {
             if done * 10 / n > reported || done == n {
                 reported = done * 10 / n
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                say(String(format: "  generated %d/%d uploads (%.0f s)", done, n, elapsed))
+                progress(String(format: "  generated %d/%d uploads (%.0f s)", done, n, elapsed))
             }
         }
         try out.synchronize()

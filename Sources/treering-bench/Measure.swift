@@ -6,6 +6,11 @@ func say(_ line: String) {
     fflush(nil)
 }
 
+/// A progress line of a long phase, on stderr: stdout keeps only the results.
+func progress(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
 /// Timing and memory readings for the benchmark.
 enum Measure {
     /// Median wall time of `runs` calls, in seconds.
