@@ -48,29 +48,9 @@ extension PostgresStore {
             return (interval, rows)
         }
         guard let (interval, rows) = loaded else { return nil }
-        var merged = CallTree()
-        var syntheticFrames: [Int32: Frame] = [:]
-        var threadRoots: [String: Int32] = [:]
-        for (labels, blob) in rows {
-            let tree = try TreeBlobCodec.decode([UInt8](blob))
-            if byThread {
-                let thread = SeriesLabels.decode(labels)["thread"] ?? "<unknown thread>"
-                let frameID: Int32
-                if let known = threadRoots[thread] {
-                    frameID = known
-                } else {
-                    // Negative ids never collide with stored frame ids.
-                    frameID = -2 - Int32(threadRoots.count)
-                    threadRoots[thread] = frameID
-                    syntheticFrames[frameID] = Frame(name: thread)
-                }
-                merged.merge(tree, under: merged.childCreating(of: 0, frame: frameID))
-            } else {
-                merged.merge(tree)
-            }
-        }
+        let (merged, threadFrames) = try ProfileTrees.merge(rows, byThread: byThread)
         var frames = try await frames(ids: merged.usedFrames.filter { $0 >= 0 })
-        frames.merge(syntheticFrames) { a, _ in a }
+        frames.merge(threadFrames) { a, _ in a }
         return LoadedTree(tree: merged, frames: frames, intervalMs: interval)
     }
 

@@ -169,12 +169,7 @@ extension PostgresStore {
         // The stored rows of those keys, in one statement.
         var byRow: [RollupRowKey: RollupKey] = [:]
         for key in keys {
-            let seriesID: Int64?
-            switch key.series {
-            case .one(let id): seriesID = id
-            case .all(let app): seriesID = allSeries[app] ?? nil
-            }
-            guard let seriesID else { continue }
+            guard let seriesID = key.seriesID(allSeries: allSeries) else { continue }
             byRow[RollupRowKey(series: seriesID, resolution: key.resolution, bucket: key.bucket)] = key
         }
         guard !byRow.isEmpty else { return batch }

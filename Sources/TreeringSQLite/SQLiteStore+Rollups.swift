@@ -90,12 +90,7 @@ extension SQLiteStore {
         }
         let select = try db.cachedStatement(sql: "SELECT tree FROM rollup WHERE series_id = ? AND resolution = ? AND bucket = ?")
         for key in keys {
-            let seriesID: Int64?
-            switch key.series {
-            case .one(let id): seriesID = id
-            case .all(let app): seriesID = allSeries[app] ?? nil
-            }
-            guard let seriesID else { continue }
+            guard let seriesID = key.seriesID(allSeries: allSeries) else { continue }
             if let blob = try Data.fetchOne(select, arguments: [seriesID, key.resolution, key.bucket]) {
                 batch.existing[key] = blob
             }
@@ -146,16 +141,6 @@ extension SQLiteStore {
             }
             if done { written += rows.count }
         }
-    }
-
-    /// One closed bucket to build: the finer rows it is made of, per series.
-    /// `[from, until)` is what becomes built: empty buckets before it, then it.
-    struct BuildWork {
-        var version: Int64
-        var resolution: Int64
-        var from: Int64
-        var until: Int64
-        var finer: [(series: Int64, blob: Data)]
     }
 
     static func readBuildWork(_ db: Database) throws -> BuildWork? {

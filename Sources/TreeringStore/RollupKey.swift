@@ -11,4 +11,13 @@ package struct RollupKey: Hashable, Sendable {
     package var series: Series
     package var resolution: Int64
     package var bucket: Int64
+
+    /// The stored series this key's row is under: its own, or its app's
+    /// merged `*` series (`allSeries`, by app; nil before it exists).
+    package func seriesID(allSeries: [Int64: Int64]) -> Int64? {
+        switch series {
+        case .one(let id): id
+        case .all(let app): allSeries[app]
+        }
+    }
 }
