@@ -43,6 +43,8 @@ final class ServerWatch: Sendable {
         var connection: PostgresConnection?
         while !Task.isCancelled {
             let healthy = await Self.ping(&connection, configuration, logger: logger)
+            // A ping cut short by the store closing says nothing of the server.
+            if Task.isCancelled { break }
             let wasDown = down.withLock { state in
                 defer { state = !healthy }
                 return state

@@ -21,8 +21,12 @@ public enum StoreOpener {
         }
     }
 
-    /// The store alone, for commands that run once (keys, shares, import, copy).
-    public static func store(_ location: String, logger: Logger = Logger(label: "treering")) async throws -> any ProfileStore {
-        try await open(location, logger: logger).store
+    /// The store alone, for commands that run once (keys, shares, import,
+    /// copy): warnings and errors only, so a command's own output is not
+    /// mixed with the driver's notes on connections.
+    public static func store(_ location: String) async throws -> any ProfileStore {
+        var logger = Logger(label: "treering")
+        logger.logLevel = .warning
+        return try await open(location, logger: logger).store
     }
 }

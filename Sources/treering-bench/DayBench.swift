@@ -201,7 +201,7 @@ struct DayBench: AsyncParsableCommand {
             return logger
         }()
         let location = database.location
-        let open: @Sendable () async throws -> any ProfileStore = { try await StoreOpener.store(location, logger: logger) }
+        let open: @Sendable () async throws -> any ProfileStore = { try await StoreOpener.open(location, logger: logger).store }
         var postmaster: Int32? = nil
         if case .postgres(_, _, let psql, _) = database.kind {
             postmaster = CPUTime.postmaster(psql)

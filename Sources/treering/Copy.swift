@@ -78,7 +78,10 @@ struct Copy: AsyncParsableCommand {
             }
             progress("\(table.rawValue): \(copied) of \(total) rows")
             guard copied == total else {
-                throw CLIError("\(table.rawValue): copied \(copied) rows but the source has \(total): was a server writing to it?")
+                throw CLIError(
+                    "\(table.rawValue): copied \(copied) rows but the source has \(total): was a server writing to it? "
+                        + "\(StoreLocation(to)) now holds a partial copy: remove it (a new file or an empty database) and copy again "
+                        + "with the servers stopped")
             }
         }
         try await target.finishCopy()
