@@ -48,10 +48,7 @@ extension PostgresStore {
             return (interval, rows)
         }
         guard let (interval, rows) = loaded else { return nil }
-        let (merged, threadFrames) = try ProfileTrees.merge(rows, byThread: byThread)
-        var frames = try await frames(ids: merged.usedFrames.filter { $0 >= 0 })
-        frames.merge(threadFrames) { a, _ in a }
-        return LoadedTree(tree: merged, frames: frames, intervalMs: interval)
+        return try await loadedProfile(rows, byThread: byThread, intervalMs: interval)
     }
 
     /// Frame rows by id.

@@ -200,10 +200,7 @@ extension SQLiteStore {
             return (interval, rows.map { ($0["labels"], $0["tree"]) })
         }
         guard let (interval, rows) = loaded else { return nil }
-        let (merged, threadFrames) = try ProfileTrees.merge(rows, byThread: byThread)
-        var frames = try await frames(ids: merged.usedFrames.filter { $0 >= 0 })
-        frames.merge(threadFrames) { a, _ in a }
-        return LoadedTree(tree: merged, frames: frames, intervalMs: interval)
+        return try await loadedProfile(rows, byThread: byThread, intervalMs: interval)
     }
 
     /// Frame rows by id.
