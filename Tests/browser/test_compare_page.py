@@ -327,6 +327,8 @@ def test_compare_a_session_with_the_apps_usual(server, driver, profiles, shot):
         assert status == 201, body
     open_page(driver, f"{server.url}/sessions/{session['id']}")
     driver.find_element(By.CSS_SELECTOR, "#compare-with summary").click()
+    # The menu is filled on its toggle event, which comes after the click.
+    wait_for(driver, "document.getElementById('compare-usual-hour')")
     link = driver.find_element(By.ID, "compare-usual-hour")
     q = parse_qs(urlparse(link.get_attribute("href")).query)
     assert (
