@@ -31,7 +31,9 @@ def test_busy_thread_shows_up_with_its_stack_and_name():
     doc = p.document
     assert check(doc) == []
     busy = [s for s in doc["samples"] if s["thread"] == "busy-worker"]
-    assert sum(s["count"] for s in busy) >= 20
+    # 0.6 s at 5 ms is 120 ticks; a loaded CI machine can starve the sampler of
+    # the GIL tenfold, so the floor is a twentieth: samples were taken, not a rate.
+    assert sum(s["count"] for s in busy) >= 6
     hot = [s for s in busy if "hot_function" in names_of(doc, s)]
     assert sum(s["count"] for s in hot) >= 0.8 * sum(s["count"] for s in busy)
     stack = names_of(doc, hot[0])
@@ -41,7 +43,7 @@ def test_busy_thread_shows_up_with_its_stack_and_name():
     assert not any(s["thread"].startswith("treering-") for s in doc["samples"])
     own = {"Sampler._run", "Sampler.sample_once", "Agent._run", "Uploader.flush"}
     assert not any(own & set(names_of(doc, s)) for s in doc["samples"])
-    assert int(doc["tags"]["treering.samples"]) >= 20
+    assert int(doc["tags"]["treering.samples"]) >= 6
     assert float(doc["tags"]["treering.overhead_ms"]) > 0
 
 
