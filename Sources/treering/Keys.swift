@@ -80,7 +80,7 @@ struct Keys: AsyncParsableCommand {
         func run() async throws {
             try await database.withStore { db in
                 guard try await db.revokeKey(id: id) else {
-                    throw ValidationError("no key \(id) that is not revoked already")
+                    throw CLIError("no key \(id) that is not revoked already")
                 }
                 FileHandle.standardError.write(Data("revoked key \(id)\n".utf8))
             }

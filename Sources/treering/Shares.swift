@@ -52,7 +52,7 @@ struct Shares: AsyncParsableCommand {
         func run() async throws {
             try await database.withStore { db in
                 guard let revoked = try await db.revokeShare(token: token) else {
-                    throw ValidationError("no share link has the token \(token.prefix(40))")
+                    throw CLIError("no share link has the token \(token.prefix(40))")
                 }
                 FileHandle.standardError.write(Data("revoked the \(revoked.rawValue) share link \(token)\n".utf8))
             }
