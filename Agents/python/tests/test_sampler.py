@@ -4,6 +4,7 @@ import threading
 import time
 
 from format_check import check
+from webservers import wait_for
 
 import treering
 
@@ -61,6 +62,43 @@ def test_tags_label_the_samples_of_their_thread():
     with_tag = sum(s["count"] for s in samples if s.get("tags") == {"transaction": "GET /orders/"})
     without = sum(s["count"] for s in samples if "tags" not in s)
     assert with_tag > without > 0
+
+
+def test_a_request_that_ends_after_its_stack_was_taken_keeps_its_sample():
+    # The sampler takes every stack at once, then counts them; a request, and
+    # its thread, can end in between (the GIL passes to them, or the sampler
+    # waits for its lock). The stack was taken inside the request, on that
+    # thread, so the sample is the request's and carries the thread's name.
+    import inspect
+    import sys
+
+    from treering import tagging
+    from treering.sampler import Sampler
+
+    sampler = Sampler(interval_ms=5, clock="wall")
+    sampler.sample_once()  # the first tick only reads the threads' clocks
+    in_request, leave = threading.Event(), threading.Event()
+
+    def request():
+        with treering.tagged(transaction="GET /late"):
+            in_request.set()
+            leave.wait()
+
+    lines, first = inspect.getsourcelines(Sampler.sample_once)
+    waits_for_lock = first + next(i for i, line in enumerate(lines) if "self.lock.acquire" in line)
+    worker = threading.Thread(target=request, name="late-request")
+    taker = threading.Thread(target=sampler.sample_once, name="taker")
+    worker.start()
+    assert in_request.wait(5)
+    with sampler.lock:  # the stacks are taken, then the count waits here
+        taker.start()
+        assert wait_for(lambda: sys._current_frames()[taker.ident].f_lineno == waits_for_lock)
+        leave.set()
+        worker.join(5)
+        assert not worker.is_alive() and tagging.thread_entry(worker.ident) is None  # request and thread over
+    taker.join(5)
+    samples = [tags for (thread, tags, _) in sampler.counter.stacks() if thread == "late-request"]
+    assert [dict(tags).get("transaction") for tags in samples] == ["GET /late"]
 
 
 def test_idle_threads_are_left_out_by_default_and_kept_on_request():

@@ -187,7 +187,7 @@ class Sampler:
     def sample_once(self, blocking: bool = True) -> None:
         t0 = time.perf_counter()
         c0 = time.thread_time()
-        frames, tasks = tagging.tasks_around(current_frames)
+        frames, tasks, entries = tagging.captured_with_entries(current_frames)
         threads = self._names.current()
         if not self._primed and self.clocks.enabled:
             # The first tick only reads every thread's CPU clock: there is
@@ -207,7 +207,7 @@ class Sampler:
         if not self.lock.acquire(blocking):
             return  # a signal arrived while this thread holds the lock: skip rather than deadlock
         try:
-            self._count(frames, tasks, threads)
+            self._count(frames, tasks, entries, threads)
             self.samples_taken += 1
             self.overhead_s += time.perf_counter() - t0
             self.cpu_s += time.thread_time() - c0
@@ -219,13 +219,14 @@ class Sampler:
         self,
         frames: dict[int, FrameType],
         tasks: dict[int, asyncio.Task[Any] | None],
+        entries: dict[int, tagging.Entry],
         threads: dict[Any, threading.Thread],
     ) -> None:
-        """Counts one sample of every thread but ours (the caller holds the lock).
+        """Counts one sample of every thread but ours (the caller holds the lock),
+        tagged with what it did while `frames` were taken (`entries`, `tasks`).
 
         Nothing here lets go of the GIL on purpose (dict lookups, a clock
-        read): a request that ends meanwhile would leave its stack untagged,
-        and a generator's frame loses its caller once it finishes. Idle
+        read): a generator's frame loses its caller once it finishes. Idle
         threads cost a dict lookup (a known blocking call) or a clock read,
         and under the cpu clock their stacks are not walked at all."""
         # Everything per thread but the walk is inlined: a Python-level call
@@ -234,7 +235,7 @@ class Sampler:
         add = self.counter.add
         ignored = self.ignored_idents
         current_tags = tagging.current_tags
-        thread_entry = tagging.thread_entry_reader()
+        thread_entry = entries.get
         names = self._names
         described = names.by_ident.get
         describe = names.describe
@@ -272,7 +273,7 @@ class Sampler:
                 if not wall:
                     continue
             if tasks:
-                tags = current_tags(ident, tasks)
+                tags = current_tags(ident, tasks, entries)
             else:
                 entry = thread_entry(ident)
                 tags = () if entry is None else entry if isinstance(entry, tuple) else entry.sample_tags()

@@ -65,12 +65,6 @@ def set_task_entry(task: asyncio.Task[Any], entry: Entry | None) -> None:
         _tags_by_task[task] = entry
 
 
-def thread_entry_reader() -> Callable[[int], Entry | None]:
-    """`thread_entry` as the table's own bound lookup: the sampler calls it for
-    every thread of every sample, where a Python-level call costs as much."""
-    return _tags_by_thread.get
-
-
 def thread_entries() -> dict[int, Entry]:
     """A copy of every thread's entry (for tests and diagnostics)."""
     return dict(_tags_by_thread)
@@ -124,9 +118,32 @@ def tasks_around(capture: Callable[[], T]) -> tuple[T, dict[int, asyncio.Task[An
     return result, {ident: task if after.get(ident) is task else None for ident, task in before.items()}
 
 
-def current_tags(ident: int, tasks: dict[int, asyncio.Task[Any] | None] | None = None) -> Tags:
+def captured_with_entries(
+    capture: Callable[[], T],
+) -> tuple[T, dict[int, asyncio.Task[Any] | None], dict[int, Entry]]:
+    """`tasks_around(capture)`, plus every thread's entry as it was while the
+    stacks were taken: copied just before and just after `capture()`, not
+    looked up later while the sample is counted (by then a request may have
+    ended, and its last stacks would go untagged, or begun, and another
+    request's stack would take its name). A thread whose entry changed
+    during the capture is left out: its sample is given to neither."""
+    tasks_before = running_tasks() if _loop_by_thread else {}
+    before = _tags_by_thread.copy()
+    result = capture()
+    after = _tags_by_thread.copy()
+    entries = after if after == before else {k: e for k, e in after.items() if before.get(k) == e}
+    if not tasks_before:
+        return result, {}, entries
+    tasks_after = running_tasks()
+    return result, {i: t if tasks_after.get(i) is t else None for i, t in tasks_before.items()}, entries
+
+
+def current_tags(
+    ident: int, tasks: dict[int, asyncio.Task[Any] | None] | None = None, entries: dict[int, Entry] | None = None
+) -> Tags:
     """The tags of what thread `ident` is doing now (the sampler's lookup).
-    `tasks` is `tasks_around()`'s map, taken with the stacks being tagged."""
+    `tasks` and `entries` are `captured_with_entries()`'s maps, taken with
+    the stacks being tagged."""
     entry: Entry | None = None
     if tasks is None:
         loop = _loop_by_thread.get(ident)
@@ -136,7 +153,7 @@ def current_tags(ident: int, tasks: dict[int, asyncio.Task[Any] | None] | None =
     if task is not None:
         entry = _tags_by_task.get(task)
     if entry is None:
-        entry = _tags_by_thread.get(ident)
+        entry = (_tags_by_thread if entries is None else entries).get(ident)
         if entry is None:
             return ()
     if entry.__class__ is tuple:

@@ -50,10 +50,12 @@ class ThreadNames:
         return info
 
     def current(self) -> dict[Any, threading.Thread]:
-        """Ident -> Thread for every thread `threading` knows, read now."""
-        active = getattr(threading, "_active", None)  # CPython's own registry: no copy, no lock
+        """Ident -> Thread for every thread `threading` knows, read now: a
+        copy (one C call, under the GIL), so a thread that ends before its
+        stack is counted still has its name."""
+        active = getattr(threading, "_active", None)  # CPython's own registry: copied without its lock
         if isinstance(active, dict):
-            return active  # pyright: ignore[reportUnknownVariableType]
+            return active.copy()  # pyright: ignore[reportUnknownVariableType]
         return {t.ident: t for t in threading.enumerate()}
 
     def name(self, threads: dict[Any, threading.Thread], ident: int) -> str:
