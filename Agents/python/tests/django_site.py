@@ -39,15 +39,15 @@ def order_detail(request, pk):
     return JsonResponse({"pk": pk, "x": crunch_order(pk, float(request.GET.get("s", "0.4")))})
 
 
-def tally_light() -> int:
-    x, deadline = 0, time.monotonic() + 0.03
+def tally_light(seconds: float) -> int:
+    x, deadline = 0, time.monotonic() + seconds
     while time.monotonic() < deadline:
         x += sum(range(100))
     return x
 
 
 def light_view(request, pk=None):
-    return JsonResponse({"x": tally_light()})
+    return JsonResponse({"x": tally_light(float(request.GET.get("s", "0.03")))})
 
 
 def health(request):
