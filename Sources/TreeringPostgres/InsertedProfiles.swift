@@ -6,5 +6,5 @@ struct InsertedProfiles: Sendable {
     var summaries: [ProfileSummary]
     var apps: [String: Int64]
     var frames: [LearnedFrames]
-    var series: [(app: Int64, ids: [String: Int64])]
+    var series: [(app: Int64, ids: [(String, Int64)])]
 }

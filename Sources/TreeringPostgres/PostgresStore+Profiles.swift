@@ -79,7 +79,7 @@ extension PostgresStore {
             }
             let ids = try await Self.seriesIDs(conn, appID: appIDs[i], labels: p.seriesLabels, limits: limits, logger: logger)
             seriesIDs.append(ids)
-            inserted.series.append((appIDs[i], Dictionary(zip(p.seriesLabels, ids)) { a, _ in a }))
+            inserted.series.append((appIDs[i], Array(zip(p.seriesLabels, ids))))
         }
         for (i, p) in prepared.enumerated() {
             let meta = p.profile.metadata

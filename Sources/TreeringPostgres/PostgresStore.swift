@@ -14,7 +14,7 @@ public final class PostgresStore: ProfileStore {
     let client: WatchedClient
     let limits: StoreLimits
     let frameCache = FrameIDCache()
-    let seriesCache = SeriesIDCache()
+    let seriesCache = SeriesIDCache(limit: 100_000)
     let logger: Logger
     /// The running sessions, served to agents without a database read.
     public let activeSessions: ActiveSessionCache

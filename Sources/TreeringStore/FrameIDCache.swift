@@ -2,20 +2,16 @@ import Foundation
 import TreeringCore
 
 /// Frame ids already in the database, per app, so that a steady stream of
-/// uploads over the same code interns its frames without a query each.
-/// Filled only after a commit, so it never holds an id that was rolled back.
-/// Bounded: past `limit` frames in all, an app's frames are forgotten before
-/// new ones are added (they are looked up again from the database, once),
-/// so a stream of never-repeating frame names cannot grow it without end.
+/// uploads over the same code interns its frames without a query each, and
+/// app ids by name. Bounded as `AppScopedIDCache` is (200,000 frames by
+/// default), so a stream of never-repeating frame names cannot grow it.
 package final class FrameIDCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var ids: [Int64: [Frame: Int32]] = [:]
     private var apps: [String: Int64] = [:]
-    private var frameCount = 0
-    package let limit: Int
+    private let frames: AppScopedIDCache<Frame, Int32>
 
     package init(limit: Int = 200_000) {
-        self.limit = limit
+        frames = AppScopedIDCache(limit: limit)
     }
 
     /// The id of the app with this name, once a commit has stored it.
@@ -29,51 +25,22 @@ package final class FrameIDCache: @unchecked Sendable {
 
     /// The stored id of every frame, or nil unless all are known.
     package func lookupAll(app: Int64, _ frames: [Frame]) -> [Int32]? {
-        lock.withLock {
-            guard let known = ids[app] else { return frames.isEmpty ? [] : nil }
-            var map: [Int32] = []
-            map.reserveCapacity(frames.count)
-            for frame in frames {
-                guard let id = known[frame] else { return nil }
-                map.append(id)
-            }
-            return map
-        }
+        self.frames.lookupAll(app: app, frames)
     }
 
     package func lookup(app: Int64, _ frames: [Frame]) -> [Int32?] {
-        lock.withLock {
-            let known = ids[app] ?? [:]
-            return frames.map { known[$0] }
-        }
+        self.frames.lookup(app: app, frames)
     }
 
     package func remember(app: Int64, _ pairs: [(frame: Frame, id: Int32)]) {
-        guard !pairs.isEmpty else { return }
-        lock.withLock {
-            if frameCount + pairs.count > limit {
-                // This app's frames go first; if that is not enough, every app's.
-                frameCount -= ids.removeValue(forKey: app)?.count ?? 0
-                if frameCount + pairs.count > limit {
-                    ids.removeAll()
-                    frameCount = 0
-                }
-            }
-            var known = ids.removeValue(forKey: app) ?? [:]
-            let before = known.count
-            for (frame, id) in pairs { known[frame] = id }
-            frameCount += known.count - before
-            ids[app] = known
-        }
+        frames.remember(app: app, pairs.map { ($0.frame, $0.id) })
     }
 
     /// Frames held, for tests and the soak benchmark.
-    package var count: Int { lock.withLock { frameCount } }
+    package var count: Int { frames.count }
 
     package func forget(app: Int64) {
-        lock.withLock {
-            frameCount -= ids.removeValue(forKey: app)?.count ?? 0
-            apps = apps.filter { $0.value != app }
-        }
+        frames.forget(app: app)
+        lock.withLock { apps = apps.filter { $0.value != app } }
     }
 }

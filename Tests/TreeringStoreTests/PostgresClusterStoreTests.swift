@@ -69,7 +69,7 @@ struct PostgresClusterStoreTests {
         try await a.write { conn in
             try await conn.perform("SELECT pg_advisory_xact_lock_shared(\(PostgresLocks.ingest))", logger: a.logger)
             _ = try await PostgresStore.insert(
-                conn, [slow], cache: FrameIDCache(), seriesCache: SeriesIDCache(), limits: .default, logger: a.logger)
+                conn, [slow], cache: FrameIDCache(), seriesCache: SeriesIDCache(limit: 100_000), limits: .default, logger: a.logger)
             _ = try await b.saveProfile(makeProfile(start: 5_020, stacks: [([main, query], 4, nil, [:])]))
             let finished = Flag()
             pass = Task {
@@ -133,7 +133,7 @@ struct PostgresClusterStoreTests {
         try await a.write { conn in
             try await conn.perform("SELECT pg_advisory_xact_lock_shared(\(PostgresLocks.ingest))", logger: a.logger)
             _ = try await PostgresStore.insert(
-                conn, [slow], cache: FrameIDCache(), seriesCache: SeriesIDCache(), limits: .default, logger: a.logger)
+                conn, [slow], cache: FrameIDCache(), seriesCache: SeriesIDCache(limit: 100_000), limits: .default, logger: a.logger)
             #expect(try await b.rollUp() == 0)
         }
         #expect(try await b.rollUp() == 2)
