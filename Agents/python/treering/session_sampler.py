@@ -153,7 +153,7 @@ class SessionSampler:
             now = time.monotonic()
             due = [r for r in self.recordings.values() if r.next_due <= now]
         if due:
-            frames, tasks = tagging.tasks_around(current_frames)
+            frames, tasks, _ = tagging.captured_with_entries(current_frames)
             with self.lock:
                 for recording in due:
                     if id(recording) in self.recordings:

@@ -105,28 +105,17 @@ def running_tasks() -> dict[int, asyncio.Task[Any] | None]:
     return {ident: current_task_of(loop) for ident, loop in list(_loop_by_thread.items())}
 
 
-def tasks_around(capture: Callable[[], T]) -> tuple[T, dict[int, asyncio.Task[Any] | None]]:
-    """Calls `capture()` (e.g. `sys._current_frames`) and returns its result with
-    the task each loop thread was running while it was taken: a loop whose
-    running task changed meanwhile maps to None, so its thread's sample is
-    not given to either task."""
-    if not _loop_by_thread:
-        return capture(), {}
-    before = running_tasks()
-    result = capture()
-    after = running_tasks()
-    return result, {ident: task if after.get(ident) is task else None for ident, task in before.items()}
-
-
 def captured_with_entries(
     capture: Callable[[], T],
 ) -> tuple[T, dict[int, asyncio.Task[Any] | None], dict[int, Entry]]:
-    """`tasks_around(capture)`, plus every thread's entry as it was while the
-    stacks were taken: copied just before and just after `capture()`, not
-    looked up later while the sample is counted (by then a request may have
-    ended, and its last stacks would go untagged, or begun, and another
-    request's stack would take its name). A thread whose entry changed
-    during the capture is left out: its sample is given to neither."""
+    """Calls `capture()` (e.g. `sys._current_frames`) and returns its result
+    with what each thread was doing while it ran: the task each loop thread
+    was running, and every thread's entry, read just before and just after
+    `capture()`, not looked up later while the sample is counted (by then a
+    request may have ended, and its last stacks would go untagged, or begun,
+    and another request's stack would take its name). A loop whose running
+    task changed, or a thread whose entry changed, during the capture maps
+    to None or is left out: its sample is given to neither."""
     tasks_before = running_tasks() if _loop_by_thread else {}
     before = _tags_by_thread.copy()
     result = capture()
